@@ -1,0 +1,1 @@
+"""Omkijkbot: application wiring, configuration, clock, i18n and entry point."""

@@ -1,0 +1,93 @@
+"""``omkijkbot practice`` (default) and ``omkijkbot run``."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import signal
+import sys
+from collections.abc import Awaitable, Callable
+
+from telegram.error import InvalidToken, NetworkError
+
+from bot.clock import SystemClock
+from bot.config import ConfigError, Settings, load_settings, require_token
+
+log = logging.getLogger("omkijkbot")
+
+
+def _setup_logging(level: str) -> None:
+    logging.basicConfig(
+        level=getattr(logging, level.upper(), logging.INFO),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    # httpx logs every request at INFO; long polling makes that noise.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
+
+
+async def _serve_until_signal(start: Callable[[], Awaitable[object]],
+                              stop: Callable[[], Awaitable[None]]) -> None:
+    stopping = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stopping.set)
+    try:
+        await start()
+        await stopping.wait()
+        log.info("stopping cleanly")
+    finally:
+        await stop()
+
+
+async def _run(settings: Settings) -> None:
+    from bot.app import Runtime
+
+    token = require_token(settings)
+    clock = SystemClock(settings.time_scale, settings.clock_start)
+    runtime = Runtime(settings, clock, token=token, base_url=settings.telegram_api_url,
+                      webhook_url=settings.webhook_url)
+    await _serve_until_signal(runtime.start, runtime.stop)
+
+
+async def _practice(settings: Settings) -> None:
+    from bot.practice import Practice
+
+    practice = Practice(settings)
+    await _serve_until_signal(practice.start, practice.stop)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="omkijkbot",
+        description="Omkijkbot: a Telegram bot for neighbours who look out for each other.",
+    )
+    parser.add_argument("mode", nargs="?", default="practice", choices=["practice", "run"],
+                        help="practice: a local practice page, no Telegram account needed "
+                             "(default); run: talk to Telegram with TELEGRAM_TOKEN")
+    args = parser.parse_args(argv)
+    try:
+        settings = load_settings()
+        _setup_logging(settings.log_level)
+        asyncio.run(_practice(settings) if args.mode == "practice" else _run(settings))
+    except ConfigError as exc:
+        print(f"omkijkbot: {exc}", file=sys.stderr)
+        return 2
+    except InvalidToken:
+        print("omkijkbot: Setting TELEGRAM_TOKEN was refused by Telegram: check the token "
+              "from @BotFather", file=sys.stderr)
+        return 2
+    except NetworkError as exc:
+        print(f"omkijkbot: cannot reach the Bot API at TELEGRAM_API_URL ({exc})", file=sys.stderr)
+        return 3
+    except OSError as exc:
+        print(f"omkijkbot: {exc}", file=sys.stderr)
+        return 3
+    except KeyboardInterrupt:
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,162 @@
+"""Application wiring: the PTB Application, its services, and the runtime around it.
+
+``Runtime`` is what both ``omkijkbot run`` and ``omkijkbot practice`` start, and
+what end-to-end tests start against the emulator: the same code everywhere.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+
+from telegram import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
+
+from bot.clock import Clock
+from bot.config import Settings
+from bot.i18n import DEFAULT_LANGUAGE, N_, I18n
+from bot.inbox import Inbox
+from bot.outbox import OutboxSender
+from bot.ratelimit import PriorityRateLimiter
+from bot.services import BotData, OmkijkContext, Services
+from handlers import common, errors
+from scheduling.builtin import register_builtin_timers, schedule_housekeeping
+from scheduling.timers import Scheduler
+from storage.database import Database
+from storage.store import Store
+
+log = logging.getLogger(__name__)
+
+TICK_SECONDS = 1.0  # real seconds between looks at the schedule
+
+# (command, description) per chat type; descriptions are translated per language.
+PRIVATE_COMMANDS = [
+    ("start", N_("Start, or show the menu")),
+    ("help", N_("What this bot does")),
+    ("taal", N_("Choose your language")),
+]
+GROUP_COMMANDS = [
+    ("help", N_("What this bot does")),
+]
+
+
+def build_application(token: str, base_url: str, services: Services,
+                      *, base_file_url: str | None = None) -> Application:
+    defaults = Defaults(tzinfo=services.settings.tz, parse_mode=ParseMode.HTML)
+    context_types = ContextTypes(context=OmkijkContext, bot_data=BotData)
+    builder = (
+        ApplicationBuilder()
+        .token(token)
+        .base_url(base_url)
+        .defaults(defaults)
+        .context_types(context_types)
+        .rate_limiter(PriorityRateLimiter())
+        # The durable inbox fetches updates itself (see bot/inbox.py).
+        .updater(None)
+        .concurrent_updates(False)
+    )
+    if base_file_url:
+        builder = builder.base_file_url(base_file_url)
+    application = builder.build()
+    application.bot_data.services = services
+    common.register(application, services.i18n)
+    common.register_fallbacks(application)
+    application.add_error_handler(errors.on_error)
+    return application
+
+
+async def register_commands(application: Application, i18n: I18n) -> None:
+    """``set_my_commands`` per language and chat type; Dutch is the default list."""
+    for language, translator in i18n.all().items():
+        code = None if language == DEFAULT_LANGUAGE else language
+        for scope, commands in ((BotCommandScopeAllPrivateChats(), PRIVATE_COMMANDS),
+                                (BotCommandScopeAllGroupChats(), GROUP_COMMANDS)):
+            await application.bot.set_my_commands(
+                [BotCommand(name, translator.gettext(text)) for name, text in commands],
+                scope=scope, language_code=code,
+            )
+
+
+class Runtime:
+    """Database, Application, inbox, ticker: started and stopped as one."""
+
+    def __init__(self, settings: Settings, clock: Clock, *, token: str, base_url: str,
+                 base_file_url: str | None = None, tick_seconds: float | None = TICK_SECONDS,
+                 webhook_url: str | None = None) -> None:
+        self.settings = settings
+        self.clock = clock
+        self.token = token
+        self.base_url = base_url
+        self.base_file_url = base_file_url
+        self.tick_seconds = tick_seconds
+        self.webhook_url = webhook_url
+        self.db: Database | None = None
+        self.application: Application | None = None
+        self.services: Services | None = None
+        self.inbox: Inbox | None = None
+        self._tick_lock = asyncio.Lock()
+
+    async def start(self) -> Runtime:
+        settings = self.settings
+        self.db = await Database(settings.db_path).open()
+        store = Store(self.db, self.clock)
+        i18n = I18n(settings.tz)
+        scheduler = Scheduler(store, self.clock)
+        register_builtin_timers(scheduler, i18n)
+        outbox = OutboxSender(store, self.clock)
+        self.services = Services(settings, self.clock, store, i18n, scheduler, outbox)
+        self.application = build_application(self.token, self.base_url, self.services,
+                                              base_file_url=self.base_file_url)
+        self.inbox = Inbox(store, self.application)
+        self.services.inbox = self.inbox
+        await self.application.initialize()
+        try:
+            await register_commands(self.application, i18n)
+        except TelegramError:
+            log.warning("could not register the command list; continuing", exc_info=True)
+        await self.application.start()
+        await schedule_housekeeping(scheduler, settings.tz)
+        if self.tick_seconds:
+            # Fires at once too: whatever fell due while the bot was down goes now.
+            self.application.job_queue.run_repeating(
+                self._tick_job, interval=self.tick_seconds, first=0, name="ticker"
+            )
+        bot = self.application.bot
+        if self.webhook_url:
+            secret = settings.webhook_secret or secrets.token_urlsafe(32)
+            path = "/telegram/" + secrets.token_urlsafe(16)
+            await self.inbox.start_webhook(settings.webhook_listen, settings.webhook_port, path,
+                                           secret)
+            await bot.set_webhook(self.webhook_url.rstrip("/") + path, secret_token=secret,
+                                  allowed_updates=["message", "edited_message", "callback_query",
+                                                   "my_chat_member", "chat_member"])
+            self.inbox.start(polling=False)
+        else:
+            await bot.delete_webhook()
+            self.inbox.start(polling=True)
+        log.info("Omkijkbot is running as @%s", bot.username)
+        return self
+
+    async def _tick_job(self, context: object) -> None:
+        await self.tick()
+
+    async def tick(self) -> tuple[int, int]:
+        """Fire due timers, then deliver the outbox. Returns (fired, sent)."""
+        assert self.services is not None and self.application is not None
+        async with self._tick_lock:
+            fired = await self.services.scheduler.run_due()
+            sent = await self.services.outbox.flush(self.application.bot)
+        return fired, sent
+
+    async def stop(self) -> None:
+        if self.inbox is not None:
+            await self.inbox.stop()
+        if self.application is not None:
+            if self.application.running:
+                await self.application.stop()
+            await self.application.shutdown()
+        if self.db is not None:
+            await self.db.close()

@@ -1,0 +1,112 @@
+"""Settings from the environment and an optional `.env` file.
+
+The names are a contract with operators (README, PRODUCT.md): keep them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from typing_extensions import Annotated
+
+TELEGRAM_API_DEFAULT = "https://api.telegram.org/bot"
+
+
+class ConfigError(Exception):
+    """A setting is missing or wrong; the message is one line naming it."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False,
+        populate_by_name=True,
+    )
+
+    telegram_token: str | None = Field(default=None, validation_alias="TELEGRAM_TOKEN")
+    telegram_api_url: str = Field(default=TELEGRAM_API_DEFAULT, validation_alias="TELEGRAM_API_URL")
+    db_path: Path = Field(default=Path("./omkijk.sqlite3"), validation_alias="OMKIJK_DB")
+    timezone: str = Field(default="Europe/Amsterdam", validation_alias="OMKIJK_TZ")
+    time_scale: float = Field(default=1.0, gt=0, le=3600, validation_alias="OMKIJK_TIME_SCALE")
+    clock_start: dt.datetime | None = Field(default=None, validation_alias="OMKIJK_CLOCK_START")
+    admin_ids: Annotated[list[int], NoDecode] = Field(
+        default_factory=list, validation_alias="OMKIJK_ADMIN_IDS"
+    )
+    # Webhook mode: set a public HTTPS URL and the bot listens instead of polling.
+    webhook_url: str | None = Field(default=None, validation_alias="OMKIJK_WEBHOOK_URL")
+    webhook_listen: str = Field(default="127.0.0.1", validation_alias="OMKIJK_WEBHOOK_LISTEN")
+    webhook_port: int = Field(default=8443, ge=1, le=65535, validation_alias="OMKIJK_WEBHOOK_PORT")
+    webhook_secret: str | None = Field(default=None, validation_alias="OMKIJK_WEBHOOK_SECRET")
+    practice_port: int = Field(default=8080, ge=0, le=65535, validation_alias="OMKIJK_PRACTICE_PORT")
+    log_level: str = Field(default="INFO", validation_alias="OMKIJK_LOG_LEVEL")
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @field_validator("clock_start")
+    @classmethod
+    def _clock_start_aware(cls, value: dt.datetime | None) -> dt.datetime | None:
+        # A naive start time is read as UTC; everything is stored in UTC.
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=dt.UTC)
+        return value
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = [p.strip() for p in value.replace(";", ",").split(",") if p.strip()]
+            try:
+                return [int(p) for p in parts]
+            except ValueError as exc:
+                raise ValueError("expected Telegram user ids separated by commas") from exc
+        return value
+
+    @field_validator("telegram_api_url")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+_ALIASES = {
+    name: (field.validation_alias or name).upper()
+    for name, field in Settings.model_fields.items()
+}
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read settings; raise ConfigError with one line that names the bad setting."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        loc = str(first["loc"][0]) if first["loc"] else "?"
+        name = _ALIASES.get(loc, loc.upper())
+        message = str(first["msg"]).removeprefix("Value error, ")
+        value = first.get("input")
+        shown = f" (got {value!r})" if isinstance(value, str | int | float) else ""
+        raise ConfigError(f"Setting {name} is not valid: {message}{shown}") from None
+
+
+def require_token(settings: Settings) -> str:
+    if not settings.telegram_token:
+        raise ConfigError(
+            "Setting TELEGRAM_TOKEN is missing: get one from @BotFather, "
+            "or use `omkijkbot practice` to try the bot without Telegram"
+        )
+    return settings.telegram_token

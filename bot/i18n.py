@@ -1,0 +1,152 @@
+"""Translations (gettext catalogues in ``locales/``) and locale-aware formatting.
+
+Source strings (msgids) are English; Dutch is the default language people see.
+The ``.po`` files are read at start with babel, so there is no compile step and
+no binary ``.mo`` in git.
+
+Run ``python -m bot.i18n extract`` (``make locales``) after adding text: it
+refreshes ``locales/omkijkbot.pot`` and adds the new msgids, empty, to each
+language; ``tests/test_i18n.py`` fails until every one is translated.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gettext
+import html
+import io
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from babel import Locale
+from babel.dates import format_datetime
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_dir
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po, write_po
+
+DOMAIN = "omkijkbot"
+DEFAULT_LANGUAGE = "nl"
+LANGUAGES: dict[str, str] = {"nl": "Nederlands", "en": "English"}
+ROOT = Path(__file__).resolve().parent.parent
+LOCALES_DIR = ROOT / "locales"
+SOURCE_DIRS = ("bot", "handlers", "scheduling", "storage")
+KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
+
+
+def N_(message: str) -> str:  # noqa: N802 - gettext's name for "mark, translate later"
+    """Mark a string for extraction without translating it here."""
+    return message
+
+
+def po_path(language: str) -> Path:
+    return LOCALES_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def read_catalog(language: str) -> Catalog:
+    with po_path(language).open("rb") as fh:
+        return read_po(fh, locale=language, domain=DOMAIN)
+
+
+def normalise_language(code: str | None) -> str:
+    """Telegram's language_code ('en-GB', 'nl') to one we speak; Dutch otherwise."""
+    if not code:
+        return DEFAULT_LANGUAGE
+    base = code.replace("_", "-").split("-")[0].lower()
+    return base if base in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def _escaped(params: dict[str, object]) -> dict[str, object]:
+    return {k: html.escape(v, quote=False) if isinstance(v, str) else v for k, v in params.items()}
+
+
+class Translator:
+    """The text and formats of one language."""
+
+    def __init__(self, language: str, translations: gettext.NullTranslations,
+                 timezone: ZoneInfo) -> None:
+        self.language = language
+        self.locale = Locale.parse(language)
+        self._t = translations
+        self.tz = timezone
+
+    def gettext(self, message: str, **params: object) -> str:
+        """Translate, then fill in ``{name}``-style values, HTML-escaped.
+
+        Messages go out with parse mode HTML, so whatever a person typed (a name,
+        a request) must not be read as markup.
+        """
+        text = self._t.gettext(message)
+        return text.format(**_escaped(params)) if params else text
+
+    def ngettext(self, singular: str, plural: str, n: int, **params: object) -> str:
+        text = self._t.ngettext(singular, plural, n)
+        return text.format(n=n, **_escaped(params))
+
+    def datetime(self, moment: dt.datetime) -> str:
+        """'dinsdag 24 november om 14:00' in the person's language and local time."""
+        _ = self._t.gettext
+        # Translators: a babel date pattern; keep the letters, translate the word in quotes.
+        pattern = _("EEEE d MMMM 'at' HH:mm")
+        return format_datetime(moment, pattern, tzinfo=self.tz, locale=self.locale)
+
+    def time(self, moment: dt.datetime) -> str:
+        return format_datetime(moment, "HH:mm", tzinfo=self.tz, locale=self.locale)
+
+
+class I18n:
+    def __init__(self, timezone: ZoneInfo, languages: dict[str, str] = LANGUAGES) -> None:
+        self.timezone = timezone
+        self._translators: dict[str, Translator] = {}
+        for language in languages:
+            buffer = io.BytesIO()
+            write_mo(buffer, read_catalog(language))
+            buffer.seek(0)
+            translations = gettext.GNUTranslations(buffer)
+            self._translators[language] = Translator(language, translations, timezone)
+
+    def for_language(self, language: str | None) -> Translator:
+        return self._translators.get(language or "", self._translators[DEFAULT_LANGUAGE])
+
+    def all(self) -> dict[str, Translator]:
+        return dict(self._translators)
+
+
+Gettext = Callable[..., str]
+
+
+# -- maintenance: extract and update catalogues ---------------------------
+
+
+def extract_messages() -> Catalog:
+    catalog = Catalog(domain=DOMAIN, project="omkijkbot", charset="utf-8")
+    for directory in SOURCE_DIRS:
+        for filename, lineno, message, comments, _context in extract_from_dir(
+            ROOT / directory, keywords=KEYWORDS, comment_tags=("Translators:",)
+        ):
+            catalog.add(message, locations=[(f"{directory}/{filename}", lineno)],
+                        auto_comments=comments)
+    return catalog
+
+
+def update_catalogs() -> None:
+    template = extract_messages()
+    with (LOCALES_DIR / f"{DOMAIN}.pot").open("wb") as fh:
+        write_po(fh, template, omit_header=False, sort_output=True, width=100)
+    for language in LANGUAGES:
+        catalog = read_catalog(language)
+        catalog.update(template, no_fuzzy_matching=True)
+        with po_path(language).open("wb") as fh:
+            write_po(fh, catalog, sort_output=True, width=100, ignore_obsolete=True)
+        missing = [m.id for m in catalog if m.id and not m.string]
+        print(f"{language}: {len(missing)} untranslated")
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] == ["extract"]:
+        update_catalogs()
+    else:
+        print("usage: python -m bot.i18n extract")
+        sys.exit(2)

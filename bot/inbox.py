@@ -1,0 +1,205 @@
+"""The durable inbox: every update is stored in SQLite before Telegram is told.
+
+python-telegram-bot's own polling asks Telegram for the next batch (which
+confirms the previous one) before the handlers have run, so a crash there would
+lose a person's tap. Here the order is: fetch, store, then confirm by asking for
+the next batch; a separate drain hands stored updates to the Application one by
+one and marks each done afterwards. After a crash, what was stored and not yet
+handled is handled at start; an update delivered twice is stored once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import warnings
+from typing import Any
+
+from aiohttp import web
+from telegram import Update
+from telegram.error import InvalidToken, NetworkError, RetryAfter, TelegramError
+from telegram.ext import Application
+from telegram.warnings import PTBUserWarning
+
+from storage.store import Store
+
+log = logging.getLogger(__name__)
+
+POLL_TIMEOUT = 25  # seconds Telegram may hold a getUpdates open
+MAX_ATTEMPTS = 3  # an update that crashed the process this often is set aside
+
+# Test-only fault injection: makes the process die at a given point, as a power
+# cut or a kill -9 would, so tests can prove nothing is lost. Never set it in
+# production.
+_CRASH_POINT = os.environ.get("OMKIJK_TEST_CRASH", "")
+
+
+def _crash_here(point: str) -> None:
+    if _CRASH_POINT == point:
+        log.critical("test crash injected at %s", point)
+        os._exit(75)
+
+
+class Inbox:
+    def __init__(self, store: Store, application: Application) -> None:
+        self.store = store
+        self.application = application
+        self._wake = asyncio.Event()
+        self._idle = asyncio.Event()
+        self._failures: dict[int, str] = {}
+        self._tasks: list[asyncio.Task[None]] = []
+        self._stopping = asyncio.Event()
+        self._webhook_runner: web.AppRunner | None = None
+        self._handled = asyncio.Condition()
+        self.highest_handled = 0
+
+    # -- intake -------------------------------------------------------------
+
+    async def accept(self, updates: list[dict[str, Any]]) -> None:
+        """Store raw updates durably, then wake the drain."""
+        await self.store.store_updates(updates)
+        _crash_here("after_store")
+        self._wake.set()
+
+    async def _poll_forever(self) -> None:
+        bot = self.application.bot
+        highest = await self.store.highest_update_id()
+        offset = highest + 1 if highest is not None else None
+        backoff = 1.0
+        while not self._stopping.is_set():
+            try:
+                kwargs: dict[str, Any] = {"timeout": POLL_TIMEOUT, "allowed_updates": Update.ALL_TYPES}
+                if offset is not None:
+                    kwargs["offset"] = offset
+                with warnings.catch_warnings():
+                    # We want the raw JSON (nothing PTB does not know is dropped),
+                    # which Bot.get_updates would parse away; PTB warns about that.
+                    warnings.simplefilter("ignore", PTBUserWarning)
+                    raw = await bot.do_api_request(
+                        "getUpdates", api_kwargs=kwargs, read_timeout=POLL_TIMEOUT + 10
+                    )
+            except asyncio.CancelledError:
+                raise
+            except InvalidToken:
+                log.critical("Telegram refused the token (TELEGRAM_TOKEN); stopping polling")
+                raise
+            except RetryAfter as exc:
+                await asyncio.sleep(float(exc.retry_after if isinstance(exc.retry_after, int | float)
+                                          else exc.retry_after.total_seconds()))
+                continue
+            except (NetworkError, TelegramError) as exc:
+                log.warning("getUpdates failed (%s); trying again in %.0fs", exc, backoff)
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, 30)
+                continue
+            backoff = 1.0
+            if raw:
+                # Stored first; the next getUpdates with the higher offset confirms.
+                await self.accept(raw)
+                offset = max(u["update_id"] for u in raw) + 1
+
+    async def start_webhook(self, listen: str, port: int, path: str, secret: str | None) -> None:
+        """Our own webhook endpoint: answers 200 only once the update is stored."""
+
+        async def receive(request: web.Request) -> web.Response:
+            if secret and request.headers.get("X-Telegram-Bot-Api-Secret-Token") != secret:
+                return web.Response(status=403)
+            try:
+                update = await request.json()
+                if not isinstance(update, dict) or "update_id" not in update:
+                    return web.Response(status=400)
+                await self.accept([update])
+            except Exception:
+                log.exception("could not store a webhook update; Telegram will retry it")
+                return web.Response(status=500)
+            return web.Response(status=200)
+
+        app = web.Application()
+        app.router.add_post(path, receive)
+        self._webhook_runner = web.AppRunner(app, access_log=None)
+        await self._webhook_runner.setup()
+        await web.TCPSite(self._webhook_runner, listen, port).start()
+
+    # -- drain --------------------------------------------------------------
+
+    def record_failure(self, update_id: int, error: str) -> None:
+        """Called by the error handler: the handler of this update raised."""
+        self._failures[update_id] = error
+
+    async def drain_once(self) -> int:
+        """Handle every stored, unhandled update in order. Returns how many."""
+        handled = 0
+        while items := await self.store.pending_updates():
+            for item in items:
+                if item.attempts >= MAX_ATTEMPTS:
+                    log.error("update %s crashed the bot %d times; set aside", item.update_id,
+                              item.attempts)
+                    await self.store.finish_update(item.update_id, error="set aside after crashes")
+                    continue
+                await self.store.note_update_attempt(item.update_id)
+                _crash_here("before_handle")
+                try:
+                    update = Update.de_json(item.payload, self.application.bot)
+                    await self.application.process_update(update)
+                except Exception as exc:  # process_update already routes handler errors
+                    log.exception("update %s could not be processed", item.update_id)
+                    self._failures[item.update_id] = repr(exc)
+                await self.store.finish_update(
+                    item.update_id, error=self._failures.pop(item.update_id, None)
+                )
+                handled += 1
+                async with self._handled:
+                    self.highest_handled = max(self.highest_handled, item.update_id)
+                    self._handled.notify_all()
+        return handled
+
+    async def _drain_forever(self) -> None:
+        while not self._stopping.is_set():
+            self._wake.clear()
+            try:
+                await self.drain_once()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("inbox drain failed; retrying")
+                await asyncio.sleep(1)
+                continue
+            self._idle.set()
+            await self._wake.wait()
+            self._idle.clear()
+
+    async def wait_handled(self, update_id: int) -> None:
+        """Until the update with this id (and every one before it) has been handled."""
+        async with self._handled:
+            await self._handled.wait_for(lambda: self.highest_handled >= update_id)
+
+    async def wait_idle(self) -> None:
+        """Until every stored update has been handled (tests, shutdown)."""
+        while True:
+            await self._idle.wait()
+            if not await self.store.pending_updates(limit=1):
+                return
+            self._wake.set()
+            await asyncio.sleep(0)
+
+    # -- life cycle ---------------------------------------------------------
+
+    def start(self, *, polling: bool) -> None:
+        self._tasks.append(asyncio.create_task(self._drain_forever(), name="inbox-drain"))
+        if polling:
+            self._tasks.append(asyncio.create_task(self._poll_forever(), name="inbox-poll"))
+
+    async def stop(self) -> None:
+        self._stopping.set()
+        self._wake.set()
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        self._tasks.clear()
+        if self._webhook_runner is not None:
+            await self._webhook_runner.cleanup()
+            self._webhook_runner = None

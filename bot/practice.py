@@ -1,0 +1,69 @@
+"""Practice mode: the emulator, the bot against it, and a page to be several people at once.
+
+How a kwartiermaker demonstrates the bot in a buurtkamer, and how a newcomer
+sees it work, without a Telegram account.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from bot.app import Runtime
+from bot.clock import SystemClock
+from bot.config import Settings
+from emulator.core import Emulator
+from emulator.server import EmulatorServer
+from storage.database import Database
+from storage.store import Store
+
+log = logging.getLogger(__name__)
+
+PRACTICE_DB = Path("./omkijk-practice.sqlite3")
+
+# The practice circle. Fixed ids, so a restart finds the same people in the database.
+PEOPLE = [
+    (101, "Riet", "lid, 82 jaar"),
+    (102, "Sandra", "superbuur"),
+    (103, "Henk", "voorzitter"),
+    (104, "Fatima", "wijkteam"),
+    (105, "Jan", "lid"),
+]
+
+
+def seed_practice_world(emulator: Emulator) -> None:
+    for user_id, name, role in PEOPLE:
+        emulator.add_user(name, user_id=user_id, role_hint=role)
+    emulator.add_group("Buurtkring Zandweerd", [101, 102, 103, 105], admins=[103])
+
+
+class Practice:
+    def __init__(self, settings: Settings) -> None:
+        if "db_path" not in settings.model_fields_set:
+            # Practice data never mixes with a real installation's database.
+            settings = settings.model_copy(update={"db_path": PRACTICE_DB})
+        self.settings = settings
+        self.server: EmulatorServer | None = None
+        self.runtime: Runtime | None = None
+
+    async def start(self) -> None:
+        settings = self.settings
+        # Continue update numbering where the database left off, as Telegram would.
+        db = await Database(settings.db_path, readers=1).open()
+        clock = SystemClock(settings.time_scale, settings.clock_start)
+        highest = await Store(db, clock).highest_update_id()
+        await db.close()
+        emulator = Emulator(first_update_id=(highest or 0) + 1)
+        seed_practice_world(emulator)
+        self.server = await EmulatorServer(emulator, "127.0.0.1", settings.practice_port).start()
+        self.runtime = Runtime(settings, clock, token=emulator.token,
+                               base_url=self.server.api_url, base_file_url=self.server.file_url)
+        await self.runtime.start()
+        print(f"\n  Omkijkbot oefenpagina: {self.server.base_url}/\n"
+              f"  (database: {settings.db_path}; stop with Ctrl+C)\n", flush=True)
+
+    async def stop(self) -> None:
+        if self.runtime is not None:
+            await self.runtime.stop()
+        if self.server is not None:
+            await self.server.stop()

@@ -1,0 +1,255 @@
+"""HTTP for the emulator: the Bot API at /bot<token>/<method>, files at
+/file/bot<token>/<path>, and the people's side (the practice page) at / and /emu/api/."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+
+from emulator.core import BotApiError, Emulator
+
+log = logging.getLogger(__name__)
+STATIC = Path(__file__).parent / "static"
+
+# Parameters that are strings even when they look like JSON ("123" stays text).
+_STRING_PARAMS = {"text", "caption", "callback_query_id", "url", "secret_token", "parse_mode",
+                  "language_code", "file_id", "description", "short_description", "name",
+                  "title", "emoji", "message_thread_id_str"}
+
+
+def _decode(name: str, value: str) -> Any:
+    if name in _STRING_PARAMS:
+        return value
+    try:
+        return json.loads(value)
+    except ValueError:
+        return value
+
+
+async def _read_params(request: web.Request) -> dict[str, Any]:
+    params: dict[str, Any] = {k: _decode(k, v) for k, v in request.query.items()}
+    if request.content_type == "application/json":
+        body = await request.json()
+        if isinstance(body, dict):
+            params.update(body)
+        return params
+    if request.method == "POST" and request.can_read_body:
+        form = await request.post()
+        for name, value in form.items():
+            if isinstance(value, web.FileField):
+                params[name] = value.file.read()
+                params["_filename"] = value.filename
+            else:
+                params[name] = _decode(name, str(value))
+    return params
+
+
+class EmulatorServer:
+    def __init__(self, emulator: Emulator, host: str = "127.0.0.1", port: int = 0,
+                 *, practice_page: bool = True) -> None:
+        self.emulator = emulator
+        self.host = host
+        self.port = port
+        self.practice_page = practice_page
+        self._runner: web.AppRunner | None = None
+        self._webhook_task: asyncio.Task[None] | None = None
+        self._callback_viewers: dict[str, int] = {}
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def api_url(self) -> str:
+        """What the bot's TELEGRAM_API_URL should be."""
+        return f"{self.base_url}/bot"
+
+    @property
+    def file_url(self) -> str:
+        return f"{self.base_url}/file/bot"
+
+    def app(self) -> web.Application:
+        app = web.Application(client_max_size=50 * 1024 * 1024)
+        app.router.add_route("*", "/bot{token}/{method}", self._bot_api)
+        app.router.add_get("/file/bot{token}/{path:.+}", self._file)
+        if self.practice_page:
+            app.router.add_get("/", self._index)
+            app.router.add_static("/static/", STATIC)
+            app.router.add_get("/emu/api/world", self._world)
+            app.router.add_get("/emu/api/chat", self._chat_view)
+            app.router.add_post("/emu/api/send", self._send)
+            app.router.add_post("/emu/api/press", self._press)
+            app.router.add_post("/emu/api/voice", self._voice)
+            app.router.add_post("/emu/api/group", self._group_action)
+        return app
+
+    async def start(self) -> EmulatorServer:
+        self._runner = web.AppRunner(self.app(), access_log=None, shutdown_timeout=2)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, self.host, self.port)
+        await site.start()
+        if self.port == 0:
+            sockets = site._server.sockets  # type: ignore[union-attr]
+            self.port = sockets[0].getsockname()[1]
+        self._webhook_task = asyncio.create_task(self._deliver_webhooks(), name="emu-webhook")
+        return self
+
+    async def stop(self) -> None:
+        await self.emulator.close()
+        if self._webhook_task:
+            self._webhook_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._webhook_task
+        if self._runner:
+            await self._runner.cleanup()
+
+    # -- Bot API ---------------------------------------------------------------
+
+    async def _bot_api(self, request: web.Request) -> web.StreamResponse:
+        if request.match_info["token"] != self.emulator.token:
+            return web.json_response({"ok": False, "error_code": 401,
+                                      "description": "Unauthorized"}, status=401)
+        method = request.match_info["method"]
+        try:
+            params = await _read_params(request)
+            result = await self.emulator.call(method, params)
+        except BotApiError as exc:
+            return web.json_response(exc.body(), status=exc.code)
+        except ConnectionResetError:
+            # An injected network fault: drop the connection without an answer.
+            if request.transport is not None:
+                request.transport.close()
+            raise web.HTTPInternalServerError() from None
+        except Exception as exc:  # the emulator must answer like Telegram, never hang
+            log.exception("emulator failed on %s", method)
+            return web.json_response({"ok": False, "error_code": 500,
+                                      "description": f"Internal Server Error: {exc}"},
+                                     status=500)
+        return web.json_response({"ok": True, "result": result})
+
+    async def _file(self, request: web.Request) -> web.StreamResponse:
+        if request.match_info["token"] != self.emulator.token:
+            return web.Response(status=401)
+        path = request.match_info["path"]
+        for data, stored_path in self.emulator.files.values():
+            if stored_path == path:
+                return web.Response(body=data)
+        return web.Response(status=404)
+
+    async def _deliver_webhooks(self) -> None:
+        """Post pending updates to the webhook, one by one, until each gets a 200."""
+        emu = self.emulator
+        async with aiohttp.ClientSession() as session:
+            while True:
+                await emu.wait_for(lambda: emu.webhook_url and emu.pending_updates, timeout=3600)
+                update = emu.pending_updates[0]
+                headers = {}
+                if emu.webhook_secret:
+                    headers["X-Telegram-Bot-Api-Secret-Token"] = emu.webhook_secret
+                try:
+                    async with session.post(emu.webhook_url or "", json=update,
+                                            headers=headers) as response:
+                        ok = response.status == 200
+                except aiohttp.ClientError:
+                    ok = False
+                if ok and emu.pending_updates and emu.pending_updates[0] is update:
+                    emu.pending_updates.pop(0)
+                    emu.delivered_update_ids.append(update["update_id"])
+                    await emu._notify()
+                elif not ok:
+                    await asyncio.sleep(0.5)  # Telegram too waits before redelivering
+
+    # -- the people's side (practice page) --------------------------------------
+
+    async def _index(self, request: web.Request) -> web.StreamResponse:
+        return web.FileResponse(STATIC / "index.html")
+
+    async def _world(self, request: web.Request) -> web.StreamResponse:
+        emu = self.emulator
+        people = [{"id": u.id, "name": u.first_name, "role": u.role_hint,
+                   "language": u.language_code, "blocked": u.blocked_bot}
+                  for u in emu.users.values()]
+        groups = [{"id": c.id, "title": c.title, "members": sorted(c.members),
+                   "bot": c.bot_status, "migrated_to": c.migrated_to, "type": c.type}
+                  for c in emu.chats.values() if c.type != "private"]
+        return web.json_response({"version": emu.version, "people": people, "groups": groups,
+                                  "bot": emu.bot_json()})
+
+    async def _chat_view(self, request: web.Request) -> web.StreamResponse:
+        emu = self.emulator
+        since = int(request.query.get("since", "-1"))
+        if since >= emu.version:
+            await emu.wait_version(since, timeout=20)
+        chat_id = int(request.query["chat"])
+        viewer = int(request.query.get("viewer", "0"))
+        messages = [
+            {k: v for k, v in m.items() if k not in ("chat", "reply_to_message")}
+            for m in emu.messages.get(chat_id, [])
+        ]
+        toasts = [
+            {"text": a.get("text", ""), "alert": bool(a.get("show_alert")), "n": i}
+            for i, a in enumerate(emu.callback_answers)
+            if a.get("text") and self._callback_viewers.get(str(a.get("callback_query_id")))
+            == viewer
+        ]
+        return web.json_response({"version": emu.version, "messages": messages,
+                                  "toasts": toasts[-3:]})
+
+    async def _body(self, request: web.Request) -> dict[str, Any]:
+        body = await request.json()
+        if not isinstance(body, dict):
+            raise web.HTTPBadRequest(text="expected a JSON object")
+        return body
+
+    async def _send(self, request: web.Request) -> web.StreamResponse:
+        body = await self._body(request)
+        text = str(body.get("text", "")).strip()
+        if not text:
+            raise web.HTTPBadRequest(text="empty message")
+        await self.emulator.send_text(int(body["user_id"]), int(body["chat_id"]), text[:4096])
+        return web.json_response({"ok": True})
+
+    async def _press(self, request: web.Request) -> web.StreamResponse:
+        body = await self._body(request)
+        try:
+            update = await self.emulator.press_button(
+                int(body["user_id"]), int(body["chat_id"]), int(body["message_id"]),
+                str(body["data"]),
+            )
+        except KeyError as exc:
+            raise web.HTTPNotFound(text=str(exc)) from None
+        self._callback_viewers[update["callback_query"]["id"]] = int(body["user_id"])
+        return web.json_response({"ok": True})
+
+    async def _voice(self, request: web.Request) -> web.StreamResponse:
+        body = await self._body(request)
+        await self.emulator.send_voice(int(body["user_id"]), int(body["chat_id"]),
+                                       duration=int(body.get("duration", 4)))
+        return web.json_response({"ok": True})
+
+    async def _group_action(self, request: web.Request) -> web.StreamResponse:
+        body = await self._body(request)
+        emu = self.emulator
+        action = body.get("action")
+        chat_id = int(body["chat_id"])
+        user_id = int(body.get("user_id", 0))
+        if action == "add_bot":
+            await emu.add_bot_to_group(chat_id, user_id)
+        elif action == "remove_bot":
+            await emu.remove_bot_from_group(chat_id, user_id)
+        elif action == "migrate":
+            await emu.migrate_group(chat_id)
+        elif action == "block":
+            await emu.block_bot(user_id)
+        elif action == "unblock":
+            await emu.unblock_bot(user_id)
+        else:
+            raise web.HTTPBadRequest(text="unknown action")
+        return web.json_response({"ok": True})

@@ -1,0 +1,181 @@
+"""Start, help, language, and the kind fallbacks for everything the bot does not know."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from telegram import (
+    ChatMemberUpdated,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
+    Update,
+)
+from telegram.constants import ChatMemberStatus, ChatType
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    CommandHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from bot.i18n import LANGUAGES, N_, I18n, normalise_language
+from bot.services import OmkijkContext
+
+log = logging.getLogger(__name__)
+
+# Labels of the main menu's big buttons (the reply keyboard).
+MENU_EXPLAIN = N_("❓ What can this bot do?")
+MENU_LANGUAGE = N_("🌐 Language")
+
+
+def main_menu(context: OmkijkContext) -> ReplyKeyboardMarkup:
+    _ = context.t.gettext
+    return ReplyKeyboardMarkup(
+        [[KeyboardButton(_(MENU_EXPLAIN))], [KeyboardButton(_(MENU_LANGUAGE))]],
+        resize_keyboard=True,
+        is_persistent=True,
+    )
+
+
+def menu_filter(i18n: I18n, label: str) -> filters.MessageFilter:
+    """Matches a menu button's label in any language we speak."""
+    texts = {t.gettext(label) for t in i18n.all().values()}
+    return filters.Regex("^(" + "|".join(re.escape(text) for text in sorted(texts)) + ")$")
+
+
+async def remember_person(update: Update, context: OmkijkContext) -> None:
+    """Runs first for every update: know who this is and which language they read."""
+    user = update.effective_user
+    if user is None or user.is_bot:
+        return
+    store = context.services.store
+    chat = update.effective_chat
+    in_private = chat is not None and chat.type == ChatType.PRIVATE
+    language = normalise_language(user.language_code)
+    known = await store.user(user.id)
+    changed = known is None or known.first_name != user.first_name or (
+        not known.language_chosen and known.language != language
+    ) or (in_private and not known.reachable and update.my_chat_member is None)
+    if changed:
+        known = await store.remember_user(
+            user.id, user.first_name, language, reachable=in_private or None
+        )
+    context.person = known
+
+
+async def start_private(update: Update, context: OmkijkContext) -> None:
+    _ = context.t.gettext
+    name = update.effective_user.first_name if update.effective_user else ""
+    text = _(
+        "Welcome, {name}! Nice that you are here.\n\n"
+        "Omkijkbot helps neighbours look out for each other: ask for help, lend a hand, "
+        "and now and then a friendly “All well?”.\n\n"
+        "Do you want to join your neighbourhood circle? Open the link you got from your "
+        "circle. You do not need to type anything: the buttons below do the work.\n\n"
+        "In an emergency: call 112.",
+        name=name,
+    )
+    await update.effective_message.reply_text(text, reply_markup=main_menu(context))
+
+
+async def help_command(update: Update, context: OmkijkContext) -> None:
+    _ = context.t.gettext
+    text = _(
+        "What this bot does, in short:\n\n"
+        "• Ask your neighbours for help: soup, a lift, groceries, or a chat.\n"
+        "• Help a neighbour with one tap on “I'll help”.\n"
+        "• If you want, a short “All well?” on the days you choose.\n"
+        "• A worry goes privately to your circle's contact person.\n\n"
+        "Everything works with the buttons. /taal changes the language.\n\n"
+        "This bot is no alarm service. In an emergency: call 112."
+    )
+    await update.effective_message.reply_text(text)
+
+
+def language_keyboard(current: str) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(("✓ " if code == current else "") + name,
+                               callback_data=f"taal:{code}")]
+         for code, name in LANGUAGES.items()]
+    )
+
+
+async def language_command(update: Update, context: OmkijkContext) -> None:
+    _ = context.t.gettext
+    await update.effective_message.reply_text(
+        _("Which language would you like?"), reply_markup=language_keyboard(context.t.language)
+    )
+
+
+async def language_chosen(update: Update, context: OmkijkContext) -> None:
+    query = update.callback_query
+    code = (query.data or "").removeprefix("taal:")
+    if code not in LANGUAGES or context.person is None:
+        # Button data can be forged: refuse kindly and change nothing.
+        await query.answer(context.t.gettext("This button no longer works."), show_alert=True)
+        return
+    await context.services.store.choose_language(context.person.id, code)
+    context.use_language(code)
+    _ = context.t.gettext
+    await query.answer()
+    await query.edit_message_text(_("Done: I will write to you in English from now on."))
+    await query.message.reply_text(_("Here is your menu."), reply_markup=main_menu(context))
+
+
+async def private_membership(update: Update, context: OmkijkContext) -> None:
+    """A person blocked or unblocked the bot in their private chat."""
+    change: ChatMemberUpdated = update.my_chat_member
+    if change.chat.type != ChatType.PRIVATE:
+        return  # groups: the circles feature handles those
+    status = change.new_chat_member.status
+    store = context.services.store
+    if status in (ChatMemberStatus.BANNED, ChatMemberStatus.LEFT):
+        log.info("user %s blocked the bot", change.from_user.id)
+        await store.mark_unreachable(change.from_user.id)
+    else:
+        await store.mark_reachable(change.from_user.id)
+
+
+async def not_understood(update: Update, context: OmkijkContext) -> None:
+    _ = context.t.gettext
+    await update.effective_message.reply_text(
+        _("I did not quite understand that. Please use the buttons below, or type /help."),
+        reply_markup=main_menu(context),
+    )
+
+
+async def unknown_button(update: Update, context: OmkijkContext) -> None:
+    _ = context.t.gettext
+    log.info("unknown or stale button %r from %s", update.callback_query.data,
+             update.effective_user.id if update.effective_user else "?")
+    await update.callback_query.answer(_("This button no longer works."), show_alert=True)
+
+
+def register(application: Application, i18n: I18n) -> None:
+    private = filters.ChatType.PRIVATE
+    application.add_handler(TypeHandler(Update, remember_person), group=-1)
+    application.add_handlers([
+        CommandHandler("start", start_private, filters=private),
+        CommandHandler("help", help_command),
+        CommandHandler("taal", language_command, filters=private),
+        MessageHandler(private & menu_filter(i18n, MENU_EXPLAIN), help_command),
+        MessageHandler(private & menu_filter(i18n, MENU_LANGUAGE), language_command),
+        CallbackQueryHandler(language_chosen, pattern=r"^taal:"),
+        ChatMemberHandler(private_membership, ChatMemberHandler.MY_CHAT_MEMBER),
+    ])
+
+
+def register_fallbacks(application: Application) -> None:
+    """Last: anything no feature claimed gets a kind answer, never silence."""
+    # Same group as the features, added after them: only the first match in a
+    # group runs, so these answer exactly what nothing else claimed.
+    application.add_handlers([
+        MessageHandler(filters.ChatType.PRIVATE & ~filters.StatusUpdate.ALL, not_understood),
+        CallbackQueryHandler(unknown_button),
+    ])

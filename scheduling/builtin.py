@@ -1,0 +1,55 @@
+"""Timer kinds every installation has: a plain notice, and nightly housekeeping."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from bot.i18n import I18n
+from scheduling.timers import Scheduler, TimerRun
+
+log = logging.getLogger(__name__)
+
+NOTICE = "notice"
+HOUSEKEEPING = "housekeeping"
+INBOX_KEEP = dt.timedelta(days=7)
+
+
+def next_local_time(now: dt.datetime, tz: dt.tzinfo, hour: int, minute: int) -> dt.datetime:
+    """The next moment (after ``now``) that reads hour:minute on a local clock."""
+    local = now.astimezone(tz)
+    candidate = local.replace(hour=hour, minute=minute, second=0, microsecond=0)
+    if candidate <= local:
+        candidate = (local + dt.timedelta(days=1)).replace(
+            hour=hour, minute=minute, second=0, microsecond=0
+        )
+    return candidate.astimezone(dt.UTC)
+
+
+def register_builtin_timers(scheduler: Scheduler, i18n: I18n) -> None:
+    async def notice(run: TimerRun) -> None:
+        """Send one person a message (in their language) at a given moment."""
+        payload = run.timer.payload
+        user = await run.store.user(int(payload["user_id"]))
+        translator = i18n.for_language(user.language if user else None)
+        text = translator.gettext(payload["message"], **payload.get("params", {}))
+        await run.store.enqueue_message(
+            run.tx, int(payload["user_id"]), text, priority=int(payload.get("priority", 5)),
+            source=f"timer:{run.timer.id}",
+        )
+
+    async def housekeeping(run: TimerRun) -> None:
+        now = run.clock.now()
+        pruned = await run.store.prune_inbox(now - INBOX_KEEP, tx=run.tx)
+        log.info("housekeeping: forgot %d handled updates", pruned)
+        await schedule_housekeeping(run, i18n.timezone)
+
+    scheduler.register(NOTICE, notice)
+    scheduler.register(HOUSEKEEPING, housekeeping)
+
+
+async def schedule_housekeeping(run_or_scheduler: TimerRun | Scheduler, tz: dt.tzinfo) -> None:
+    store = run_or_scheduler.store
+    tx = run_or_scheduler.tx if isinstance(run_or_scheduler, TimerRun) else None
+    due = next_local_time(run_or_scheduler.clock.now(), tz, 3, 30)
+    await store.schedule(HOUSEKEEPING, due, dedupe_key=f"housekeeping:{due.date()}", tx=tx)

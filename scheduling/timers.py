@@ -1,0 +1,86 @@
+"""Durable timers: the database is the schedule.
+
+Every future action (a reminder, a waakvlam step, a summary) is a row with a due
+time. One ticker fires what is due; the handler's changes and "done" are one
+transaction, so a timer fires exactly once, also across a restart, and one that
+fell due while the bot was down fires at start.
+
+Timer handlers never talk to Telegram themselves: they put messages in the
+outbox within the same transaction, and the outbox delivers them.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+import aiosqlite
+
+from bot.clock import Clock
+from storage.store import Store, Timer
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class TimerRun:
+    """What a timer handler gets: the open transaction and the timer."""
+
+    tx: aiosqlite.Connection
+    timer: Timer
+    store: Store
+    clock: Clock
+
+
+TimerHandler = Callable[[TimerRun], Awaitable[None]]
+
+
+class Scheduler:
+    def __init__(self, store: Store, clock: Clock) -> None:
+        self.store = store
+        self.clock = clock
+        self._handlers: dict[str, TimerHandler] = {}
+        self.after_fire: list[Callable[[], None]] = []
+
+    def register(self, kind: str, handler: TimerHandler) -> None:
+        if kind in self._handlers:
+            raise ValueError(f"timer kind {kind!r} registered twice")
+        self._handlers[kind] = handler
+
+    async def run_due(self, limit: int = 1000) -> int:
+        """Fire every timer that is due now (at most ``limit``). Returns how many fired."""
+        fired = 0
+        now = self.clock.now()
+        while fired < limit:
+            async with self.store.db.write() as tx:
+                timer = await self.store.next_due_timer(now, tx)
+                if timer is None:
+                    break
+                await self._fire(TimerRun(tx, timer, self.store, self.clock))
+            fired += 1
+        if fired:
+            for callback in self.after_fire:
+                callback()
+        return fired
+
+    async def _fire(self, run: TimerRun) -> None:
+        timer = run.timer
+        handler = self._handlers.get(timer.kind)
+        if handler is None:
+            log.error("timer %s has unknown kind %r; marked failed", timer.id, timer.kind)
+            await self.store.finish_timer(timer.id, run.tx, error=f"unknown kind {timer.kind}")
+            return
+        # A savepoint lets a failing handler's half-done changes be undone while
+        # the timer itself is still marked, so one bad row cannot block the rest.
+        await run.tx.execute("SAVEPOINT timer_handler")
+        try:
+            await handler(run)
+        except Exception as exc:
+            await run.tx.execute("ROLLBACK TO timer_handler")
+            await run.tx.execute("RELEASE timer_handler")
+            log.exception("timer %s (%s) failed", timer.id, timer.kind)
+            await self.store.finish_timer(timer.id, run.tx, error=repr(exc)[:500])
+        else:
+            await run.tx.execute("RELEASE timer_handler")
+            await self.store.finish_timer(timer.id, run.tx)

@@ -1,0 +1,94 @@
+"""A small SQLite layer: reads in parallel, every write through one serialized writer.
+
+Modelled on datasette's ``Database``: one write connection guarded by a lock, so
+writes never fight over SQLite's lock, and a few read-only connections that WAL
+lets run beside it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import aiosqlite
+
+from storage.migrations import apply_migrations
+
+log = logging.getLogger(__name__)
+
+
+async def _connect(path: Path, *, readonly: bool) -> aiosqlite.Connection:
+    conn = await aiosqlite.connect(path, isolation_level=None)
+    conn.row_factory = aiosqlite.Row
+    await conn.execute("PRAGMA foreign_keys = ON")
+    await conn.execute("PRAGMA busy_timeout = 10000")
+    if readonly:
+        await conn.execute("PRAGMA query_only = ON")
+    else:
+        await conn.execute("PRAGMA journal_mode = WAL")
+        # NORMAL is durable in WAL mode except against power loss on the last
+        # commit; the inbox and timers are written before Telegram is confirmed,
+        # so we take FULL to keep a person's tap across a power cut too.
+        await conn.execute("PRAGMA synchronous = FULL")
+    return conn
+
+
+class Database:
+    def __init__(self, path: Path | str, *, readers: int = 3) -> None:
+        self.path = Path(path)
+        self._reader_count = readers
+        self._writer: aiosqlite.Connection | None = None
+        self._write_lock = asyncio.Lock()
+        self._readers: asyncio.Queue[aiosqlite.Connection] = asyncio.Queue()
+        self._all_readers: list[aiosqlite.Connection] = []
+
+    async def open(self) -> Database:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._writer = await _connect(self.path, readonly=False)
+        await apply_migrations(self._writer)
+        for _ in range(self._reader_count):
+            conn = await _connect(self.path, readonly=True)
+            self._all_readers.append(conn)
+            self._readers.put_nowait(conn)
+        return self
+
+    async def close(self) -> None:
+        async with self._write_lock:
+            for conn in self._all_readers:
+                await conn.close()
+            self._all_readers.clear()
+            if self._writer is not None:
+                await self._writer.close()
+                self._writer = None
+
+    @asynccontextmanager
+    async def write(self) -> AsyncIterator[aiosqlite.Connection]:
+        """One write transaction at a time; commits on success, rolls back on error."""
+        if self._writer is None:
+            raise RuntimeError("database is not open")
+        async with self._write_lock:
+            conn = self._writer
+            await conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                await conn.execute("ROLLBACK")
+                raise
+            else:
+                await conn.execute("COMMIT")
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[aiosqlite.Connection]:
+        conn = await self._readers.get()
+        try:
+            yield conn
+        finally:
+            self._readers.put_nowait(conn)
+
+    async def schema_version(self) -> int:
+        async with self.read() as conn, conn.execute("PRAGMA user_version") as cur:
+            row = await cur.fetchone()
+        return int(row[0])

@@ -1,0 +1,279 @@
+"""All SQL of the bot lives in the storage package; the rest calls these functions.
+
+Functions are named after what they mean for the circle, not after tables.
+Write functions take the writer connection of an open transaction when they are
+part of a larger atomic step (``tx``), or open their own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import aiosqlite
+
+from bot.clock import Clock
+from storage.database import Database
+from storage.timefmt import from_db, to_db
+
+
+@dataclass(frozen=True)
+class User:
+    id: int
+    first_name: str
+    language: str
+    language_chosen: bool
+    reachable: bool
+
+
+@dataclass(frozen=True)
+class InboxItem:
+    update_id: int
+    payload: dict[str, Any]
+    attempts: int
+
+
+@dataclass(frozen=True)
+class Timer:
+    id: int
+    kind: str
+    due_at: dt.datetime
+    payload: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class OutgoingMessage:
+    id: int
+    chat_id: int
+    text: str
+    reply_markup: dict[str, Any] | None
+    priority: int
+    attempts: int
+
+
+class Store:
+    def __init__(self, db: Database, clock: Clock) -> None:
+        self.db = db
+        self.clock = clock
+
+    def _now(self) -> str:
+        return to_db(self.clock.now())
+
+    # -- people -------------------------------------------------------------
+
+    async def remember_user(self, user_id: int, first_name: str, language: str,
+                            *, reachable: bool | None = None) -> User:
+        """Record a person; keep the language they chose. ``reachable`` None: unchanged."""
+        now = self._now()
+        async with self.db.write() as tx:
+            await tx.execute(
+                """
+                INSERT INTO users (id, first_name, language, created_at, updated_at, reachable)
+                VALUES (?, ?, ?, ?, ?, COALESCE(?, 0))
+                ON CONFLICT (id) DO UPDATE SET
+                    first_name = excluded.first_name,
+                    reachable = COALESCE(?, users.reachable),
+                    -- follow Telegram's language until the person picks one with /taal
+                    language = CASE WHEN users.language_chosen THEN users.language
+                                    ELSE excluded.language END,
+                    updated_at = excluded.updated_at
+                """,
+                (user_id, first_name, language, now, now, reachable, reachable),
+            )
+        user = await self.user(user_id)
+        assert user is not None
+        return user
+
+    async def user(self, user_id: int) -> User | None:
+        async with self.db.read() as conn, conn.execute(
+            "SELECT id, first_name, language, language_chosen, reachable FROM users WHERE id = ?",
+            (user_id,),
+        ) as cur:
+            row = await cur.fetchone()
+        if row is None:
+            return None
+        return User(row[0], row[1], row[2], bool(row[3]), bool(row[4]))
+
+    async def choose_language(self, user_id: int, language: str) -> None:
+        async with self.db.write() as tx:
+            await tx.execute(
+                "UPDATE users SET language = ?, language_chosen = 1, updated_at = ? WHERE id = ?",
+                (language, self._now(), user_id),
+            )
+
+    async def mark_unreachable(self, user_id: int) -> None:
+        await self._set_reachable(user_id, False)
+
+    async def mark_reachable(self, user_id: int) -> None:
+        await self._set_reachable(user_id, True)
+
+    async def _set_reachable(self, user_id: int, reachable: bool) -> None:
+        async with self.db.write() as tx:
+            await tx.execute(
+                "UPDATE users SET reachable = ?, updated_at = ? WHERE id = ?",
+                (int(reachable), self._now(), user_id),
+            )
+
+    # -- durable inbox ------------------------------------------------------
+
+    async def store_updates(self, updates: list[dict[str, Any]]) -> int:
+        """Store a batch of raw updates; an update seen before is ignored. Returns new count."""
+        if not updates:
+            return 0
+        now = self._now()
+        async with self.db.write() as tx:
+            before = tx.total_changes
+            await tx.executemany(
+                "INSERT OR IGNORE INTO inbox (update_id, payload, received_at) VALUES (?, ?, ?)",
+                [(u["update_id"], json.dumps(u), now) for u in updates],
+            )
+            return tx.total_changes - before
+
+    async def highest_update_id(self) -> int | None:
+        async with self.db.read() as conn, conn.execute("SELECT MAX(update_id) FROM inbox") as cur:
+            row = await cur.fetchone()
+        return row[0]
+
+    async def pending_updates(self, limit: int = 100) -> list[InboxItem]:
+        async with self.db.read() as conn, conn.execute(
+            "SELECT update_id, payload, attempts FROM inbox WHERE status = 'pending' "
+            "ORDER BY update_id LIMIT ?",
+            (limit,),
+        ) as cur:
+            rows = await cur.fetchall()
+        return [InboxItem(r[0], json.loads(r[1]), r[2]) for r in rows]
+
+    async def note_update_attempt(self, update_id: int) -> None:
+        async with self.db.write() as tx:
+            await tx.execute(
+                "UPDATE inbox SET attempts = attempts + 1 WHERE update_id = ?", (update_id,)
+            )
+
+    async def finish_update(self, update_id: int, *, error: str | None = None) -> None:
+        async with self.db.write() as tx:
+            await tx.execute(
+                "UPDATE inbox SET status = ?, handled_at = ?, error = ? WHERE update_id = ?",
+                ("failed" if error else "done", self._now(), error, update_id),
+            )
+
+    async def inbox_counts(self) -> dict[str, int]:
+        async with self.db.read() as conn, conn.execute(
+            "SELECT status, COUNT(*) FROM inbox GROUP BY status"
+        ) as cur:
+            return {r[0]: r[1] for r in await cur.fetchall()}
+
+    async def prune_inbox(self, older_than: dt.datetime, tx: aiosqlite.Connection) -> int:
+        """Forget handled updates, keeping the newest row so the offset stays known."""
+        cur = await tx.execute(
+            "DELETE FROM inbox WHERE status != 'pending' AND received_at < ? "
+            "AND update_id < (SELECT MAX(update_id) FROM inbox)",
+            (to_db(older_than),),
+        )
+        return cur.rowcount
+
+    # -- durable timers -----------------------------------------------------
+
+    async def schedule(self, kind: str, due_at: dt.datetime, payload: dict[str, Any] | None = None,
+                       *, dedupe_key: str | None = None,
+                       tx: aiosqlite.Connection | None = None) -> int | None:
+        """Put a future action in the schedule. Same dedupe_key twice: kept once."""
+        params = (kind, to_db(due_at), json.dumps(payload or {}), dedupe_key, self._now())
+        sql = (
+            "INSERT OR IGNORE INTO timers (kind, due_at, payload, dedupe_key, created_at) "
+            "VALUES (?, ?, ?, ?, ?)"
+        )
+        if tx is not None:
+            cur = await tx.execute(sql, params)
+            return cur.lastrowid if cur.rowcount else None
+        async with self.db.write() as own:
+            cur = await own.execute(sql, params)
+            return cur.lastrowid if cur.rowcount else None
+
+    async def cancel_timers(self, dedupe_prefix: str, tx: aiosqlite.Connection) -> int:
+        cur = await tx.execute(
+            "UPDATE timers SET status = 'cancelled' WHERE status = 'pending' "
+            "AND dedupe_key >= ? AND dedupe_key < ?",
+            (dedupe_prefix, dedupe_prefix + "\uffff"),
+        )
+        return cur.rowcount
+
+    async def next_due_timer(self, now: dt.datetime, tx: aiosqlite.Connection) -> Timer | None:
+        async with tx.execute(
+            "SELECT id, kind, due_at, payload FROM timers "
+            "WHERE status = 'pending' AND due_at <= ? ORDER BY due_at, id LIMIT 1",
+            (to_db(now),),
+        ) as cur:
+            row = await cur.fetchone()
+        if row is None:
+            return None
+        return Timer(row[0], row[1], from_db(row[2]), json.loads(row[3]))
+
+    async def finish_timer(self, timer_id: int, tx: aiosqlite.Connection,
+                           *, error: str | None = None) -> None:
+        await tx.execute(
+            "UPDATE timers SET status = ?, fired_at = ?, error = ? WHERE id = ?",
+            ("failed" if error else "done", self._now(), error, timer_id),
+        )
+
+    async def timers(self, status: str | None = None) -> list[tuple[int, str, str, str]]:
+        sql = "SELECT id, kind, due_at, status FROM timers"
+        args: tuple[Any, ...] = ()
+        if status:
+            sql += " WHERE status = ?"
+            args = (status,)
+        async with self.db.read() as conn, conn.execute(sql + " ORDER BY id", args) as cur:
+            return [tuple(r) for r in await cur.fetchall()]
+
+    # -- outbox -------------------------------------------------------------
+
+    async def enqueue_message(self, tx: aiosqlite.Connection, chat_id: int, text: str, *,
+                              reply_markup: dict[str, Any] | None = None, priority: int = 5,
+                              source: str | None = None) -> int:
+        now = self._now()
+        cur = await tx.execute(
+            "INSERT INTO outbox (chat_id, text, reply_markup, priority, not_before, created_at, "
+            "source) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (chat_id, text, json.dumps(reply_markup) if reply_markup else None, priority, now, now,
+             source),
+        )
+        assert cur.lastrowid is not None
+        return cur.lastrowid
+
+    async def messages_to_send(self, limit: int = 50) -> list[OutgoingMessage]:
+        async with self.db.read() as conn, conn.execute(
+            "SELECT id, chat_id, text, reply_markup, priority, attempts FROM outbox "
+            "WHERE status = 'pending' AND not_before <= ? ORDER BY priority, id LIMIT ?",
+            (self._now(), limit),
+        ) as cur:
+            rows = await cur.fetchall()
+        return [
+            OutgoingMessage(r[0], r[1], r[2], json.loads(r[3]) if r[3] else None, r[4], r[5])
+            for r in rows
+        ]
+
+    async def message_sent(self, message_id: int, telegram_message_id: int) -> None:
+        async with self.db.write() as tx:
+            await tx.execute(
+                "UPDATE outbox SET status = 'sent', sent_at = ?, telegram_message_id = ?, "
+                "attempts = attempts + 1 WHERE id = ? AND status = 'pending'",
+                (self._now(), telegram_message_id, message_id),
+            )
+
+    async def message_not_delivered(self, message_id: int, *, error: str,
+                                    retry_at: dt.datetime | None, unreachable: bool) -> None:
+        """Keep the message for a retry, or record why it cannot be delivered."""
+        status = "pending" if retry_at else ("unreachable" if unreachable else "failed")
+        async with self.db.write() as tx:
+            await tx.execute(
+                "UPDATE outbox SET status = ?, attempts = attempts + 1, error = ?, "
+                "not_before = COALESCE(?, not_before) WHERE id = ?",
+                (status, error[:500], to_db(retry_at) if retry_at else None, message_id),
+            )
+
+    async def outbox_rows(self) -> list[dict[str, Any]]:
+        async with self.db.read() as conn, conn.execute(
+            "SELECT id, chat_id, text, status, attempts, source FROM outbox ORDER BY id"
+        ) as cur:
+            return [dict(r) for r in await cur.fetchall()]
