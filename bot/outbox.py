@@ -61,7 +61,8 @@ class OutboxSender:
         try:
             result = await bot.send_message(
                 message.chat_id, message.text, reply_markup=markup,
-                rate_limit_args={"priority": message.priority},
+                # The outbox retries durably itself: the limiter must not sleep on a 429.
+                rate_limit_args={"priority": message.priority, "max_retries": 0},
             )
         except Forbidden as exc:
             log.warning("chat %s cannot be reached: %s", message.chat_id, exc.message)

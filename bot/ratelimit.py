@@ -106,7 +106,10 @@ class PriorityRateLimiter(BaseRateLimiter[dict[str, Any]]):
         data: dict[str, Any],
         rate_limit_args: dict[str, Any] | None,
     ) -> bool | dict[str, Any] | list[dict[str, Any]]:
-        priority = int((rate_limit_args or {}).get("priority", Priority.INTERACTIVE))
+        args_ = rate_limit_args or {}
+        priority = int(args_.get("priority", Priority.INTERACTIVE))
+        # Callers that keep their own durable retry (the outbox) pass max_retries=0.
+        max_retries = int(args_.get("max_retries", self.max_retries))
         chat_id = data.get("chat_id")
         limited = chat_id is not None
         if limited:
@@ -123,7 +126,7 @@ class PriorityRateLimiter(BaseRateLimiter[dict[str, Any]]):
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as exc:
-                if attempt >= self.max_retries:
+                if attempt >= max_retries:
                     raise
                 attempt += 1
                 delay = exc.retry_after

@@ -489,6 +489,8 @@ class Emulator:
                 return []
         batch = self.pending_updates[:limit]
         self.delivered_update_ids.extend(u["update_id"] for u in batch)
+        if batch:
+            await self._notify()
         return batch
 
     async def api_setwebhook(self, params: dict[str, Any]) -> Any:

@@ -48,7 +48,12 @@ class Database:
     async def open(self) -> Database:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._writer = await _connect(self.path, readonly=False)
-        await apply_migrations(self._writer)
+        try:
+            await apply_migrations(self._writer)
+        except BaseException:
+            await self._writer.close()
+            self._writer = None
+            raise
         for _ in range(self._reader_count):
             conn = await _connect(self.path, readonly=True)
             self._all_readers.append(conn)

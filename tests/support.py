@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,10 +42,7 @@ class World:
     async def handled(self, update: dict[str, Any] | None) -> None:
         """Wait (on events, not on time) until the bot has handled this update."""
         assert update is not None, "the bot never saw this message"
-        await self.emulator.wait_for(lambda: update["update_id"] in
-                                     self.emulator.delivered_update_ids or
-                                     self.runtime.inbox.highest_handled >= update["update_id"])
-        await self.runtime.inbox.wait_handled(update["update_id"])
+        await asyncio.wait_for(self.runtime.inbox.wait_handled(update["update_id"]), 10)
 
     async def say(self, user: EmuUser, text: str, chat_id: int | None = None) -> list[dict]:
         """``user`` types ``text``; returns what the bot sent in that chat in answer."""

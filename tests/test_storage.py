@@ -1,0 +1,95 @@
+from __future__ import annotations
+
+import aiosqlite
+import pytest
+
+from storage.database import Database
+from storage.migrations import LATEST, apply_migrations
+from storage.store import Store
+from tests.support import T0
+
+
+async def test_fresh_database_has_latest_schema_wal_and_foreign_keys(tmp_path):
+    db = await Database(tmp_path / "o.sqlite3").open()
+    try:
+        assert await db.schema_version() == LATEST
+        async with db.write() as tx:
+            mode = await (await tx.execute("PRAGMA journal_mode")).fetchone()
+            fks = await (await tx.execute("PRAGMA foreign_keys")).fetchone()
+        assert mode[0] == "wal" and fks[0] == 1
+    finally:
+        await db.close()
+
+
+async def test_an_old_database_upgrades_in_place_keeping_its_data(tmp_path):
+    path = tmp_path / "old.sqlite3"
+    async with aiosqlite.connect(path, isolation_level=None) as conn:
+        assert await apply_migrations(conn, target=1) == 1
+        await conn.execute(
+            "INSERT INTO users (id, first_name, language, created_at, updated_at) "
+            "VALUES (5, 'Riet', 'nl', 'x', 'x')"
+        )
+        await conn.execute(
+            "INSERT INTO timers (kind, due_at, created_at) VALUES ('notice', 'z', 'x')"
+        )
+    db = await Database(path).open()
+    try:
+        assert await db.schema_version() == LATEST
+        user = await Store(db, _Clock()).user(5)
+        assert user.first_name == "Riet" and user.reachable and not user.language_chosen
+        async with db.read() as conn, conn.execute("SELECT COUNT(*) FROM timers") as cur:
+            assert (await cur.fetchone())[0] == 1
+    finally:
+        await db.close()
+
+
+async def test_a_newer_database_is_refused_not_damaged(tmp_path):
+    path = tmp_path / "future.sqlite3"
+    async with aiosqlite.connect(path) as conn:
+        await conn.execute(f"PRAGMA user_version = {LATEST + 1}")
+    with pytest.raises(RuntimeError, match="newer than this program"):
+        await Database(path).open()
+
+
+async def test_a_failed_write_rolls_back_everything(tmp_path):
+    db = await Database(tmp_path / "o.sqlite3").open()
+    store = Store(db, _Clock())
+    try:
+        with pytest.raises(ZeroDivisionError):
+            async with db.write() as tx:
+                await store.schedule("notice", T0, {"a": 1}, tx=tx)
+                1 / 0  # noqa: B018
+        assert await store.timers() == []
+    finally:
+        await db.close()
+
+
+async def test_scheduling_with_the_same_key_twice_keeps_one(tmp_path):
+    db = await Database(tmp_path / "o.sqlite3").open()
+    store = Store(db, _Clock())
+    try:
+        first = await store.schedule("notice", T0, dedupe_key="k")
+        second = await store.schedule("notice", T0, dedupe_key="k")
+        assert first is not None and second is None
+        assert len(await store.timers()) == 1
+    finally:
+        await db.close()
+
+
+async def test_reads_run_while_a_write_is_open(tmp_path):
+    db = await Database(tmp_path / "o.sqlite3").open()
+    store = Store(db, _Clock())
+    try:
+        await store.remember_user(1, "Riet", "nl")
+        async with db.write() as tx:
+            await tx.execute("UPDATE users SET first_name = 'Ria' WHERE id = 1")
+            # a reader sees the last committed state, without waiting for the writer
+            assert (await store.user(1)).first_name == "Riet"
+        assert (await store.user(1)).first_name == "Ria"
+    finally:
+        await db.close()
+
+
+class _Clock:
+    def now(self):
+        return T0
