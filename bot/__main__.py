@@ -27,8 +27,9 @@ def _setup_logging(level: str) -> None:
     logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
 
 
-async def _serve_until_signal(start: Callable[[], Awaitable[object]],
-                              stop: Callable[[], Awaitable[None]]) -> None:
+async def _serve_until_signal(
+    start: Callable[[], Awaitable[object]], stop: Callable[[], Awaitable[None]]
+) -> None:
     stopping = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -46,8 +47,13 @@ async def _run(settings: Settings) -> None:
 
     token = require_token(settings)
     clock = SystemClock(settings.time_scale, settings.clock_start)
-    runtime = Runtime(settings, clock, token=token, base_url=settings.telegram_api_url,
-                      webhook_url=settings.webhook_url)
+    runtime = Runtime(
+        settings,
+        clock,
+        token=token,
+        base_url=settings.telegram_api_url,
+        webhook_url=settings.webhook_url,
+    )
     await _serve_until_signal(runtime.start, runtime.stop)
 
 
@@ -63,9 +69,14 @@ def main(argv: list[str] | None = None) -> int:
         prog="omkijkbot",
         description="Omkijkbot: a Telegram bot for neighbours who look out for each other.",
     )
-    parser.add_argument("mode", nargs="?", default="practice", choices=["practice", "run"],
-                        help="practice: a local practice page, no Telegram account needed "
-                             "(default); run: talk to Telegram with TELEGRAM_TOKEN")
+    parser.add_argument(
+        "mode",
+        nargs="?",
+        default="practice",
+        choices=["practice", "run"],
+        help="practice: a local practice page, no Telegram account needed "
+        "(default); run: talk to Telegram with TELEGRAM_TOKEN",
+    )
     args = parser.parse_args(argv)
     try:
         settings = load_settings()
@@ -75,8 +86,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"omkijkbot: {exc}", file=sys.stderr)
         return 2
     except InvalidToken:
-        print("omkijkbot: Setting TELEGRAM_TOKEN was refused by Telegram: check the token "
-              "from @BotFather", file=sys.stderr)
+        print(
+            "omkijkbot: Setting TELEGRAM_TOKEN was refused by Telegram: check the token "
+            "from @BotFather",
+            file=sys.stderr,
+        )
         return 2
     except NetworkError as exc:
         print(f"omkijkbot: cannot reach the Bot API at TELEGRAM_API_URL ({exc})", file=sys.stderr)

@@ -43,8 +43,9 @@ GROUP_COMMANDS = [
 ]
 
 
-def build_application(token: str, base_url: str, services: Services,
-                      *, base_file_url: str | None = None) -> Application:
+def build_application(
+    token: str, base_url: str, services: Services, *, base_file_url: str | None = None
+) -> Application:
     defaults = Defaults(tzinfo=services.settings.tz, parse_mode=ParseMode.HTML)
     context_types = ContextTypes(context=OmkijkContext, bot_data=BotData)
     builder = (
@@ -72,20 +73,31 @@ async def register_commands(application: Application, i18n: I18n) -> None:
     """``set_my_commands`` per language and chat type; Dutch is the default list."""
     for language, translator in i18n.all().items():
         code = None if language == DEFAULT_LANGUAGE else language
-        for scope, commands in ((BotCommandScopeAllPrivateChats(), PRIVATE_COMMANDS),
-                                (BotCommandScopeAllGroupChats(), GROUP_COMMANDS)):
+        for scope, commands in (
+            (BotCommandScopeAllPrivateChats(), PRIVATE_COMMANDS),
+            (BotCommandScopeAllGroupChats(), GROUP_COMMANDS),
+        ):
             await application.bot.set_my_commands(
                 [BotCommand(name, translator.gettext(text)) for name, text in commands],
-                scope=scope, language_code=code,
+                scope=scope,
+                language_code=code,
             )
 
 
 class Runtime:
     """Database, Application, inbox, ticker: started and stopped as one."""
 
-    def __init__(self, settings: Settings, clock: Clock, *, token: str, base_url: str,
-                 base_file_url: str | None = None, tick_seconds: float | None = TICK_SECONDS,
-                 webhook_url: str | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        clock: Clock,
+        *,
+        token: str,
+        base_url: str,
+        base_file_url: str | None = None,
+        tick_seconds: float | None = TICK_SECONDS,
+        webhook_url: str | None = None,
+    ) -> None:
         self.settings = settings
         self.clock = clock
         self.token = token
@@ -108,8 +120,9 @@ class Runtime:
         register_builtin_timers(scheduler, i18n)
         outbox = OutboxSender(store, self.clock)
         self.services = Services(settings, self.clock, store, i18n, scheduler, outbox)
-        self.application = build_application(self.token, self.base_url, self.services,
-                                              base_file_url=self.base_file_url)
+        self.application = build_application(
+            self.token, self.base_url, self.services, base_file_url=self.base_file_url
+        )
         self.inbox = Inbox(store, self.application)
         self.services.inbox = self.inbox
         await self.application.initialize()
@@ -128,11 +141,20 @@ class Runtime:
         if self.webhook_url:
             secret = settings.webhook_secret or secrets.token_urlsafe(32)
             path = "/telegram/" + secrets.token_urlsafe(16)
-            await self.inbox.start_webhook(settings.webhook_listen, settings.webhook_port, path,
-                                           secret)
-            await bot.set_webhook(self.webhook_url.rstrip("/") + path, secret_token=secret,
-                                  allowed_updates=["message", "edited_message", "callback_query",
-                                                   "my_chat_member", "chat_member"])
+            await self.inbox.start_webhook(
+                settings.webhook_listen, settings.webhook_port, path, secret
+            )
+            await bot.set_webhook(
+                self.webhook_url.rstrip("/") + path,
+                secret_token=secret,
+                allowed_updates=[
+                    "message",
+                    "edited_message",
+                    "callback_query",
+                    "my_chat_member",
+                    "chat_member",
+                ],
+            )
             self.inbox.start(polling=False)
         else:
             await bot.delete_webhook()

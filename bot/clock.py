@@ -24,8 +24,13 @@ class SystemClock:
     whole waakvlam ladder (hours) in a few minutes.
     """
 
-    def __init__(self, scale: float = 1.0, start: dt.datetime | None = None,
-                 *, monotonic: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        scale: float = 1.0,
+        start: dt.datetime | None = None,
+        *,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
         if scale <= 0:
             raise ValueError("scale must be positive")
         self.scale = scale

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
-from typing_extensions import Annotated
 
 TELEGRAM_API_DEFAULT = "https://api.telegram.org/bot"
 
@@ -22,7 +22,10 @@ class ConfigError(Exception):
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
-        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False,
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        case_sensitive=False,
         populate_by_name=True,
     )
 
@@ -40,7 +43,9 @@ class Settings(BaseSettings):
     webhook_listen: str = Field(default="127.0.0.1", validation_alias="OMKIJK_WEBHOOK_LISTEN")
     webhook_port: int = Field(default=8443, ge=1, le=65535, validation_alias="OMKIJK_WEBHOOK_PORT")
     webhook_secret: str | None = Field(default=None, validation_alias="OMKIJK_WEBHOOK_SECRET")
-    practice_port: int = Field(default=8080, ge=0, le=65535, validation_alias="OMKIJK_PRACTICE_PORT")
+    practice_port: int = Field(
+        default=8080, ge=0, le=65535, validation_alias="OMKIJK_PRACTICE_PORT"
+    )
     log_level: str = Field(default="INFO", validation_alias="OMKIJK_LOG_LEVEL")
 
     @field_validator("timezone")
@@ -84,8 +89,7 @@ class Settings(BaseSettings):
 
 
 _ALIASES = {
-    name: (field.validation_alias or name).upper()
-    for name, field in Settings.model_fields.items()
+    name: (field.validation_alias or name).upper() for name, field in Settings.model_fields.items()
 }
 
 

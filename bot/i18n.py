@@ -36,7 +36,7 @@ SOURCE_DIRS = ("bot", "handlers", "scheduling", "storage")
 KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
 
 
-def N_(message: str) -> str:  # noqa: N802 - gettext's name for "mark, translate later"
+def N_(message: str) -> str:
     """Mark a string for extraction without translating it here."""
     return message
 
@@ -65,8 +65,9 @@ def _escaped(params: dict[str, object]) -> dict[str, object]:
 class Translator:
     """The text and formats of one language."""
 
-    def __init__(self, language: str, translations: gettext.NullTranslations,
-                 timezone: ZoneInfo) -> None:
+    def __init__(
+        self, language: str, translations: gettext.NullTranslations, timezone: ZoneInfo
+    ) -> None:
         self.language = language
         self.locale = Locale.parse(language)
         self._t = translations
@@ -126,8 +127,9 @@ def extract_messages() -> Catalog:
         for filename, lineno, message, comments, _context in extract_from_dir(
             ROOT / directory, keywords=KEYWORDS, comment_tags=("Translators:",)
         ):
-            catalog.add(message, locations=[(f"{directory}/{filename}", lineno)],
-                        auto_comments=comments)
+            catalog.add(
+                message, locations=[(f"{directory}/{filename}", lineno)], auto_comments=comments
+            )
     return catalog
 
 

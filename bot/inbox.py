@@ -37,7 +37,7 @@ _CRASH_POINT = os.environ.get("OMKIJK_TEST_CRASH", "")
 
 
 def _crash_here(point: str) -> None:
-    if _CRASH_POINT == point:
+    if point == _CRASH_POINT:
         log.critical("test crash injected at %s", point)
         os._exit(75)
 
@@ -53,7 +53,6 @@ class Inbox:
         self._stopping = asyncio.Event()
         self._webhook_runner: web.AppRunner | None = None
         self._handled = asyncio.Condition()
-        self.highest_handled = 0
 
     # -- intake -------------------------------------------------------------
 
@@ -70,7 +69,10 @@ class Inbox:
         backoff = 1.0
         while not self._stopping.is_set():
             try:
-                kwargs: dict[str, Any] = {"timeout": POLL_TIMEOUT, "allowed_updates": Update.ALL_TYPES}
+                kwargs: dict[str, Any] = {
+                    "timeout": POLL_TIMEOUT,
+                    "allowed_updates": Update.ALL_TYPES,
+                }
                 if offset is not None:
                     kwargs["offset"] = offset
                 with warnings.catch_warnings():
@@ -86,8 +88,13 @@ class Inbox:
                 log.critical("Telegram refused the token (TELEGRAM_TOKEN); stopping polling")
                 raise
             except RetryAfter as exc:
-                await asyncio.sleep(float(exc.retry_after if isinstance(exc.retry_after, int | float)
-                                          else exc.retry_after.total_seconds()))
+                await asyncio.sleep(
+                    float(
+                        exc.retry_after
+                        if isinstance(exc.retry_after, int | float)
+                        else exc.retry_after.total_seconds()
+                    )
+                )
                 continue
             except (NetworkError, TelegramError) as exc:
                 log.warning("getUpdates failed (%s); trying again in %.0fs", exc, backoff)
@@ -134,9 +141,13 @@ class Inbox:
         while items := await self.store.pending_updates():
             for item in items:
                 if item.attempts >= MAX_ATTEMPTS:
-                    log.error("update %s crashed the bot %d times; set aside", item.update_id,
-                              item.attempts)
+                    log.error(
+                        "update %s crashed the bot %d times; set aside",
+                        item.update_id,
+                        item.attempts,
+                    )
                     await self.store.finish_update(item.update_id, error="set aside after crashes")
+                    await self._notify_handled()
                     continue
                 await self.store.note_update_attempt(item.update_id)
                 _crash_here("before_handle")
@@ -150,9 +161,7 @@ class Inbox:
                     item.update_id, error=self._failures.pop(item.update_id, None)
                 )
                 handled += 1
-                async with self._handled:
-                    self.highest_handled = max(self.highest_handled, item.update_id)
-                    self._handled.notify_all()
+                await self._notify_handled()
         return handled
 
     async def _drain_forever(self) -> None:
@@ -171,9 +180,14 @@ class Inbox:
             self._idle.clear()
 
     async def wait_handled(self, update_id: int) -> None:
-        """Until the update with this id (and every one before it) has been handled."""
+        """Until the update with this id has been stored and handled."""
         async with self._handled:
-            await self._handled.wait_for(lambda: self.highest_handled >= update_id)
+            while not await self.store.update_handled(update_id):
+                await self._handled.wait()
+
+    async def _notify_handled(self) -> None:
+        async with self._handled:
+            self._handled.notify_all()
 
     async def wait_idle(self) -> None:
         """Until every stored update has been handled (tests, shutdown)."""

@@ -55,12 +55,15 @@ class OutboxSender:
     async def _send(self, bot: Bot, message: OutgoingMessage) -> bool:
         markup = (
             InlineKeyboardMarkup.de_json(message.reply_markup, bot)
-            if message.reply_markup else None
+            if message.reply_markup
+            else None
         )
         now = self.clock.now()
         try:
             result = await bot.send_message(
-                message.chat_id, message.text, reply_markup=markup,
+                message.chat_id,
+                message.text,
+                reply_markup=markup,
                 # The outbox retries durably itself: the limiter must not sleep on a 429.
                 rate_limit_args={"priority": message.priority, "max_retries": 0},
             )
@@ -78,12 +81,16 @@ class OutboxSender:
             return False
         except RetryAfter as exc:
             retry_after = exc.retry_after
-            seconds = retry_after.total_seconds() if isinstance(retry_after, dt.timedelta) else float(
-                retry_after
+            seconds = (
+                retry_after.total_seconds()
+                if isinstance(retry_after, dt.timedelta)
+                else float(retry_after)
             )
             await self.store.message_not_delivered(
-                message.id, error=f"429 retry after {seconds}s",
-                retry_at=now + dt.timedelta(seconds=seconds), unreachable=False,
+                message.id,
+                error=f"429 retry after {seconds}s",
+                retry_at=now + dt.timedelta(seconds=seconds),
+                unreachable=False,
             )
             return False
         except (TimedOut, NetworkError) as exc:
@@ -94,7 +101,9 @@ class OutboxSender:
                 )
                 return False
             await self.store.message_not_delivered(
-                message.id, error=str(exc), retry_at=now + _retry_delay(message.attempts),
+                message.id,
+                error=str(exc),
+                retry_at=now + _retry_delay(message.attempts),
                 unreachable=False,
             )
             return False

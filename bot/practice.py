@@ -56,11 +56,19 @@ class Practice:
         emulator = Emulator(first_update_id=(highest or 0) + 1)
         seed_practice_world(emulator)
         self.server = await EmulatorServer(emulator, "127.0.0.1", settings.practice_port).start()
-        self.runtime = Runtime(settings, clock, token=emulator.token,
-                               base_url=self.server.api_url, base_file_url=self.server.file_url)
+        self.runtime = Runtime(
+            settings,
+            clock,
+            token=emulator.token,
+            base_url=self.server.api_url,
+            base_file_url=self.server.file_url,
+        )
         await self.runtime.start()
-        print(f"\n  Omkijkbot oefenpagina: {self.server.base_url}/\n"
-              f"  (database: {settings.db_path}; stop with Ctrl+C)\n", flush=True)
+        print(
+            f"\n  Omkijkbot oefenpagina: {self.server.base_url}/\n"
+            f"  (database: {settings.db_path}; stop with Ctrl+C)\n",
+            flush=True,
+        )
 
     async def stop(self) -> None:
         if self.runtime is not None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import contextlib
 import datetime as dt
 import heapq
 import itertools
@@ -69,8 +70,9 @@ class _PriorityPacer:
 
 
 class PriorityRateLimiter(BaseRateLimiter[dict[str, Any]]):
-    def __init__(self, overall_per_second: float = 30, group_per_minute: int = 20,
-                 max_retries: int = 3) -> None:
+    def __init__(
+        self, overall_per_second: float = 30, group_per_minute: int = 20, max_retries: int = 3
+    ) -> None:
         self.overall_per_second = overall_per_second
         self.group_per_minute = group_per_minute
         self.max_retries = max_retries
@@ -113,10 +115,8 @@ class PriorityRateLimiter(BaseRateLimiter[dict[str, Any]]):
         chat_id = data.get("chat_id")
         limited = chat_id is not None
         if limited:
-            try:
-                chat_id = int(chat_id)
-            except (TypeError, ValueError):
-                pass
+            with contextlib.suppress(TypeError, ValueError):
+                chat_id = int(chat_id)  # "@channel" names stay strings
             if (isinstance(chat_id, int) and chat_id < 0) or isinstance(chat_id, str):
                 await self._group_slot(chat_id)
         attempt = 0

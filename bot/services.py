@@ -38,8 +38,9 @@ class BotData:
 class OmkijkContext(CallbackContext[ExtBot, dict, dict, BotData]):
     """The callback context with the person's language ready (set by ``remember_person``)."""
 
-    def __init__(self, application: Application, chat_id: int | None = None,
-                 user_id: int | None = None) -> None:
+    def __init__(
+        self, application: Application, chat_id: int | None = None, user_id: int | None = None
+    ) -> None:
         super().__init__(application=application, chat_id=chat_id, user_id=user_id)
         self.person: User | None = None
         self._translator: Translator | None = None

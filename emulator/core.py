@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import contextlib
 import html
 import itertools
 import json
@@ -28,8 +29,11 @@ class BotApiError(Exception):
         self.parameters = parameters
 
     def body(self) -> dict[str, Any]:
-        body: dict[str, Any] = {"ok": False, "error_code": self.code,
-                                "description": self.description}
+        body: dict[str, Any] = {
+            "ok": False,
+            "error_code": self.code,
+            "description": self.description,
+        }
         if self.parameters:
             body["parameters"] = self.parameters
         return body
@@ -61,8 +65,12 @@ class EmuUser:
     role_hint: str = ""  # shown on the practice page only ("superbuur", ...)
 
     def json(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"id": self.id, "is_bot": False, "first_name": self.first_name,
-                                "language_code": self.language_code}
+        data: dict[str, Any] = {
+            "id": self.id,
+            "is_bot": False,
+            "first_name": self.first_name,
+            "language_code": self.language_code,
+        }
         if self.last_name:
             data["last_name"] = self.last_name
         if self.username:
@@ -88,8 +96,23 @@ def _strip_html(text: str) -> str:
     return html.unescape(re.sub(r"</?[a-zA-Z][^>]*>", "", text))
 
 
-_ALLOWED_TAGS = {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "code", "pre",
-                 "a", "tg-spoiler", "span", "blockquote"}
+_ALLOWED_TAGS = {
+    "b",
+    "strong",
+    "i",
+    "em",
+    "u",
+    "ins",
+    "s",
+    "strike",
+    "del",
+    "code",
+    "pre",
+    "a",
+    "tg-spoiler",
+    "span",
+    "blockquote",
+}
 
 
 def _check_html(text: str) -> None:
@@ -98,23 +121,39 @@ def _check_html(text: str) -> None:
     for match in re.finditer(r"<(/?)([a-zA-Z-]+)[^>]*>", text):
         closing, tag = match.group(1), match.group(2).lower()
         if tag not in _ALLOWED_TAGS:
-            raise BotApiError(400, f"Bad Request: can't parse entities: Unsupported start tag "
-                                   f'"{tag}" at byte offset {match.start()}')
+            raise BotApiError(
+                400,
+                f"Bad Request: can't parse entities: Unsupported start tag "
+                f'"{tag}" at byte offset {match.start()}',
+            )
         if closing:
             if not stack or stack.pop() != tag:
-                raise BotApiError(400, "Bad Request: can't parse entities: Unmatched end tag at "
-                                       f'byte offset {match.start()}, expected "</{tag}>"')
+                raise BotApiError(
+                    400,
+                    "Bad Request: can't parse entities: Unmatched end tag at "
+                    f'byte offset {match.start()}, expected "</{tag}>"',
+                )
         else:
             stack.append(tag)
     if stack:
-        raise BotApiError(400, "Bad Request: can't parse entities: Can't find end tag "
-                               f'corresponding to start tag "{stack[-1]}"')
+        raise BotApiError(
+            400,
+            "Bad Request: can't parse entities: Can't find end tag "
+            f'corresponding to start tag "{stack[-1]}"',
+        )
 
 
 class Emulator:
-    def __init__(self, token: str = "123456:PRACTICE", *, bot_username: str = "OmkijkOefenBot",
-                 bot_name: str = "Omkijkbot", first_update_id: int = 1,
-                 now: Callable[[], float] = time.time, enforce_limits: bool = False) -> None:
+    def __init__(
+        self,
+        token: str = "123456:PRACTICE",
+        *,
+        bot_username: str = "OmkijkOefenBot",
+        bot_name: str = "Omkijkbot",
+        first_update_id: int = 1,
+        now: Callable[[], float] = time.time,
+        enforce_limits: bool = False,
+    ) -> None:
         self.token = token
         self.bot_username = bot_username
         self.bot_name = bot_name
@@ -173,21 +212,22 @@ class Emulator:
         await self._notify()
 
     async def wait_version(self, since: int, timeout: float) -> int:
-        try:
+        with contextlib.suppress(TimeoutError):
             await self.wait_for(lambda: self.version > since or self.closing, timeout)
-        except TimeoutError:
-            pass
         return self.version
 
     def bot_json(self) -> dict[str, Any]:
-        return {"id": BOT_ID, "is_bot": True, "first_name": self.bot_name,
-                "username": self.bot_username}
+        return {
+            "id": BOT_ID,
+            "is_bot": True,
+            "first_name": self.bot_name,
+            "username": self.bot_username,
+        }
 
     def chat_json(self, chat: EmuChat) -> dict[str, Any]:
         if chat.type == "private":
             user = self.users[chat.user_id or chat.id]
-            data: dict[str, Any] = {"id": chat.id, "type": "private",
-                                    "first_name": user.first_name}
+            data: dict[str, Any] = {"id": chat.id, "type": "private", "first_name": user.first_name}
             if user.username:
                 data["username"] = user.username
             return data
@@ -204,29 +244,58 @@ class Emulator:
 
     # -- people ---------------------------------------------------------------
 
-    def add_user(self, first_name: str, *, language_code: str = "nl", user_id: int | None = None,
-                 last_name: str | None = None, username: str | None = None,
-                 role_hint: str = "") -> EmuUser:
-        user = EmuUser(user_id or next(self._user_ids), first_name, language_code, last_name,
-                       username, role_hint=role_hint)
+    def add_user(
+        self,
+        first_name: str,
+        *,
+        language_code: str = "nl",
+        user_id: int | None = None,
+        last_name: str | None = None,
+        username: str | None = None,
+        role_hint: str = "",
+    ) -> EmuUser:
+        user = EmuUser(
+            user_id or next(self._user_ids),
+            first_name,
+            language_code,
+            last_name,
+            username,
+            role_hint=role_hint,
+        )
         self.users[user.id] = user
         self.chats[user.id] = EmuChat(user.id, "private", user_id=user.id)
         return user
 
-    def add_group(self, title: str, members: list[int], *, admins: list[int] | None = None,
-                  supergroup: bool = False) -> EmuChat:
+    def add_group(
+        self,
+        title: str,
+        members: list[int],
+        *,
+        admins: list[int] | None = None,
+        supergroup: bool = False,
+    ) -> EmuChat:
         n = next(self._group_ids)
         chat_id = -(1_000_000_000_000 + n) if supergroup else -(4_000_000 + n)
         admins = admins if admins is not None else members[:1]
-        chat = EmuChat(chat_id, "supergroup" if supergroup else "group", title=title,
-                       members=set(members), admins=set(admins),
-                       creator=admins[0] if admins else None)
+        chat = EmuChat(
+            chat_id,
+            "supergroup" if supergroup else "group",
+            title=title,
+            members=set(members),
+            admins=set(admins),
+            creator=admins[0] if admins else None,
+        )
         self.chats[chat_id] = chat
         return chat
 
     def _new_message(self, chat: EmuChat, sender: dict[str, Any], **content: Any) -> dict[str, Any]:
-        message = {"message_id": chat.next_message_id, "from": sender,
-                   "chat": self.chat_json(chat), "date": int(self.now()), **content}
+        message = {
+            "message_id": chat.next_message_id,
+            "from": sender,
+            "chat": self.chat_json(chat),
+            "date": int(self.now()),
+            **content,
+        }
         chat.next_message_id += 1
         self.messages[chat.id].append(message)
         return message
@@ -248,8 +317,9 @@ class Emulator:
             return "@" not in command or command.endswith("@" + self.bot_username)
         return bool(reply_to and reply_to.get("from", {}).get("id") == BOT_ID)
 
-    async def send_text(self, user_id: int, chat_id: int, text: str,
-                        reply_to_message_id: int | None = None) -> dict[str, Any] | None:
+    async def send_text(
+        self, user_id: int, chat_id: int, text: str, reply_to_message_id: int | None = None
+    ) -> dict[str, Any] | None:
         """A person types a message. Returns the update the bot gets, or None."""
         user = self.users[user_id]
         chat = self._chat(chat_id)
@@ -261,12 +331,14 @@ class Emulator:
             await self._my_chat_member(chat, user, "kicked", "member")
         content: dict[str, Any] = {"text": text}
         if text.startswith("/"):
-            content["entities"] = [{"type": "bot_command", "offset": 0,
-                                    "length": len(text.split()[0])}]
+            content["entities"] = [
+                {"type": "bot_command", "offset": 0, "length": len(text.split()[0])}
+            ]
         reply_to = None
         if reply_to_message_id is not None:
-            reply_to = next((m for m in self.messages[chat.id]
-                             if m["message_id"] == reply_to_message_id), None)
+            reply_to = next(
+                (m for m in self.messages[chat.id] if m["message_id"] == reply_to_message_id), None
+            )
             if reply_to:
                 content["reply_to_message"] = reply_to
         message = self._new_message(chat, user.json(), **content)
@@ -275,21 +347,39 @@ class Emulator:
             return None
         return await self._queue_update({"message": message})
 
-    async def send_voice(self, user_id: int, chat_id: int, audio: bytes = b"OggS",
-                         duration: int = 3) -> dict[str, Any]:
+    async def send_voice(
+        self, user_id: int, chat_id: int, audio: bytes = b"OggS", duration: int = 3
+    ) -> dict[str, Any]:
         user = self.users[user_id]
         chat = self._chat(chat_id)
+        if chat.type == "private":
+            user.started_bot = True
         file_id = self._store_file(audio, "voice/voice.ogg")
-        message = self._new_message(chat, user.json(), voice={
-            "file_id": file_id, "file_unique_id": f"u{file_id}", "duration": duration,
-            "mime_type": "audio/ogg", "file_size": len(audio)})
+        message = self._new_message(
+            chat,
+            user.json(),
+            voice={
+                "file_id": file_id,
+                "file_unique_id": f"u{file_id}",
+                "duration": duration,
+                "mime_type": "audio/ogg",
+                "file_size": len(audio),
+            },
+        )
         if chat.type != "private":
             await self._notify()
             return message
         return await self._queue_update({"message": message})
 
-    async def press_button(self, user_id: int, chat_id: int, message_id: int,
-                           callback_data: str, *, check_exists: bool = True) -> dict[str, Any]:
+    async def press_button(
+        self,
+        user_id: int,
+        chat_id: int,
+        message_id: int,
+        callback_data: str,
+        *,
+        check_exists: bool = True,
+    ) -> dict[str, Any]:
         """A person taps an inline button. ``check_exists=False`` forges any data."""
         user = self.users[user_id]
         chat = self._chat(chat_id)
@@ -300,28 +390,53 @@ class Emulator:
             rows = message.get("reply_markup", {}).get("inline_keyboard", [])
             if not any(b.get("callback_data") == callback_data for row in rows for b in row):
                 raise KeyError(f"no button {callback_data!r} on message {message_id}")
-        query = {"id": str(next(self._callback_ids)), "from": user.json(), "message": message,
-                 "chat_instance": str(abs(chat.id) * 7919), "data": callback_data}
+        query = {
+            "id": str(next(self._callback_ids)),
+            "from": user.json(),
+            "message": message,
+            "chat_instance": str(abs(chat.id) * 7919),
+            "data": callback_data,
+        }
         return await self._queue_update({"callback_query": query})
 
-    async def _my_chat_member(self, chat: EmuChat, actor: EmuUser, old: str,
-                              new: str) -> dict[str, Any]:
-        return await self._queue_update({"my_chat_member": {
-            "chat": self.chat_json(chat), "from": actor.json(), "date": int(self.now()),
-            "old_chat_member": self._member_json(old, self.bot_json()),
-            "new_chat_member": self._member_json(new, self.bot_json()),
-        }})
+    async def _my_chat_member(
+        self, chat: EmuChat, actor: EmuUser, old: str, new: str
+    ) -> dict[str, Any]:
+        return await self._queue_update(
+            {
+                "my_chat_member": {
+                    "chat": self.chat_json(chat),
+                    "from": actor.json(),
+                    "date": int(self.now()),
+                    "old_chat_member": self._member_json(old, self.bot_json()),
+                    "new_chat_member": self._member_json(new, self.bot_json()),
+                }
+            }
+        )
 
     def _member_json(self, status: str, user: dict[str, Any]) -> dict[str, Any]:
         data: dict[str, Any] = {"status": status, "user": user}
         if status == "kicked":
             data["until_date"] = 0
         if status == "administrator":
-            data.update({key: True for key in (
-                "can_be_edited", "can_manage_chat", "can_delete_messages",
-                "can_manage_video_chats", "can_restrict_members", "can_promote_members",
-                "can_change_info", "can_invite_users", "can_post_stories", "can_edit_stories",
-                "can_delete_stories")})
+            data.update(
+                {
+                    key: True
+                    for key in (
+                        "can_be_edited",
+                        "can_manage_chat",
+                        "can_delete_messages",
+                        "can_manage_video_chats",
+                        "can_restrict_members",
+                        "can_promote_members",
+                        "can_change_info",
+                        "can_invite_users",
+                        "can_post_stories",
+                        "can_edit_stories",
+                        "can_delete_stories",
+                    )
+                }
+            )
             data["is_anonymous"] = False
             data["can_be_edited"] = False
         if status == "creator":
@@ -347,16 +462,18 @@ class Emulator:
     async def user_joins_group(self, chat_id: int, user_id: int) -> None:
         chat = self._chat(chat_id)
         chat.members.add(user_id)
-        message = self._new_message(chat, self.users[user_id].json(),
-                                    new_chat_members=[self.users[user_id].json()])
+        message = self._new_message(
+            chat, self.users[user_id].json(), new_chat_members=[self.users[user_id].json()]
+        )
         if chat.bot_status in ("member", "administrator"):
             await self._queue_update({"message": message})
 
     async def user_leaves_group(self, chat_id: int, user_id: int) -> None:
         chat = self._chat(chat_id)
         chat.members.discard(user_id)
-        message = self._new_message(chat, self.users[user_id].json(),
-                                    left_chat_member=self.users[user_id].json())
+        message = self._new_message(
+            chat, self.users[user_id].json(), left_chat_member=self.users[user_id].json()
+        )
         if chat.bot_status in ("member", "administrator"):
             await self._queue_update({"message": message})
 
@@ -365,9 +482,15 @@ class Emulator:
         old = self._chat(chat_id)
         if old.type != "group":
             raise ValueError("only a basic group can migrate")
-        new = EmuChat(-(1_000_000_000_000 + next(self._group_ids)), "supergroup",
-                      title=old.title, members=set(old.members), admins=set(old.admins),
-                      creator=old.creator, bot_status=old.bot_status)
+        new = EmuChat(
+            -(1_000_000_000_000 + next(self._group_ids)),
+            "supergroup",
+            title=old.title,
+            members=set(old.members),
+            admins=set(old.admins),
+            creator=old.creator,
+            bot_status=old.bot_status,
+        )
         self.chats[new.id] = new
         old.migrated_to = new.id
         actor = self.users[old.creator] if old.creator else None
@@ -440,8 +563,9 @@ class Emulator:
             if len(group) >= 20:
                 wait = int(60 - (now - group[0])) + 1
                 self.rate_limited += 1
-                raise BotApiError(429, f"Too Many Requests: retry after {wait}",
-                                  {"retry_after": wait})
+                raise BotApiError(
+                    429, f"Too Many Requests: retry after {wait}", {"retry_after": wait}
+                )
             group.append(now)
         overall.append(now)
 
@@ -451,8 +575,11 @@ class Emulator:
         fault = self._take_fault(method, params)
         if fault is not None:
             if fault.kind == "429":
-                raise BotApiError(429, f"Too Many Requests: retry after {fault.retry_after}",
-                                  {"retry_after": fault.retry_after})
+                raise BotApiError(
+                    429,
+                    f"Too Many Requests: retry after {fault.retry_after}",
+                    {"retry_after": fault.retry_after},
+                )
             if fault.kind == "5xx":
                 raise BotApiError(502, "Bad Gateway")
             if fault.kind == "403":
@@ -465,14 +592,22 @@ class Emulator:
         return await handler(params)
 
     async def api_getme(self, params: dict[str, Any]) -> Any:
-        return {**self.bot_json(), "can_join_groups": True, "can_read_all_group_messages": False,
-                "supports_inline_queries": False, "can_connect_to_business": False,
-                "has_main_web_app": False}
+        return {
+            **self.bot_json(),
+            "can_join_groups": True,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": False,
+            "can_connect_to_business": False,
+            "has_main_web_app": False,
+        }
 
     async def api_getupdates(self, params: dict[str, Any]) -> Any:
         if self.webhook_url:
-            raise BotApiError(409, "Conflict: can't use getUpdates method while webhook is active;"
-                                   " use deleteWebhook to delete the webhook first")
+            raise BotApiError(
+                409,
+                "Conflict: can't use getUpdates method while webhook is active;"
+                " use deleteWebhook to delete the webhook first",
+            )
         offset = int(params.get("offset") or 0)
         limit = int(params.get("limit") or 100)
         timeout = float(params.get("timeout") or 0)
@@ -508,13 +643,19 @@ class Emulator:
         return True
 
     async def api_getwebhookinfo(self, params: dict[str, Any]) -> Any:
-        return {"url": self.webhook_url or "", "has_custom_certificate": False,
-                "pending_update_count": len(self.pending_updates)}
+        return {
+            "url": self.webhook_url or "",
+            "has_custom_certificate": False,
+            "pending_update_count": len(self.pending_updates),
+        }
 
     def _check_target(self, chat: EmuChat) -> None:
         if chat.migrated_to:
-            raise BotApiError(400, "Bad Request: group chat was upgraded to a supergroup chat",
-                              {"migrate_to_chat_id": chat.migrated_to})
+            raise BotApiError(
+                400,
+                "Bad Request: group chat was upgraded to a supergroup chat",
+                {"migrate_to_chat_id": chat.migrated_to},
+            )
         if chat.type == "private":
             user = self.users[chat.user_id or chat.id]
             if user.blocked_bot:
@@ -537,8 +678,9 @@ class Emulator:
                 if data is not None and not (1 <= len(data.encode()) <= MAX_CALLBACK_DATA):
                     raise BotApiError(400, "Bad Request: BUTTON_DATA_INVALID")
                 if not button.get("text"):
-                    raise BotApiError(400, "Bad Request: text buttons are unallowed in the "
-                                           "inline keyboard")
+                    raise BotApiError(
+                        400, "Bad Request: text buttons are unallowed in the inline keyboard"
+                    )
         return markup
 
     def _text_content(self, params: dict[str, Any], key: str = "text") -> dict[str, Any]:
@@ -556,8 +698,12 @@ class Emulator:
             text = raw
         limit = MAX_TEXT if key == "text" else 1024
         if len(text) > limit:
-            raise BotApiError(400, "Bad Request: message is too long" if key == "text"
-                              else "Bad Request: message caption is too long")
+            raise BotApiError(
+                400,
+                "Bad Request: message is too long"
+                if key == "text"
+                else "Bad Request: message caption is too long",
+            )
         content = {key: text}
         if parse_mode == "HTML":
             content["_html"] = raw  # not part of the Bot API: for the practice page
@@ -620,8 +766,12 @@ class Emulator:
         if file_id not in self.files:
             raise BotApiError(400, "Bad Request: invalid file_id")
         data, path = self.files[file_id]
-        return {"file_id": file_id, "file_unique_id": f"u{file_id}", "file_size": len(data),
-                "file_path": path}
+        return {
+            "file_id": file_id,
+            "file_unique_id": f"u{file_id}",
+            "file_size": len(data),
+            "file_path": path,
+        }
 
     def _find_message(self, params: dict[str, Any]) -> tuple[EmuChat, dict[str, Any]]:
         chat = self._chat(params.get("chat_id"))
@@ -632,15 +782,18 @@ class Emulator:
         raise BotApiError(400, "Bad Request: message to edit not found")
 
     async def api_editmessagetext(self, params: dict[str, Any]) -> Any:
-        chat, message = self._find_message(params)
+        _chat, message = self._find_message(params)
         if message["from"]["id"] != BOT_ID:
             raise BotApiError(400, "Bad Request: message can't be edited")
         content = self._text_content(params)
         markup = self._check_markup(params.get("reply_markup"))
         if content["text"] == message.get("text") and markup == message.get("reply_markup"):
-            raise BotApiError(400, "Bad Request: message is not modified: specified new message "
-                                   "content and reply markup are exactly the same as a current "
-                                   "content and reply markup of the message")
+            raise BotApiError(
+                400,
+                "Bad Request: message is not modified: specified new message "
+                "content and reply markup are exactly the same as a current "
+                "content and reply markup of the message",
+            )
         message.pop("_html", None)
         message.update(content)
         if markup:
@@ -652,7 +805,7 @@ class Emulator:
         return {k: v for k, v in message.items() if not k.startswith("_")}
 
     async def api_editmessagereplymarkup(self, params: dict[str, Any]) -> Any:
-        chat, message = self._find_message(params)
+        _chat, message = self._find_message(params)
         markup = self._check_markup(params.get("reply_markup"))
         if markup == message.get("reply_markup"):
             raise BotApiError(400, "Bad Request: message is not modified")
@@ -681,9 +834,17 @@ class Emulator:
 
     async def api_getchat(self, params: dict[str, Any]) -> Any:
         chat = self._chat(params.get("chat_id"))
-        return {**self.chat_json(chat), "accent_color_id": 0, "max_reaction_count": 11,
-                "accepted_gift_types": {"unlimited_gifts": False, "limited_gifts": False,
-                                        "unique_gifts": False, "premium_subscription": False}}
+        return {
+            **self.chat_json(chat),
+            "accent_color_id": 0,
+            "max_reaction_count": 11,
+            "accepted_gift_types": {
+                "unlimited_gifts": False,
+                "limited_gifts": False,
+                "unique_gifts": False,
+                "premium_subscription": False,
+            },
+        }
 
     async def api_getchatmember(self, params: dict[str, Any]) -> Any:
         chat = self._chat(params.get("chat_id"))
@@ -707,8 +868,10 @@ class Emulator:
 
     async def api_getchatadministrators(self, params: dict[str, Any]) -> Any:
         chat = self._chat(params.get("chat_id"))
-        return [await self.api_getchatmember({"chat_id": chat.id, "user_id": uid})
-                for uid in sorted(chat.admins)]
+        return [
+            await self.api_getchatmember({"chat_id": chat.id, "user_id": uid})
+            for uid in sorted(chat.admins)
+        ]
 
     async def api_getchatmembercount(self, params: dict[str, Any]) -> Any:
         chat = self._chat(params.get("chat_id"))

@@ -19,9 +19,22 @@ log = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"
 
 # Parameters that are strings even when they look like JSON ("123" stays text).
-_STRING_PARAMS = {"text", "caption", "callback_query_id", "url", "secret_token", "parse_mode",
-                  "language_code", "file_id", "description", "short_description", "name",
-                  "title", "emoji", "message_thread_id_str"}
+_STRING_PARAMS = {
+    "text",
+    "caption",
+    "callback_query_id",
+    "url",
+    "secret_token",
+    "parse_mode",
+    "language_code",
+    "file_id",
+    "description",
+    "short_description",
+    "name",
+    "title",
+    "emoji",
+    "message_thread_id_str",
+}
 
 
 def _decode(name: str, value: str) -> Any:
@@ -52,8 +65,14 @@ async def _read_params(request: web.Request) -> dict[str, Any]:
 
 
 class EmulatorServer:
-    def __init__(self, emulator: Emulator, host: str = "127.0.0.1", port: int = 0,
-                 *, practice_page: bool = True) -> None:
+    def __init__(
+        self,
+        emulator: Emulator,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        practice_page: bool = True,
+    ) -> None:
         self.emulator = emulator
         self.host = host
         self.port = port
@@ -114,8 +133,9 @@ class EmulatorServer:
 
     async def _bot_api(self, request: web.Request) -> web.StreamResponse:
         if request.match_info["token"] != self.emulator.token:
-            return web.json_response({"ok": False, "error_code": 401,
-                                      "description": "Unauthorized"}, status=401)
+            return web.json_response(
+                {"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401
+            )
         method = request.match_info["method"]
         try:
             params = await _read_params(request)
@@ -129,9 +149,10 @@ class EmulatorServer:
             raise web.HTTPInternalServerError() from None
         except Exception as exc:  # the emulator must answer like Telegram, never hang
             log.exception("emulator failed on %s", method)
-            return web.json_response({"ok": False, "error_code": 500,
-                                      "description": f"Internal Server Error: {exc}"},
-                                     status=500)
+            return web.json_response(
+                {"ok": False, "error_code": 500, "description": f"Internal Server Error: {exc}"},
+                status=500,
+            )
         return web.json_response({"ok": True, "result": result})
 
     async def _file(self, request: web.Request) -> web.StreamResponse:
@@ -154,8 +175,9 @@ class EmulatorServer:
                 if emu.webhook_secret:
                     headers["X-Telegram-Bot-Api-Secret-Token"] = emu.webhook_secret
                 try:
-                    async with session.post(emu.webhook_url or "", json=update,
-                                            headers=headers) as response:
+                    async with session.post(
+                        emu.webhook_url or "", json=update, headers=headers
+                    ) as response:
                         ok = response.status == 200
                 except aiohttp.ClientError:
                     ok = False
@@ -173,14 +195,31 @@ class EmulatorServer:
 
     async def _world(self, request: web.Request) -> web.StreamResponse:
         emu = self.emulator
-        people = [{"id": u.id, "name": u.first_name, "role": u.role_hint,
-                   "language": u.language_code, "blocked": u.blocked_bot}
-                  for u in emu.users.values()]
-        groups = [{"id": c.id, "title": c.title, "members": sorted(c.members),
-                   "bot": c.bot_status, "migrated_to": c.migrated_to, "type": c.type}
-                  for c in emu.chats.values() if c.type != "private"]
-        return web.json_response({"version": emu.version, "people": people, "groups": groups,
-                                  "bot": emu.bot_json()})
+        people = [
+            {
+                "id": u.id,
+                "name": u.first_name,
+                "role": u.role_hint,
+                "language": u.language_code,
+                "blocked": u.blocked_bot,
+            }
+            for u in emu.users.values()
+        ]
+        groups = [
+            {
+                "id": c.id,
+                "title": c.title,
+                "members": sorted(c.members),
+                "bot": c.bot_status,
+                "migrated_to": c.migrated_to,
+                "type": c.type,
+            }
+            for c in emu.chats.values()
+            if c.type != "private"
+        ]
+        return web.json_response(
+            {"version": emu.version, "people": people, "groups": groups, "bot": emu.bot_json()}
+        )
 
     async def _chat_view(self, request: web.Request) -> web.StreamResponse:
         emu = self.emulator
@@ -196,11 +235,12 @@ class EmulatorServer:
         toasts = [
             {"text": a.get("text", ""), "alert": bool(a.get("show_alert")), "n": i}
             for i, a in enumerate(emu.callback_answers)
-            if a.get("text") and self._callback_viewers.get(str(a.get("callback_query_id")))
-            == viewer
+            if a.get("text")
+            and self._callback_viewers.get(str(a.get("callback_query_id"))) == viewer
         ]
-        return web.json_response({"version": emu.version, "messages": messages,
-                                  "toasts": toasts[-3:]})
+        return web.json_response(
+            {"version": emu.version, "messages": messages, "toasts": toasts[-3:]}
+        )
 
     async def _body(self, request: web.Request) -> dict[str, Any]:
         body = await request.json()
@@ -220,7 +260,9 @@ class EmulatorServer:
         body = await self._body(request)
         try:
             update = await self.emulator.press_button(
-                int(body["user_id"]), int(body["chat_id"]), int(body["message_id"]),
+                int(body["user_id"]),
+                int(body["chat_id"]),
+                int(body["message_id"]),
                 str(body["data"]),
             )
         except KeyError as exc:
@@ -230,8 +272,9 @@ class EmulatorServer:
 
     async def _voice(self, request: web.Request) -> web.StreamResponse:
         body = await self._body(request)
-        await self.emulator.send_voice(int(body["user_id"]), int(body["chat_id"]),
-                                       duration=int(body.get("duration", 4)))
+        await self.emulator.send_voice(
+            int(body["user_id"]), int(body["chat_id"]), duration=int(body.get("duration", 4))
+        )
         return web.json_response({"ok": True})
 
     async def _group_action(self, request: web.Request) -> web.StreamResponse:

@@ -59,9 +59,12 @@ async def remember_person(update: Update, context: OmkijkContext) -> None:
     in_private = chat is not None and chat.type == ChatType.PRIVATE
     language = normalise_language(user.language_code)
     known = await store.user(user.id)
-    changed = known is None or known.first_name != user.first_name or (
-        not known.language_chosen and known.language != language
-    ) or (in_private and not known.reachable and update.my_chat_member is None)
+    changed = (
+        known is None
+        or known.first_name != user.first_name
+        or (not known.language_chosen and known.language != language)
+        or (in_private and not known.reachable and update.my_chat_member is None)
+    )
     if changed:
         known = await store.remember_user(
             user.id, user.first_name, language, reachable=in_private or None
@@ -100,9 +103,14 @@ async def help_command(update: Update, context: OmkijkContext) -> None:
 
 def language_keyboard(current: str) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(("✓ " if code == current else "") + name,
-                               callback_data=f"taal:{code}")]
-         for code, name in LANGUAGES.items()]
+        [
+            [
+                InlineKeyboardButton(
+                    ("✓ " if code == current else "") + name, callback_data=f"taal:{code}"
+                )
+            ]
+            for code, name in LANGUAGES.items()
+        ]
     )
 
 
@@ -152,30 +160,37 @@ async def not_understood(update: Update, context: OmkijkContext) -> None:
 
 async def unknown_button(update: Update, context: OmkijkContext) -> None:
     _ = context.t.gettext
-    log.info("unknown or stale button %r from %s", update.callback_query.data,
-             update.effective_user.id if update.effective_user else "?")
+    log.info(
+        "unknown or stale button %r from %s",
+        update.callback_query.data,
+        update.effective_user.id if update.effective_user else "?",
+    )
     await update.callback_query.answer(_("This button no longer works."), show_alert=True)
 
 
 def register(application: Application, i18n: I18n) -> None:
     private = filters.ChatType.PRIVATE
     application.add_handler(TypeHandler(Update, remember_person), group=-1)
-    application.add_handlers([
-        CommandHandler("start", start_private, filters=private),
-        CommandHandler("help", help_command),
-        CommandHandler("taal", language_command, filters=private),
-        MessageHandler(private & menu_filter(i18n, MENU_EXPLAIN), help_command),
-        MessageHandler(private & menu_filter(i18n, MENU_LANGUAGE), language_command),
-        CallbackQueryHandler(language_chosen, pattern=r"^taal:"),
-        ChatMemberHandler(private_membership, ChatMemberHandler.MY_CHAT_MEMBER),
-    ])
+    application.add_handlers(
+        [
+            CommandHandler("start", start_private, filters=private),
+            CommandHandler("help", help_command),
+            CommandHandler("taal", language_command, filters=private),
+            MessageHandler(private & menu_filter(i18n, MENU_EXPLAIN), help_command),
+            MessageHandler(private & menu_filter(i18n, MENU_LANGUAGE), language_command),
+            CallbackQueryHandler(language_chosen, pattern=r"^taal:"),
+            ChatMemberHandler(private_membership, ChatMemberHandler.MY_CHAT_MEMBER),
+        ]
+    )
 
 
 def register_fallbacks(application: Application) -> None:
     """Last: anything no feature claimed gets a kind answer, never silence."""
     # Same group as the features, added after them: only the first match in a
     # group runs, so these answer exactly what nothing else claimed.
-    application.add_handlers([
-        MessageHandler(filters.ChatType.PRIVATE & ~filters.StatusUpdate.ALL, not_understood),
-        CallbackQueryHandler(unknown_button),
-    ])
+    application.add_handlers(
+        [
+            MessageHandler(filters.ChatType.PRIVATE & ~filters.StatusUpdate.ALL, not_understood),
+            CallbackQueryHandler(unknown_button),
+        ]
+    )

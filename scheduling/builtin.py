@@ -34,7 +34,10 @@ def register_builtin_timers(scheduler: Scheduler, i18n: I18n) -> None:
         translator = i18n.for_language(user.language if user else None)
         text = translator.gettext(payload["message"], **payload.get("params", {}))
         await run.store.enqueue_message(
-            run.tx, int(payload["user_id"]), text, priority=int(payload.get("priority", 5)),
+            run.tx,
+            int(payload["user_id"]),
+            text,
+            priority=int(payload.get("priority", 5)),
             source=f"timer:{run.timer.id}",
         )
 

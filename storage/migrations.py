@@ -101,9 +101,7 @@ async def apply_migrations(conn: aiosqlite.Connection, target: int | None = None
         # executescript commits first; wrap the step and its version in one
         # transaction so a crash leaves the previous version intact.
         try:
-            await conn.executescript(
-                f"BEGIN;\n{script}\nPRAGMA user_version = {version};\nCOMMIT;"
-            )
+            await conn.executescript(f"BEGIN;\n{script}\nPRAGMA user_version = {version};\nCOMMIT;")
         except Exception:
             if conn.in_transaction:
                 await conn.execute("ROLLBACK")

@@ -63,8 +63,9 @@ class Store:
 
     # -- people -------------------------------------------------------------
 
-    async def remember_user(self, user_id: int, first_name: str, language: str,
-                            *, reachable: bool | None = None) -> User:
+    async def remember_user(
+        self, user_id: int, first_name: str, language: str, *, reachable: bool | None = None
+    ) -> User:
         """Record a person; keep the language they chose. ``reachable`` None: unchanged."""
         now = self._now()
         async with self.db.write() as tx:
@@ -87,10 +88,14 @@ class Store:
         return user
 
     async def user(self, user_id: int) -> User | None:
-        async with self.db.read() as conn, conn.execute(
-            "SELECT id, first_name, language, language_chosen, reachable FROM users WHERE id = ?",
-            (user_id,),
-        ) as cur:
+        async with (
+            self.db.read() as conn,
+            conn.execute(
+                "SELECT id, first_name, language, language_chosen, reachable "
+                "FROM users WHERE id = ?",
+                (user_id,),
+            ) as cur,
+        ):
             row = await cur.fetchone()
         if row is None:
             return None
@@ -137,11 +142,14 @@ class Store:
         return row[0]
 
     async def pending_updates(self, limit: int = 100) -> list[InboxItem]:
-        async with self.db.read() as conn, conn.execute(
-            "SELECT update_id, payload, attempts FROM inbox WHERE status = 'pending' "
-            "ORDER BY update_id LIMIT ?",
-            (limit,),
-        ) as cur:
+        async with (
+            self.db.read() as conn,
+            conn.execute(
+                "SELECT update_id, payload, attempts FROM inbox WHERE status = 'pending' "
+                "ORDER BY update_id LIMIT ?",
+                (limit,),
+            ) as cur,
+        ):
             rows = await cur.fetchall()
         return [InboxItem(r[0], json.loads(r[1]), r[2]) for r in rows]
 
@@ -158,10 +166,21 @@ class Store:
                 ("failed" if error else "done", self._now(), error, update_id),
             )
 
+    async def update_handled(self, update_id: int) -> bool:
+        async with (
+            self.db.read() as conn,
+            conn.execute(
+                "SELECT status != 'pending' FROM inbox WHERE update_id = ?", (update_id,)
+            ) as cur,
+        ):
+            row = await cur.fetchone()
+        return bool(row and row[0])
+
     async def inbox_counts(self) -> dict[str, int]:
-        async with self.db.read() as conn, conn.execute(
-            "SELECT status, COUNT(*) FROM inbox GROUP BY status"
-        ) as cur:
+        async with (
+            self.db.read() as conn,
+            conn.execute("SELECT status, COUNT(*) FROM inbox GROUP BY status") as cur,
+        ):
             return {r[0]: r[1] for r in await cur.fetchall()}
 
     async def prune_inbox(self, older_than: dt.datetime, tx: aiosqlite.Connection) -> int:
@@ -175,9 +194,15 @@ class Store:
 
     # -- durable timers -----------------------------------------------------
 
-    async def schedule(self, kind: str, due_at: dt.datetime, payload: dict[str, Any] | None = None,
-                       *, dedupe_key: str | None = None,
-                       tx: aiosqlite.Connection | None = None) -> int | None:
+    async def schedule(
+        self,
+        kind: str,
+        due_at: dt.datetime,
+        payload: dict[str, Any] | None = None,
+        *,
+        dedupe_key: str | None = None,
+        tx: aiosqlite.Connection | None = None,
+    ) -> int | None:
         """Put a future action in the schedule. Same dedupe_key twice: kept once."""
         params = (kind, to_db(due_at), json.dumps(payload or {}), dedupe_key, self._now())
         sql = (
@@ -210,8 +235,9 @@ class Store:
             return None
         return Timer(row[0], row[1], from_db(row[2]), json.loads(row[3]))
 
-    async def finish_timer(self, timer_id: int, tx: aiosqlite.Connection,
-                           *, error: str | None = None) -> None:
+    async def finish_timer(
+        self, timer_id: int, tx: aiosqlite.Connection, *, error: str | None = None
+    ) -> None:
         await tx.execute(
             "UPDATE timers SET status = ?, fired_at = ?, error = ? WHERE id = ?",
             ("failed" if error else "done", self._now(), error, timer_id),
@@ -228,25 +254,42 @@ class Store:
 
     # -- outbox -------------------------------------------------------------
 
-    async def enqueue_message(self, tx: aiosqlite.Connection, chat_id: int, text: str, *,
-                              reply_markup: dict[str, Any] | None = None, priority: int = 5,
-                              source: str | None = None) -> int:
+    async def enqueue_message(
+        self,
+        tx: aiosqlite.Connection,
+        chat_id: int,
+        text: str,
+        *,
+        reply_markup: dict[str, Any] | None = None,
+        priority: int = 5,
+        source: str | None = None,
+    ) -> int:
         now = self._now()
         cur = await tx.execute(
             "INSERT INTO outbox (chat_id, text, reply_markup, priority, not_before, created_at, "
             "source) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (chat_id, text, json.dumps(reply_markup) if reply_markup else None, priority, now, now,
-             source),
+            (
+                chat_id,
+                text,
+                json.dumps(reply_markup) if reply_markup else None,
+                priority,
+                now,
+                now,
+                source,
+            ),
         )
         assert cur.lastrowid is not None
         return cur.lastrowid
 
     async def messages_to_send(self, limit: int = 50) -> list[OutgoingMessage]:
-        async with self.db.read() as conn, conn.execute(
-            "SELECT id, chat_id, text, reply_markup, priority, attempts FROM outbox "
-            "WHERE status = 'pending' AND not_before <= ? ORDER BY priority, id LIMIT ?",
-            (self._now(), limit),
-        ) as cur:
+        async with (
+            self.db.read() as conn,
+            conn.execute(
+                "SELECT id, chat_id, text, reply_markup, priority, attempts FROM outbox "
+                "WHERE status = 'pending' AND not_before <= ? ORDER BY priority, id LIMIT ?",
+                (self._now(), limit),
+            ) as cur,
+        ):
             rows = await cur.fetchall()
         return [
             OutgoingMessage(r[0], r[1], r[2], json.loads(r[3]) if r[3] else None, r[4], r[5])
@@ -261,8 +304,9 @@ class Store:
                 (self._now(), telegram_message_id, message_id),
             )
 
-    async def message_not_delivered(self, message_id: int, *, error: str,
-                                    retry_at: dt.datetime | None, unreachable: bool) -> None:
+    async def message_not_delivered(
+        self, message_id: int, *, error: str, retry_at: dt.datetime | None, unreachable: bool
+    ) -> None:
         """Keep the message for a retry, or record why it cannot be delivered."""
         status = "pending" if retry_at else ("unreachable" if unreachable else "failed")
         async with self.db.write() as tx:
@@ -273,7 +317,10 @@ class Store:
             )
 
     async def outbox_rows(self) -> list[dict[str, Any]]:
-        async with self.db.read() as conn, conn.execute(
-            "SELECT id, chat_id, text, status, attempts, source FROM outbox ORDER BY id"
-        ) as cur:
+        async with (
+            self.db.read() as conn,
+            conn.execute(
+                "SELECT id, chat_id, text, status, attempts, source FROM outbox ORDER BY id"
+            ) as cur,
+        ):
             return [dict(r) for r in await cur.fetchall()]

@@ -24,9 +24,14 @@ async def emulator_server():
 @pytest.fixture
 async def world(tmp_path, clock, emulator_server):
     settings = make_settings(tmp_path / "omkijk.sqlite3")
-    runtime = Runtime(settings, clock, token=emulator_server.emulator.token,
-                      base_url=emulator_server.api_url, base_file_url=emulator_server.file_url,
-                      tick_seconds=None)
+    runtime = Runtime(
+        settings,
+        clock,
+        token=emulator_server.emulator.token,
+        base_url=emulator_server.api_url,
+        base_file_url=emulator_server.file_url,
+        tick_seconds=None,
+    )
     await runtime.start()
     yield World(emulator_server.emulator, emulator_server, runtime, clock)
     await runtime.stop()

@@ -51,12 +51,14 @@ class World:
         await self.handled(await self.emulator.send_text(user.id, chat, text))
         return self.emulator.bot_messages(chat)[before:]
 
-    async def press(self, user: EmuUser, message: dict, data: str, *,
-                    forge: bool = False) -> list[dict]:
+    async def press(
+        self, user: EmuUser, message: dict, data: str, *, forge: bool = False
+    ) -> list[dict]:
         chat = message["chat"]["id"]
         before = len(self.emulator.bot_messages(chat))
-        update = await self.emulator.press_button(user.id, chat, message["message_id"], data,
-                                                  check_exists=not forge)
+        update = await self.emulator.press_button(
+            user.id, chat, message["message_id"], data, check_exists=not forge
+        )
         await self.handled(update)
         return self.emulator.bot_messages(chat)[before:]
 

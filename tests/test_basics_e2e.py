@@ -91,7 +91,8 @@ async def test_commands_registered_per_language_and_chat_type(world):
     assert [c["command"] for c in commands[("all_group_chats", "")]] == ["help"]
     # and PTB reads them back through the same API
     got = await world.runtime.application.bot.get_my_commands(
-        scope=BotCommandScopeAllPrivateChats(), language_code="en")
+        scope=BotCommandScopeAllPrivateChats(), language_code="en"
+    )
     assert got[0].command == "start"
 
 
@@ -106,9 +107,10 @@ async def test_handler_crash_gets_kind_answer_and_keeps_the_update(world):
     [reply] = await world.say(riet, "/kapot")
     assert reply["text"].startswith("Sorry, er ging iets mis aan onze kant.")
     assert (await world.store.inbox_counts()).get("failed") == 1
-    async with world.runtime.db.read() as conn, conn.execute(
-        "SELECT payload, error FROM inbox WHERE status = 'failed'"
-    ) as cur:
+    async with (
+        world.runtime.db.read() as conn,
+        conn.execute("SELECT payload, error FROM inbox WHERE status = 'failed'") as cur,
+    ):
         payload, error = await cur.fetchone()
     assert '"/kapot"' in payload and "boom" in error
 

@@ -32,13 +32,16 @@ def test_settings_come_from_the_environment(monkeypatch):
     assert settings.clock_start == dt.datetime(2026, 11, 24, 9, 0, tzinfo=dt.UTC)
 
 
-@pytest.mark.parametrize(("name", "value"), [
-    ("OMKIJK_TZ", "Europe/Nergens"),
-    ("OMKIJK_TIME_SCALE", "snel"),
-    ("OMKIJK_CLOCK_START", "morgen"),
-    ("OMKIJK_ADMIN_IDS", "henk"),
-    ("TELEGRAM_API_URL", "api.telegram.org"),
-])
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("OMKIJK_TZ", "Europe/Nergens"),
+        ("OMKIJK_TIME_SCALE", "snel"),
+        ("OMKIJK_CLOCK_START", "morgen"),
+        ("OMKIJK_ADMIN_IDS", "henk"),
+        ("TELEGRAM_API_URL", "api.telegram.org"),
+    ],
+)
 def test_a_bad_setting_is_named_in_one_line(monkeypatch, name, value):
     monkeypatch.setenv(name, value)
     with pytest.raises(ConfigError) as caught:
@@ -51,8 +54,15 @@ def test_a_bad_setting_is_named_in_one_line(monkeypatch, name, value):
 def _run_cli(args, **env):
     full_env = {k: v for k, v in os.environ.items() if not k.startswith(("OMKIJK_", "TELEGRAM_"))}
     full_env.update(env)
-    return subprocess.run([sys.executable, "-m", "bot", *args], cwd=REPO, env=full_env,
-                          capture_output=True, text=True, timeout=60, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        cwd=REPO,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
 
 
 def test_cli_stops_on_a_bad_setting_without_a_traceback(tmp_path):

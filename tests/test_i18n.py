@@ -18,8 +18,11 @@ def _ids(catalog):
 def test_catalogue_has_every_message_in_the_code(language):
     in_code = _ids(extract_messages())
     catalog = read_catalog(language)
-    translated = {m.id if isinstance(m.id, str) else m.id[0]
-                  for m in catalog if m.id and m.string and not m.fuzzy}
+    translated = {
+        m.id if isinstance(m.id, str) else m.id[0]
+        for m in catalog
+        if m.id and m.string and not m.fuzzy
+    }
     missing = sorted(in_code - translated)
     assert not missing, (
         f"{language}: untranslated messages; run `make locales` and translate: {missing}"
@@ -61,10 +64,13 @@ def test_language_from_telegram_code():
 
 def test_values_are_escaped_for_html():
     nl = I18n(ZoneInfo("Europe/Amsterdam")).for_language("nl")
-    text = nl.gettext("Welcome, {name}! Nice that you are here.\n\n"
-                      "Omkijkbot helps neighbours look out for each other: ask for help, lend a "
-                      "hand, and now and then a friendly “All well?”.\n\n"
-                      "Do you want to join your neighbourhood circle? Open the link you got from "
-                      "your circle. You do not need to type anything: the buttons below do the "
-                      "work.\n\nIn an emergency: call 112.", name="<i>Jo</i>")
+    text = nl.gettext(
+        "Welcome, {name}! Nice that you are here.\n\n"
+        "Omkijkbot helps neighbours look out for each other: ask for help, lend a "
+        "hand, and now and then a friendly “All well?”.\n\n"
+        "Do you want to join your neighbourhood circle? Open the link you got from "
+        "your circle. You do not need to type anything: the buttons below do the "
+        "work.\n\nIn an emergency: call 112.",
+        name="<i>Jo</i>",
+    )
     assert text.startswith("Welkom, &lt;i&gt;Jo&lt;/i&gt;!")

@@ -19,7 +19,8 @@ async def test_a_timer_fires_once_when_due_in_the_persons_language(world):
     anna = await _started(world, "Anna", "en")
     for person in (riet, anna):
         await world.store.schedule(
-            NOTICE, world.clock.now() + dt.timedelta(hours=1),
+            NOTICE,
+            world.clock.now() + dt.timedelta(hours=1),
             {"user_id": person.id, "message": "Here is your menu."},
         )
     before = {p.id: len(world.emulator.bot_messages(p.id)) for p in (riet, anna)}
@@ -29,16 +30,19 @@ async def test_a_timer_fires_once_when_due_in_the_persons_language(world):
     world.clock.advance(minutes=1)
     assert await world.runtime.tick() == (2, 2)
     assert await world.runtime.tick() == (0, 0)  # never twice
-    assert world.emulator.bot_messages(riet.id)[before[riet.id]:][0]["text"] == "Hier is je menu."
-    assert world.emulator.bot_messages(anna.id)[before[anna.id]:][0]["text"] == "Here is your menu."
+    assert world.emulator.bot_messages(riet.id)[before[riet.id] :][0]["text"] == "Hier is je menu."
+    assert (
+        world.emulator.bot_messages(anna.id)[before[anna.id] :][0]["text"] == "Here is your menu."
+    )
 
 
 async def test_timers_fire_in_due_order_and_late_ones_still_fire(world):
     riet = await _started(world)
     now = world.clock.now()
     for minutes, word in ((30, "Here is your menu."), (10, "This button no longer works.")):
-        await world.store.schedule(NOTICE, now + dt.timedelta(minutes=minutes),
-                                   {"user_id": riet.id, "message": word})
+        await world.store.schedule(
+            NOTICE, now + dt.timedelta(minutes=minutes), {"user_id": riet.id, "message": word}
+        )
     world.clock.advance(days=3)  # the bot was "down" for days: both still fire, in order
     start = len(world.emulator.bot_messages(riet.id))
     await world.runtime.tick()
@@ -78,8 +82,9 @@ async def test_housekeeping_is_scheduled_nightly_and_reschedules_itself(world):
 async def test_outbox_waits_out_a_429_and_delivers_later(world):
     riet = await _started(world)
     world.emulator.inject_fault("sendMessage", Fault("429", count=5, retry_after=30))
-    await world.store.schedule(NOTICE, world.clock.now(),
-                               {"user_id": riet.id, "message": "Here is your menu."})
+    await world.store.schedule(
+        NOTICE, world.clock.now(), {"user_id": riet.id, "message": "Here is your menu."}
+    )
     fired, sent = await world.runtime.tick()
     assert (fired, sent) == (1, 0)
     [row] = [r for r in await world.store.outbox_rows()]
@@ -93,8 +98,9 @@ async def test_outbox_waits_out_a_429_and_delivers_later(world):
 async def test_outbox_survives_gateway_errors_and_dropped_connections(world):
     riet = await _started(world)
     world.emulator.inject_fault("sendMessage", Fault("5xx"))
-    await world.store.schedule(NOTICE, world.clock.now(),
-                               {"user_id": riet.id, "message": "Here is your menu."})
+    await world.store.schedule(
+        NOTICE, world.clock.now(), {"user_id": riet.id, "message": "Here is your menu."}
+    )
     assert await world.runtime.tick() == (1, 0)
     world.emulator.inject_fault("sendMessage", Fault("disconnect"))
     world.clock.advance(minutes=1)
@@ -114,8 +120,9 @@ async def test_a_blocked_person_is_marked_unreachable_and_others_are_told(world)
         told.append((message.chat_id, reason))
 
     world.runtime.services.outbox.on_undeliverable.append(escalate)
-    await world.store.schedule(NOTICE, world.clock.now(),
-                               {"user_id": riet.id, "message": "Here is your menu."})
+    await world.store.schedule(
+        NOTICE, world.clock.now(), {"user_id": riet.id, "message": "Here is your menu."}
+    )
     await world.runtime.tick()
     assert told == [(riet.id, "Forbidden: bot was blocked by the user")]
     assert (await world.store.outbox_rows())[0]["status"] == "unreachable"
@@ -123,7 +130,8 @@ async def test_a_blocked_person_is_marked_unreachable_and_others_are_told(world)
 
 
 async def _error(world, outbox_id):
-    async with world.runtime.db.read() as conn, conn.execute(
-        "SELECT error FROM outbox WHERE id = ?", (outbox_id,)
-    ) as cur:
+    async with (
+        world.runtime.db.read() as conn,
+        conn.execute("SELECT error FROM outbox WHERE id = ?", (outbox_id,)) as cur,
+    ):
         return (await cur.fetchone())[0]

@@ -1,0 +1,85 @@
+"""The durable inbox through polling and webhook, and an update that keeps crashing."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+
+import aiohttp
+
+from bot.app import Runtime
+from tests.support import make_settings
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+async def test_webhook_mode_stores_then_handles(tmp_path, clock, emulator_server):
+    emu = emulator_server.emulator
+    port = free_port()
+    settings = make_settings(tmp_path / "o.sqlite3", webhook_port=port, webhook_secret="geheim")
+    runtime = Runtime(
+        settings,
+        clock,
+        token=emu.token,
+        base_url=emulator_server.api_url,
+        tick_seconds=None,
+        webhook_url=f"http://127.0.0.1:{port}",
+    )
+    await runtime.start()
+    try:
+        assert emu.webhook_url.startswith(f"http://127.0.0.1:{port}/telegram/")
+        riet = emu.add_user("Riet")
+        update = await emu.send_text(riet.id, riet.id, "/start")
+        await asyncio.wait_for(runtime.inbox.wait_handled(update["update_id"]), 10)
+        assert emu.bot_messages(riet.id)[0]["text"].startswith("Welkom, Riet!")
+        assert (await runtime.services.store.inbox_counts()) == {"done": 1}
+        # Someone else posting to the webhook without the secret is turned away.
+        async with (
+            aiohttp.ClientSession() as session,
+            session.post(
+                emu.webhook_url,
+                json={"update_id": 999, "message": {}},
+                headers={"X-Telegram-Bot-Api-Secret-Token": "fout"},
+            ) as response,
+        ):
+            assert response.status == 403
+        assert (await runtime.services.store.inbox_counts()) == {"done": 1}
+    finally:
+        await runtime.stop()
+
+
+async def test_a_redelivered_update_is_handled_once(world):
+    riet = world.person("Riet")
+    update = await world.emulator.send_text(riet.id, riet.id, "/start")
+    await world.handled(update)
+    # Telegram sends the same update again (e.g. after a webhook timeout).
+    await world.runtime.inbox.accept([update])
+    await world.runtime.inbox.drain_once()
+    assert len(world.emulator.bot_messages(riet.id)) == 1
+
+
+async def test_an_update_that_keeps_crashing_the_bot_is_set_aside(world):
+    store = world.store
+    await store.store_updates([{"update_id": 10_000, "message": {"bad": True}}])
+    async with world.runtime.db.write() as tx:
+        await tx.execute("UPDATE inbox SET attempts = 3 WHERE update_id = 10000")
+    await world.runtime.inbox.drain_once()
+    assert (await store.inbox_counts()).get("failed") == 1
+    async with (
+        world.runtime.db.read() as conn,
+        conn.execute("SELECT payload FROM inbox WHERE update_id = 10000") as cur,
+    ):
+        assert "bad" in (await cur.fetchone())[0]  # kept for the operator to look at
+
+
+async def test_garbage_update_is_logged_not_fatal(world):
+    await world.runtime.inbox.accept([{"update_id": 20_000, "callback_query": {"id": "x"}}])
+    await world.runtime.inbox.drain_once()
+    assert (await world.store.inbox_counts()).get("failed") == 1
+    riet = world.person("Riet")
+    [reply] = await world.say(riet, "/start")  # and the bot goes on
+    assert reply["text"].startswith("Welkom")
