@@ -1,0 +1,88 @@
+"""The practice page in a real browser: be Riet, send /start, read the bot's welcome."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import signal
+import sys
+
+import pytest
+
+from tests.test_inbox_and_webhook import free_port
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+pytestmark = pytest.mark.browser
+
+if not os.path.exists(CHROMIUM):
+    if os.environ.get("CI"):
+        raise RuntimeError("CI needs Debian chromium for the browser test: make test installs it")
+    pytest.skip("chromium is not installed (scripts/ensure-chromium.sh)", allow_module_level=True)
+
+
+@pytest.fixture
+async def practice(tmp_path):
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OMKIJK_", "TELEGRAM_"))}
+    env.update({"OMKIJK_PRACTICE_PORT": str(port), "OMKIJK_DB": str(tmp_path / "p.sqlite3")})
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "practice", cwd=tmp_path, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+    )
+    output = []
+
+    async def ready():
+        while line := await proc.stdout.readline():
+            output.append(line.decode())
+            if "oefenpagina" in output[-1]:
+                return
+        raise RuntimeError("practice mode exited:\n" + "".join(output))
+
+    await asyncio.wait_for(ready(), 60)
+    drain = asyncio.create_task(_drain(proc, output))
+    yield f"http://127.0.0.1:{port}/"
+    proc.send_signal(signal.SIGTERM)
+    assert await asyncio.wait_for(proc.wait(), 30) == 0, "".join(output)
+    drain.cancel()
+
+
+async def _drain(proc, output):
+    while line := await proc.stdout.readline():
+        output.append(line.decode())
+
+
+async def test_practice_page_start_gets_the_dutch_welcome(practice, tmp_path):
+    from playwright.async_api import async_playwright, expect
+
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(
+            executable_path=CHROMIUM, headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--no-first-run", "--disable-sync"],
+        )
+        try:
+            page = await browser.new_page(viewport={"width": 1200, "height": 900})
+            await page.goto(practice)
+            await expect(page.get_by_role("heading", name="Omkijkbot oefenen")).to_be_visible()
+            pane = page.locator("[data-testid=pane-1]")
+            await expect(pane.locator("button[data-person=Riet]")).to_have_attribute(
+                "aria-pressed", "true")
+            await pane.get_by_test_id("input").fill("/start")
+            await pane.get_by_test_id("send").click()
+            welcome = pane.locator(".from-bot .bubble").first
+            await expect(welcome).to_contain_text("Welkom, Riet! Leuk dat je er bent.")
+            await expect(welcome).to_contain_text("Bij nood: bel 112.")
+            # The big menu buttons work too: tap "Taal" and choose English.
+            await pane.get_by_test_id("reply-keyboard").get_by_text("🌐 Taal").click()
+            await pane.get_by_role("button", name="English").click()
+            await expect(pane.locator(".from-bot .bubble").nth(1)).to_have_text(
+                "Done: I will write to you in English from now on.")
+            # Another person in the other pane is not affected.
+            other = page.locator("[data-testid=pane-2]")
+            await other.get_by_test_id("input").fill("/start")
+            await other.get_by_test_id("send").click()
+            await expect(other.locator(".from-bot .bubble").first).to_contain_text("Welkom, Henk!")
+            await page.screenshot(path=str(tmp_path / "practice.png"), full_page=True)
+        finally:
+            await browser.close()
