@@ -27,8 +27,14 @@ async def practice(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OMKIJK_", "TELEGRAM_"))}
     env.update({"OMKIJK_PRACTICE_PORT": str(port), "OMKIJK_DB": str(tmp_path / "p.sqlite3")})
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "practice", cwd=tmp_path, env=env,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+        sys.executable,
+        "-m",
+        "bot",
+        "practice",
+        cwd=tmp_path,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
     )
     output = []
 
@@ -57,9 +63,16 @@ async def test_practice_page_start_gets_the_dutch_welcome(practice, tmp_path):
 
     async with async_playwright() as p:
         browser = await p.chromium.launch(
-            executable_path=CHROMIUM, headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--no-first-run", "--disable-sync"],
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+                "--disable-sync",
+            ],
         )
         try:
             page = await browser.new_page(viewport={"width": 1200, "height": 900})
@@ -67,7 +80,8 @@ async def test_practice_page_start_gets_the_dutch_welcome(practice, tmp_path):
             await expect(page.get_by_role("heading", name="Omkijkbot oefenen")).to_be_visible()
             pane = page.locator("[data-testid=pane-1]")
             await expect(pane.locator("button[data-person=Riet]")).to_have_attribute(
-                "aria-pressed", "true")
+                "aria-pressed", "true"
+            )
             await pane.get_by_test_id("input").fill("/start")
             await pane.get_by_test_id("send").click()
             welcome = pane.locator(".from-bot .bubble").first
@@ -77,7 +91,8 @@ async def test_practice_page_start_gets_the_dutch_welcome(practice, tmp_path):
             await pane.get_by_test_id("reply-keyboard").get_by_text("🌐 Taal").click()
             await pane.get_by_role("button", name="English").click()
             await expect(pane.locator(".from-bot .bubble").nth(1)).to_have_text(
-                "Done: I will write to you in English from now on.")
+                "Done: I will write to you in English from now on."
+            )
             # Another person in the other pane is not affected.
             other = page.locator("[data-testid=pane-2]")
             await other.get_by_test_id("input").fill("/start")
