@@ -22,7 +22,7 @@ from bot.inbox import Inbox
 from bot.outbox import OutboxSender
 from bot.ratelimit import PriorityRateLimiter
 from bot.services import BotData, OmkijkContext, Services
-from handlers import common, errors
+from handlers import circles, common, errors
 from scheduling.builtin import register_builtin_timers, schedule_housekeeping
 from scheduling.timers import Scheduler
 from storage.database import Database
@@ -63,6 +63,9 @@ def build_application(
         builder = builder.base_file_url(base_file_url)
     application = builder.build()
     application.bot_data.services = services
+    # Order matters within a group: the first matching handler wins, so the
+    # features come first and the kind fallbacks last.
+    circles.register(application, services.i18n)
     common.register(application, services.i18n)
     common.register_fallbacks(application)
     application.add_error_handler(errors.on_error)
@@ -97,6 +100,7 @@ class Runtime:
         base_file_url: str | None = None,
         tick_seconds: float | None = TICK_SECONDS,
         webhook_url: str | None = None,
+        strict_i18n: bool = False,
     ) -> None:
         self.settings = settings
         self.clock = clock
@@ -105,6 +109,7 @@ class Runtime:
         self.base_file_url = base_file_url
         self.tick_seconds = tick_seconds
         self.webhook_url = webhook_url
+        self.strict_i18n = strict_i18n
         self.db: Database | None = None
         self.application: Application | None = None
         self.services: Services | None = None
@@ -115,7 +120,7 @@ class Runtime:
         settings = self.settings
         self.db = await Database(settings.db_path).open()
         store = Store(self.db, self.clock)
-        i18n = I18n(settings.tz)
+        i18n = I18n(settings.tz, strict=self.strict_i18n)
         scheduler = Scheduler(store, self.clock)
         register_builtin_timers(scheduler, i18n)
         outbox = OutboxSender(store, self.clock)

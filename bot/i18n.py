@@ -32,8 +32,8 @@ DEFAULT_LANGUAGE = "nl"
 LANGUAGES: dict[str, str] = {"nl": "Nederlands", "en": "English"}
 ROOT = Path(__file__).resolve().parent.parent
 LOCALES_DIR = ROOT / "locales"
-SOURCE_DIRS = ("bot", "handlers", "scheduling", "storage")
-KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
+SOURCE_DIRS = ("bot", "domain", "handlers", "scheduling", "storage")
+KEYWORDS = {"_": None, "N_": None, "gettext": None, "ngettext": (1, 2)}
 
 
 def N_(message: str) -> str:
@@ -66,12 +66,23 @@ class Translator:
     """The text and formats of one language."""
 
     def __init__(
-        self, language: str, translations: gettext.NullTranslations, timezone: ZoneInfo
+        self,
+        language: str,
+        translations: gettext.NullTranslations,
+        timezone: ZoneInfo,
+        known: frozenset[str] | None = None,
     ) -> None:
         self.language = language
         self.locale = Locale.parse(language)
         self._t = translations
         self.tz = timezone
+        # Strict mode (tests): text that is not in the catalogue is an error, so a
+        # message that escaped extraction cannot reach a person untranslated.
+        self._known = known
+
+    def _check(self, message: str) -> None:
+        if self._known is not None and message not in self._known:
+            raise LookupError(f"not in the {self.language} catalogue: {message!r}")
 
     def gettext(self, message: str, **params: object) -> str:
         """Translate, then fill in ``{name}``-style values, HTML-escaped.
@@ -79,10 +90,12 @@ class Translator:
         Messages go out with parse mode HTML, so whatever a person typed (a name,
         a request) must not be read as markup.
         """
+        self._check(message)
         text = self._t.gettext(message)
         return text.format(**_escaped(params)) if params else text
 
     def ngettext(self, singular: str, plural: str, n: int, **params: object) -> str:
+        self._check(singular)
         text = self._t.ngettext(singular, plural, n)
         return text.format(n=n, **_escaped(params))
 
@@ -98,15 +111,25 @@ class Translator:
 
 
 class I18n:
-    def __init__(self, timezone: ZoneInfo, languages: dict[str, str] = LANGUAGES) -> None:
+    def __init__(
+        self, timezone: ZoneInfo, languages: dict[str, str] = LANGUAGES, *, strict: bool = False
+    ) -> None:
         self.timezone = timezone
         self._translators: dict[str, Translator] = {}
         for language in languages:
+            catalog = read_catalog(language)
             buffer = io.BytesIO()
-            write_mo(buffer, read_catalog(language))
+            write_mo(buffer, catalog)
             buffer.seek(0)
             translations = gettext.GNUTranslations(buffer)
-            self._translators[language] = Translator(language, translations, timezone)
+            known = (
+                frozenset(
+                    m.id if isinstance(m.id, str) else m.id[0] for m in catalog if m.id and m.string
+                )
+                if strict
+                else None
+            )
+            self._translators[language] = Translator(language, translations, timezone, known)
 
     def for_language(self, language: str | None) -> Translator:
         return self._translators.get(language or "", self._translators[DEFAULT_LANGUAGE])

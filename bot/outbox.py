@@ -13,9 +13,17 @@ import asyncio
 import datetime as dt
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 
 from telegram import Bot, InlineKeyboardMarkup
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TimedOut,
+)
 
 from bot.clock import Clock
 from storage.store import OutgoingMessage, Store
@@ -52,6 +60,13 @@ class OutboxSender:
                     break
         return sent
 
+    async def deliver(self, bot: Bot, ids: list[int]) -> int:
+        """Send these queued messages now (a handler's own, urgent ones); the rest waits."""
+        sent = 0
+        for message in await self.store.messages_by_id(ids):
+            sent += await self._send(bot, message)
+        return sent
+
     async def _send(self, bot: Bot, message: OutgoingMessage) -> bool:
         markup = (
             InlineKeyboardMarkup.de_json(message.reply_markup, bot)
@@ -67,6 +82,11 @@ class OutboxSender:
                 # The outbox retries durably itself: the limiter must not sleep on a 429.
                 rate_limit_args={"priority": message.priority, "max_retries": 0},
             )
+        except ChatMigrated as exc:
+            # The group became a supergroup: follow it, and try again there.
+            await self.store.move_circle_chat(message.chat_id, exc.new_chat_id)
+            await self.store.redirect_message(message.id, exc.new_chat_id)
+            return await self._send(bot, replace(message, chat_id=exc.new_chat_id))
         except Forbidden as exc:
             log.warning("chat %s cannot be reached: %s", message.chat_id, exc.message)
             await self.store.message_not_delivered(

@@ -371,6 +371,20 @@ class Emulator:
             return message
         return await self._queue_update({"message": message})
 
+    async def send_contact(
+        self, user_id: int, phone: str, owner_id: int | None = None
+    ) -> dict[str, Any]:
+        """A person taps a "share my number" button (their own, unless owner_id says else)."""
+        user = self.users[user_id]
+        chat = self._chat(user_id)
+        owner = self.users.get(owner_id or user_id, user)
+        message = self._new_message(
+            chat,
+            user.json(),
+            contact={"phone_number": phone, "first_name": owner.first_name, "user_id": owner.id},
+        )
+        return await self._queue_update({"message": message})
+
     async def press_button(
         self,
         user_id: int,
@@ -443,41 +457,47 @@ class Emulator:
             data["is_anonymous"] = False
         return data
 
-    async def add_bot_to_group(self, chat_id: int, by_user_id: int, *, admin: bool = False) -> None:
+    async def add_bot_to_group(
+        self, chat_id: int, by_user_id: int, *, admin: bool = False
+    ) -> dict[str, Any]:
+        """Returns the last update it caused (Telegram sends two)."""
         chat = self._chat(chat_id)
         actor = self.users[by_user_id]
         old = chat.bot_status
         chat.bot_status = "administrator" if admin else "member"
         await self._my_chat_member(chat, actor, old, chat.bot_status)
         message = self._new_message(chat, actor.json(), new_chat_members=[self.bot_json()])
-        await self._queue_update({"message": message})
+        return await self._queue_update({"message": message})
 
-    async def remove_bot_from_group(self, chat_id: int, by_user_id: int) -> None:
+    async def remove_bot_from_group(self, chat_id: int, by_user_id: int) -> dict[str, Any]:
         chat = self._chat(chat_id)
         actor = self.users[by_user_id]
         old = chat.bot_status
         chat.bot_status = "kicked"
-        await self._my_chat_member(chat, actor, old, "kicked")
+        return await self._my_chat_member(chat, actor, old, "kicked")
 
-    async def user_joins_group(self, chat_id: int, user_id: int) -> None:
+    async def user_joins_group(self, chat_id: int, user_id: int) -> dict[str, Any] | None:
         chat = self._chat(chat_id)
         chat.members.add(user_id)
         message = self._new_message(
             chat, self.users[user_id].json(), new_chat_members=[self.users[user_id].json()]
         )
         if chat.bot_status in ("member", "administrator"):
-            await self._queue_update({"message": message})
+            return await self._queue_update({"message": message})
+        return None
 
-    async def user_leaves_group(self, chat_id: int, user_id: int) -> None:
+    async def user_leaves_group(self, chat_id: int, user_id: int) -> dict[str, Any] | None:
         chat = self._chat(chat_id)
         chat.members.discard(user_id)
         message = self._new_message(
             chat, self.users[user_id].json(), left_chat_member=self.users[user_id].json()
         )
         if chat.bot_status in ("member", "administrator"):
-            await self._queue_update({"message": message})
+            return await self._queue_update({"message": message})
+        return None
 
     async def migrate_group(self, chat_id: int) -> EmuChat:
+        """Returns the new supergroup; the last update has its migrate_from message."""
         """A group becomes a supergroup: a new chat id, and a service message in both."""
         old = self._chat(chat_id)
         if old.type != "group":

@@ -106,6 +106,7 @@ class EmulatorServer:
             app.router.add_post("/emu/api/send", self._send)
             app.router.add_post("/emu/api/press", self._press)
             app.router.add_post("/emu/api/voice", self._voice)
+            app.router.add_post("/emu/api/contact", self._contact)
             app.router.add_post("/emu/api/group", self._group_action)
         return app
 
@@ -275,6 +276,13 @@ class EmulatorServer:
         await self.emulator.send_voice(
             int(body["user_id"]), int(body["chat_id"]), duration=int(body.get("duration", 4))
         )
+        return web.json_response({"ok": True})
+
+    async def _contact(self, request: web.Request) -> web.StreamResponse:
+        body = await self._body(request)
+        user_id = int(body["user_id"])
+        # A practice phone number: 06 followed by the person's id.
+        await self.emulator.send_contact(user_id, f"+316{user_id:08d}")
         return web.json_response({"ok": True})
 
     async def _group_action(self, request: web.Request) -> web.StreamResponse:

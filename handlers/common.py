@@ -3,50 +3,29 @@
 from __future__ import annotations
 
 import logging
-import re
 
 from telegram import (
     ChatMemberUpdated,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
-    KeyboardButton,
-    ReplyKeyboardMarkup,
     Update,
 )
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
-    ChatMemberHandler,
     CommandHandler,
     MessageHandler,
     TypeHandler,
     filters,
 )
 
-from bot.i18n import LANGUAGES, N_, I18n, normalise_language
+from bot.i18n import LANGUAGES, I18n, normalise_language
 from bot.services import OmkijkContext
+from handlers.menu import MENU_EXPLAIN, MENU_LANGUAGE, main_menu, menu_filter
+from handlers.wizard import route_private_message
 
 log = logging.getLogger(__name__)
-
-# Labels of the main menu's big buttons (the reply keyboard).
-MENU_EXPLAIN = N_("❓ What can this bot do?")
-MENU_LANGUAGE = N_("🌐 Language")
-
-
-def main_menu(context: OmkijkContext) -> ReplyKeyboardMarkup:
-    _ = context.t.gettext
-    return ReplyKeyboardMarkup(
-        [[KeyboardButton(_(MENU_EXPLAIN))], [KeyboardButton(_(MENU_LANGUAGE))]],
-        resize_keyboard=True,
-        is_persistent=True,
-    )
-
-
-def menu_filter(i18n: I18n, label: str) -> filters.MessageFilter:
-    """Matches a menu button's label in any language we speak."""
-    texts = {t.gettext(label) for t in i18n.all().values()}
-    return filters.Regex("^(" + "|".join(re.escape(text) for text in sorted(texts)) + ")$")
 
 
 async def remember_person(update: Update, context: OmkijkContext) -> None:
@@ -84,7 +63,7 @@ async def start_private(update: Update, context: OmkijkContext) -> None:
         "In an emergency: call 112.",
         name=name,
     )
-    await update.effective_message.reply_text(text, reply_markup=main_menu(context))
+    await update.effective_message.reply_text(text, reply_markup=await main_menu(context))
 
 
 async def help_command(update: Update, context: OmkijkContext) -> None:
@@ -133,14 +112,12 @@ async def language_chosen(update: Update, context: OmkijkContext) -> None:
     _ = context.t.gettext
     await query.answer()
     await query.edit_message_text(_("Done: I will write to you in English from now on."))
-    await query.message.reply_text(_("Here is your menu."), reply_markup=main_menu(context))
+    await query.message.reply_text(_("Here is your menu."), reply_markup=await main_menu(context))
 
 
 async def private_membership(update: Update, context: OmkijkContext) -> None:
     """A person blocked or unblocked the bot in their private chat."""
     change: ChatMemberUpdated = update.my_chat_member
-    if change.chat.type != ChatType.PRIVATE:
-        return  # groups: the circles feature handles those
     status = change.new_chat_member.status
     store = context.services.store
     if status in (ChatMemberStatus.BANNED, ChatMemberStatus.LEFT):
@@ -151,10 +128,13 @@ async def private_membership(update: Update, context: OmkijkContext) -> None:
 
 
 async def not_understood(update: Update, context: OmkijkContext) -> None:
+    """Anything in the private chat no feature claimed: a wizard's answer, or a kind word."""
+    if await route_private_message(update, context):
+        return
     _ = context.t.gettext
     await update.effective_message.reply_text(
         _("I did not quite understand that. Please use the buttons below, or type /help."),
-        reply_markup=main_menu(context),
+        reply_markup=await main_menu(context),
     )
 
 
@@ -173,13 +153,11 @@ def register(application: Application, i18n: I18n) -> None:
     application.add_handler(TypeHandler(Update, remember_person), group=-1)
     application.add_handlers(
         [
-            CommandHandler("start", start_private, filters=private),
             CommandHandler("help", help_command),
             CommandHandler("taal", language_command, filters=private),
             MessageHandler(private & menu_filter(i18n, MENU_EXPLAIN), help_command),
             MessageHandler(private & menu_filter(i18n, MENU_LANGUAGE), language_command),
             CallbackQueryHandler(language_chosen, pattern=r"^taal:"),
-            ChatMemberHandler(private_membership, ChatMemberHandler.MY_CHAT_MEMBER),
         ]
     )
 

@@ -32,7 +32,8 @@ def register_builtin_timers(scheduler: Scheduler, i18n: I18n) -> None:
         payload = run.timer.payload
         user = await run.store.user(int(payload["user_id"]))
         translator = i18n.for_language(user.language if user else None)
-        text = translator.gettext(payload["message"], **payload.get("params", {}))
+        message_id = payload["message"]  # a msgid marked with N_ where it was scheduled
+        text = translator.gettext(message_id, **payload.get("params", {}))
         await run.store.enqueue_message(
             run.tx,
             int(payload["user_id"]),

@@ -74,6 +74,73 @@ MIGRATIONS: list[str] = [
     ALTER TABLE users ADD COLUMN reachable INTEGER NOT NULL DEFAULT 1;
     ALTER TABLE users ADD COLUMN language_chosen INTEGER NOT NULL DEFAULT 0;
     """,
+    # 3: circles, their members and roles, invites, durable wizards, the wegwijzer.
+    """
+    CREATE TABLE circles (
+        id            INTEGER PRIMARY KEY,
+        chat_id       INTEGER UNIQUE,                -- the group; follows a migration
+        title         TEXT NOT NULL,
+        join_code     TEXT NOT NULL UNIQUE,          -- the group's "Doe mee" link: c_<code>
+        active        INTEGER NOT NULL DEFAULT 1,    -- 0: the bot was removed from the group
+        created_at    TEXT NOT NULL,
+        updated_at    TEXT NOT NULL
+    );
+
+    CREATE TABLE members (
+        id            INTEGER PRIMARY KEY,
+        circle_id     INTEGER NOT NULL REFERENCES circles (id) ON DELETE CASCADE,
+        user_id       INTEGER REFERENCES users (id) ON DELETE CASCADE, -- NULL: no smartphone
+        display_name  TEXT NOT NULL,
+        role          TEXT NOT NULL DEFAULT 'lid'
+                      CHECK (role IN ('lid', 'superbuur', 'voorzitter', 'professional')),
+        consented_at  TEXT,                          -- NULL until onboarding is done
+        professional_consent INTEGER NOT NULL DEFAULT 0,
+        phone         TEXT,
+        share_phone   INTEGER NOT NULL DEFAULT 0,
+        contact_member_id INTEGER REFERENCES members (id) ON DELETE SET NULL,
+        added_by      INTEGER,
+        in_group      INTEGER NOT NULL DEFAULT 1,
+        is_backup     INTEGER NOT NULL DEFAULT 0,    -- a professional who stands in
+        joined_at     TEXT NOT NULL,
+        UNIQUE (circle_id, user_id)
+    );
+    CREATE INDEX members_user ON members (user_id);
+    CREATE INDEX members_circle_role ON members (circle_id, role);
+
+    CREATE TABLE invites (
+        code          TEXT PRIMARY KEY,
+        circle_id     INTEGER NOT NULL REFERENCES circles (id) ON DELETE CASCADE,
+        kind          TEXT NOT NULL CHECK (kind IN ('member', 'professional')),
+        created_by    INTEGER NOT NULL,
+        created_at    TEXT NOT NULL,
+        expires_at    TEXT NOT NULL,
+        revoked_at    TEXT,
+        used_by       INTEGER,
+        used_at       TEXT
+    );
+    CREATE INDEX invites_circle ON invites (circle_id, kind);
+
+    -- What a person is in the middle of (a wizard), so a restart loses nothing.
+    CREATE TABLE drafts (
+        user_id       INTEGER PRIMARY KEY,
+        flow          TEXT NOT NULL,
+        state         TEXT NOT NULL,
+        updated_at    TEXT NOT NULL
+    );
+
+    CREATE TABLE signposts (
+        id            INTEGER PRIMARY KEY,
+        circle_id     INTEGER NOT NULL REFERENCES circles (id) ON DELETE CASCADE,
+        text          TEXT NOT NULL,
+        added_by      INTEGER,
+        created_at    TEXT NOT NULL
+    );
+    CREATE INDEX signposts_circle ON signposts (circle_id);
+
+    -- Told once, used everywhere: "wat wil ik / wat kan ik".
+    ALTER TABLE users ADD COLUMN enjoys TEXT;
+    ALTER TABLE users ADD COLUMN can_offer TEXT;
+    """,
 ]
 
 LATEST = len(MIGRATIONS)

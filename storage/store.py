@@ -15,6 +15,7 @@ from typing import Any
 import aiosqlite
 
 from bot.clock import Clock
+from storage.circles import CircleQueries
 from storage.database import Database
 from storage.timefmt import from_db, to_db
 
@@ -26,6 +27,8 @@ class User:
     language: str
     language_chosen: bool
     reachable: bool
+    enjoys: str | None = None
+    can_offer: str | None = None
 
 
 @dataclass(frozen=True)
@@ -53,7 +56,7 @@ class OutgoingMessage:
     attempts: int
 
 
-class Store:
+class Store(CircleQueries):
     def __init__(self, db: Database, clock: Clock) -> None:
         self.db = db
         self.clock = clock
@@ -87,11 +90,20 @@ class Store:
         assert user is not None
         return user
 
+    async def ensure_user(self, tx: aiosqlite.Connection, user_id: int, first_name: str) -> None:
+        """Know a person by id before they wrote to us (e.g. the admin who added the bot)."""
+        now = self._now()
+        await tx.execute(
+            "INSERT OR IGNORE INTO users (id, first_name, language, created_at, updated_at, "
+            "reachable) VALUES (?, ?, 'nl', ?, ?, 0)",
+            (user_id, first_name, now, now),
+        )
+
     async def user(self, user_id: int) -> User | None:
         async with (
             self.db.read() as conn,
             conn.execute(
-                "SELECT id, first_name, language, language_chosen, reachable "
+                "SELECT id, first_name, language, language_chosen, reachable, enjoys, can_offer "
                 "FROM users WHERE id = ?",
                 (user_id,),
             ) as cur,
@@ -99,7 +111,7 @@ class Store:
             row = await cur.fetchone()
         if row is None:
             return None
-        return User(row[0], row[1], row[2], bool(row[3]), bool(row[4]))
+        return User(row[0], row[1], row[2], bool(row[3]), bool(row[4]), row[5], row[6])
 
     async def choose_language(self, user_id: int, language: str) -> None:
         async with self.db.write() as tx:
@@ -295,6 +307,28 @@ class Store:
             OutgoingMessage(r[0], r[1], r[2], json.loads(r[3]) if r[3] else None, r[4], r[5])
             for r in rows
         ]
+
+    async def messages_by_id(self, ids: list[int]) -> list[OutgoingMessage]:
+        if not ids:
+            return []
+        marks = ",".join("?" * len(ids))
+        async with (
+            self.db.read() as conn,
+            conn.execute(
+                "SELECT id, chat_id, text, reply_markup, priority, attempts FROM outbox "
+                f"WHERE status = 'pending' AND id IN ({marks}) ORDER BY priority, id",
+                tuple(ids),
+            ) as cur,
+        ):
+            rows = await cur.fetchall()
+        return [
+            OutgoingMessage(r[0], r[1], r[2], json.loads(r[3]) if r[3] else None, r[4], r[5])
+            for r in rows
+        ]
+
+    async def redirect_message(self, message_id: int, chat_id: int) -> None:
+        async with self.db.write() as tx:
+            await tx.execute("UPDATE outbox SET chat_id = ? WHERE id = ?", (chat_id, message_id))
 
     async def message_sent(self, message_id: int, telegram_message_id: int) -> None:
         async with self.db.write() as tx:

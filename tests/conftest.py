@@ -31,6 +31,7 @@ async def world(tmp_path, clock, emulator_server):
         base_url=emulator_server.api_url,
         base_file_url=emulator_server.file_url,
         tick_seconds=None,
+        strict_i18n=True,
     )
     await runtime.start()
     yield World(emulator_server.emulator, emulator_server, runtime, clock)

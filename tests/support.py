@@ -64,3 +64,74 @@ class World:
 
     def answers_to(self, update_count: int = 1) -> list[dict]:
         return self.emulator.callback_answers[-update_count:]
+
+    def last_alert(self) -> str:
+        return self.emulator.callback_answers[-1].get("text", "")
+
+    async def tap(self, user: EmuUser, label: str, chat_id: int | None = None) -> list[dict]:
+        """Tap the newest button with this label, as a person would."""
+        chat = chat_id if chat_id is not None else user.id
+        for message in reversed(self.emulator.bot_messages(chat)):
+            for button in self.emulator.buttons(message):
+                if button["text"] == label and "callback_data" in button:
+                    return await self.press(user, message, button["callback_data"])
+        labels = [
+            b["text"]
+            for m in self.emulator.bot_messages(chat)[-3:]
+            for b in self.emulator.buttons(m)
+        ]
+        raise AssertionError(f"no button {label!r}; the last buttons were {labels}")
+
+    def texts(self, chat_id: int, last: int | None = None) -> list[str]:
+        sent = [m.get("text", m.get("caption", "")) for m in self.emulator.bot_messages(chat_id)]
+        return sent[-last:] if last else sent
+
+    async def group_with_bot(self, title: str, admin: EmuUser, members: list[EmuUser] = ()) -> int:
+        """A Telegram group with these people, to which ``admin`` adds the bot."""
+        group = self.emulator.add_group(
+            title, [admin.id, *(m.id for m in members)], admins=[admin.id]
+        )
+        await self.handled(await self.emulator.add_bot_to_group(group.id, admin.id))
+        return group.id
+
+    def join_link_code(self, chat_id: int) -> str:
+        """The c_<code> behind the newest "Doe mee" button in a chat."""
+        for message in reversed(self.emulator.bot_messages(chat_id)):
+            for button in self.emulator.buttons(message):
+                if "url" in button and "?start=" in button["url"]:
+                    return button["url"].split("?start=")[1]
+        raise AssertionError("no join button in that chat")
+
+    async def join(
+        self,
+        user: EmuUser,
+        payload: str,
+        *,
+        language: str = "Nederlands",
+        professional_ok: bool = True,
+        share_phone: bool = False,
+        enjoys: str | None = "wandelen",
+        can_offer: str | None = None,
+    ) -> list[dict]:
+        """Open a join link and answer the onboarding questions like a person."""
+        yes_no = {
+            "Nederlands": ("✅ Ja, ik doe mee", "Ja, dat mag", "Liever niet", "Overslaan"),
+            "English": ("✅ Yes, I'm in", "Yes, that is fine", "Rather not", "Skip"),
+        }
+        await self.say(user, f"/start {payload}")
+        await self.tap(user, user.first_name)
+        await self.tap(user, language)
+        consent, pro_yes, pro_no, skip = yes_no[language]
+        await self.tap(user, consent)
+        await self.tap(user, pro_yes if professional_ok else pro_no)
+        if share_phone:
+            await self.handled(await self.emulator.send_contact(user.id, "+31612345678"))
+        else:
+            await self.say(user, "Liever niet" if language == "Nederlands" else "No thanks")
+        person = await self.store.user(user.id)
+        if not (person and person.enjoys):
+            await (self.say(user, enjoys) if enjoys else self.tap(user, skip))
+        person = await self.store.user(user.id)
+        if not (person and person.can_offer):
+            return await (self.say(user, can_offer) if can_offer else self.tap(user, skip))
+        return []

@@ -236,7 +236,12 @@ class Pane {
         const b = document.createElement("button");
         b.type = "button";
         b.textContent = text;
-        b.addEventListener("click", () => this.send(text));
+        if (button.request_contact) {
+          b.addEventListener("click", () => api("/emu/api/contact", { user_id: this.personId })
+            .catch((e) => this.toast(`Niet gelukt: ${e.message}`, true)));
+        } else {
+          b.addEventListener("click", () => this.send(text));
+        }
         r.append(b);
       }
       return r;

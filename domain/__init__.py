@@ -1,0 +1,1 @@
+"""Domain rules of the circles, in plain Python: nothing here knows about Telegram."""

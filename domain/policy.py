@@ -1,0 +1,66 @@
+"""Who may see and do what: the one place where rights are decided.
+
+Handlers ask ``may(member, Action.X)``; they never compare roles themselves.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from storage.circles import Circle, Member
+
+
+class Role(StrEnum):
+    LID = "lid"
+    SUPERBUUR = "superbuur"
+    VOORZITTER = "voorzitter"
+    PROFESSIONAL = "professional"
+
+
+class Action(StrEnum):
+    SEE_MEMBERS = "see_members"
+    MANAGE_ROLES = "manage_roles"
+    REMOVE_MEMBER = "remove_member"
+    INVITE_MEMBER = "invite_member"
+    LINK_PROFESSIONAL = "link_professional"
+    ADD_ON_BEHALF = "add_on_behalf"
+    SEE_SIGNPOSTS = "see_signposts"
+    EDIT_SIGNPOSTS = "edit_signposts"
+    PHONE_LIST = "phone_list"
+    RENAME_CIRCLE = "rename_circle"
+
+
+_NEIGHBOURS = {Role.LID, Role.SUPERBUUR, Role.VOORZITTER}
+_COORDINATORS = {Role.SUPERBUUR, Role.VOORZITTER}
+
+RIGHTS: dict[Action, set[Role]] = {
+    # A professional is not part of the group: they see only what is sent to them.
+    Action.SEE_MEMBERS: _NEIGHBOURS,
+    Action.MANAGE_ROLES: {Role.VOORZITTER},
+    Action.REMOVE_MEMBER: {Role.VOORZITTER},
+    Action.INVITE_MEMBER: _COORDINATORS,
+    Action.LINK_PROFESSIONAL: {Role.VOORZITTER},
+    Action.ADD_ON_BEHALF: _COORDINATORS,
+    Action.SEE_SIGNPOSTS: _NEIGHBOURS | {Role.PROFESSIONAL},
+    Action.EDIT_SIGNPOSTS: {Role.VOORZITTER, Role.PROFESSIONAL},
+    Action.PHONE_LIST: {Role.VOORZITTER},
+    Action.RENAME_CIRCLE: {Role.VOORZITTER},
+}
+
+# Things that change the group or invite people wait while the bot is out of the group.
+_NEEDS_ACTIVE_CIRCLE = {Action.INVITE_MEMBER, Action.LINK_PROFESSIONAL}
+
+
+def may(member: Member | None, action: Action, circle: Circle | None = None) -> bool:
+    """May this member (of this circle) do this? No membership, no consent: no."""
+    if member is None or not member.consented or member.no_phone:
+        return False
+    if circle is not None and (
+        circle.id != member.circle_id or (action in _NEEDS_ACTIVE_CIRCLE and not circle.active)
+    ):
+        return False
+    return Role(member.role) in RIGHTS[action]
+
+
+def roles_a_voorzitter_can_give() -> list[Role]:
+    return [Role.LID, Role.SUPERBUUR, Role.VOORZITTER]

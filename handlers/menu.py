@@ -1,0 +1,35 @@
+"""The main menu: big reply-keyboard buttons, so nobody needs to type a command."""
+
+from __future__ import annotations
+
+import re
+
+from telegram import KeyboardButton, ReplyKeyboardMarkup
+from telegram.ext import filters
+
+from bot.i18n import N_, I18n
+from bot.services import OmkijkContext
+
+MENU_EXPLAIN = N_("❓ What can this bot do?")
+MENU_LANGUAGE = N_("🌐 Language")
+MENU_CIRCLE = N_("👥 My circle")
+MENU_SIGNPOSTS = N_("🧭 Where to go")
+
+
+def menu_filter(i18n: I18n, label: str) -> filters.MessageFilter:
+    """Matches a menu button's label in any language we speak."""
+    texts = {t.gettext(label) for t in i18n.all().values()}
+    return filters.Regex("^(" + "|".join(re.escape(text) for text in sorted(texts)) + ")$")
+
+
+async def main_menu(context: OmkijkContext) -> ReplyKeyboardMarkup:
+    """Members see their circle's buttons; everyone sees help and language."""
+    _ = context.t.gettext
+    rows: list[list[KeyboardButton]] = []
+    person = context.person
+    if person is not None and any(
+        member.consented for _circle, member in await context.services.store.memberships(person.id)
+    ):
+        rows.append([KeyboardButton(_(MENU_CIRCLE)), KeyboardButton(_(MENU_SIGNPOSTS))])
+    rows.append([KeyboardButton(_(MENU_EXPLAIN)), KeyboardButton(_(MENU_LANGUAGE))])
+    return ReplyKeyboardMarkup(rows, resize_keyboard=True, is_persistent=True)

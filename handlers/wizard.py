@@ -1,0 +1,175 @@
+"""Step-by-step questions in the private chat that survive a restart.
+
+A wizard's state is a row in ``drafts`` (one per person), saved at every step,
+so what someone typed is never lost. Each step has ``step_<name>`` (ask),
+and ``text_<name>`` and/or ``button_<name>`` (take the answer). Every question
+has "« Back" and "✖ Stop". Buttons carry the step they belong to, so an old
+button from an earlier step is refused instead of acting.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import re
+from typing import Any, ClassVar
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import TelegramError
+from telegram.ext import Application, CallbackQueryHandler
+
+from bot.services import OmkijkContext
+
+log = logging.getLogger(__name__)
+
+Options = list[list[tuple[str, str]]]
+
+
+async def answer_stale(update: Update, context: OmkijkContext) -> None:
+    """A button that no longer applies (or was forged): say so kindly, change nothing."""
+    query = update.callback_query
+    if query is not None and not getattr(context, "callback_answered", False):
+        context.callback_answered = True
+        await query.answer(context.t.gettext("This button no longer works."), show_alert=True)
+
+
+class Wizard:
+    registry: ClassVar[dict[str, Wizard]] = {}
+    flow: str = ""
+    prefix: str = ""
+    first: str = "name"
+
+    # -- moving between steps ------------------------------------------------------
+
+    async def begin(self, update: Update, context: OmkijkContext, state: dict[str, Any]) -> None:
+        state = {**state, "step": getattr(self, "first_step", self.first), "history": []}
+        if not hasattr(self, f"step_{state['step']}"):
+            state["step"] = next(name[5:] for name in dir(self) if name.startswith("step_"))
+        await context.services.store.save_draft(update.effective_user.id, self.flow, state)
+        await getattr(self, f"step_{state['step']}")(update, context, state)
+
+    async def goto(
+        self,
+        update: Update,
+        context: OmkijkContext,
+        state: dict[str, Any],
+        step: str,
+        *,
+        remember: bool = True,
+    ) -> None:
+        if remember and state.get("step") != step:
+            state.setdefault("history", []).append(state.get("step"))
+        state["step"] = step
+        await context.services.store.save_draft(update.effective_user.id, self.flow, state)
+        await getattr(self, f"step_{step}")(update, context, state)
+
+    async def ask(
+        self,
+        update: Update,
+        context: OmkijkContext,
+        state: dict[str, Any],
+        text: str,
+        options: Options,
+    ) -> None:
+        _ = context.t.gettext
+        step = state["step"]
+        rows = [
+            [
+                InlineKeyboardButton(label, callback_data=f"{self.prefix}:{step}:{value}")
+                for label, value in row
+            ]
+            for row in options
+        ]
+        controls = []
+        if state.get("history"):
+            controls.append(
+                InlineKeyboardButton(_("« Back"), callback_data=f"{self.prefix}:{step}:_back")
+            )
+        controls.append(
+            InlineKeyboardButton(_("✖ Stop"), callback_data=f"{self.prefix}:{step}:_stop")
+        )
+        rows.append(controls)
+        await update.effective_message.reply_text(text, reply_markup=InlineKeyboardMarkup(rows))
+
+    async def cancel(self, update: Update, context: OmkijkContext, state: dict[str, Any]) -> None:
+        await context.services.store.clear_draft(update.effective_user.id)
+        await self.cancelled(update, context, state)
+
+    async def cancelled(
+        self, update: Update, context: OmkijkContext, state: dict[str, Any]
+    ) -> None:
+        await update.effective_message.reply_text(context.t.gettext("Stopped. Nothing was saved."))
+
+    # -- answers ----------------------------------------------------------------------
+
+    async def on_button(self, update: Update, context: OmkijkContext) -> None:
+        query = update.callback_query
+        match = re.fullmatch(rf"{self.prefix}:([a-z_]+):([\w-]{{1,40}})", query.data or "")
+        draft = await context.services.store.draft(update.effective_user.id)
+        if (
+            not match
+            or draft is None
+            or draft[0] != self.flow
+            or draft[1].get("step") != match.group(1)
+        ):
+            await answer_stale(update, context)
+            return
+        state, value = draft[1], match.group(2)
+        await self._mark_chosen(update, value)
+        if value == "_stop":
+            await self.cancel(update, context, state)
+        elif value == "_back" and state.get("history"):
+            await self.goto(update, context, state, state["history"].pop(), remember=False)
+        else:
+            handler = getattr(self, f"button_{state['step']}", None)
+            if handler is None:
+                await answer_stale(update, context)
+                return
+            await handler(update, context, state, value)
+        if not getattr(context, "callback_answered", False):
+            context.callback_answered = True
+            await query.answer()
+
+    async def _mark_chosen(self, update: Update, value: str) -> None:
+        """Show what was chosen under the question and take its buttons away."""
+        query = update.callback_query
+        message = query.message
+        label = next(
+            (
+                b.text
+                for row in (message.reply_markup.inline_keyboard if message.reply_markup else ())
+                for b in row
+                if b.callback_data == query.data
+            ),
+            value,
+        )
+        try:
+            await query.edit_message_text(
+                f"{html.escape(message.text or '')}\n\n➜ {html.escape(label)}"
+            )
+        except TelegramError:
+            log.debug("could not mark the chosen button", exc_info=True)
+
+    async def on_message(
+        self, update: Update, context: OmkijkContext, state: dict[str, Any]
+    ) -> None:
+        handler = getattr(self, f"text_{state.get('step')}", None)
+        if handler is None:
+            await update.effective_message.reply_text(
+                context.t.gettext("Please choose one of the buttons above, or tap ✖ Stop.")
+            )
+            return
+        await handler(update, context, state)
+
+    def register(self, application: Application) -> None:
+        Wizard.registry[self.flow] = self
+        application.add_handler(CallbackQueryHandler(self.on_button, pattern=rf"^{self.prefix}:"))
+
+
+async def route_private_message(update: Update, context: OmkijkContext) -> bool:
+    """Give a private message to the wizard the person is in. False: not in one."""
+    draft = await context.services.store.draft(update.effective_user.id)
+    if draft is None or draft[0] not in Wizard.registry:
+        return False
+    await Wizard.registry[draft[0]].on_message(update, context, draft[1])
+    return True
