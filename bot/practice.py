@@ -21,6 +21,8 @@ log = logging.getLogger(__name__)
 
 PRACTICE_DB = Path("./omkijk-practice.sqlite3")
 
+PRACTICE_GROUP_ID = -4_000_001
+
 # The practice circle. Fixed ids, so a restart finds the same people in the database.
 PEOPLE = [
     (101, "Riet", "lid, 82 jaar"),
@@ -34,7 +36,8 @@ PEOPLE = [
 def seed_practice_world(emulator: Emulator) -> None:
     for user_id, name, role in PEOPLE:
         emulator.add_user(name, user_id=user_id, role_hint=role)
-    emulator.add_group("Buurtkring Zandweerd", [101, 102, 103, 105], admins=[103])
+    group = emulator.add_group("Buurtkring Zandweerd", [101, 102, 103, 105], admins=[103])
+    assert group.id == PRACTICE_GROUP_ID
 
 
 class Practice:
@@ -64,6 +67,8 @@ class Practice:
             base_file_url=self.server.file_url,
         )
         await self.runtime.start()
+        # Henk (the voorzitter) adds the bot to the group, as a circle would start.
+        await emulator.add_bot_to_group(PRACTICE_GROUP_ID, 103)
         print(
             f"\n  Omkijkbot oefenpagina: {self.server.base_url}/\n"
             f"  (database: {settings.db_path}; stop with Ctrl+C)\n",

@@ -138,8 +138,9 @@ async def bot_membership_in_group(update: Update, context: OmkijkContext) -> Non
             change.from_user.id,
             change.from_user.first_name,
         )
-        if result.created or result.reactivated:
-            await _welcome_group(context, result.circle, again=result.reactivated)
+        # Each arrival in the group gets its greeting with the join button (the inbox
+        # already makes sure one Telegram update is handled once).
+        await _welcome_group(context, result.circle, again=not result.created)
         if result.reactivated:
             await _tell_privately(
                 context,

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from domain.policy import Role
 
 
@@ -426,21 +424,3 @@ async def test_group_start_by_a_non_admin_and_by_an_admin(world):
     assert (await _roles(world, circle.id)) == {"Henk": "voorzitter"}
     [again] = await world.say(riet, "/start@OmkijkOefenBot", chat_id=group.id)
     assert again["text"].startswith("Deze groep is al een kring: Nieuwe groep.")
-
-
-async def test_redelivered_join_does_not_post_twice(world):
-    henk = world.person("Henk")
-    chat_id = await world.group_with_bot("Zandweerd", henk)
-    update = {
-        "update_id": 99_999,
-        "my_chat_member": {
-            "chat": {"id": chat_id, "type": "group", "title": "Zandweerd"},
-            "from": {"id": henk.id, "is_bot": False, "first_name": "Henk"},
-            "date": int(dt.datetime.now().timestamp()),
-            "old_chat_member": {"status": "left", "user": world.emulator.bot_json()},
-            "new_chat_member": {"status": "member", "user": world.emulator.bot_json()},
-        },
-    }
-    await world.runtime.inbox.accept([update])
-    await world.runtime.inbox.drain_once()
-    assert len(world.emulator.bot_messages(chat_id)) == 1

@@ -97,7 +97,23 @@ async def test_practice_page_start_gets_the_dutch_welcome(practice, tmp_path):
             other = page.locator("[data-testid=pane-2]")
             await other.get_by_test_id("input").fill("/start")
             await other.get_by_test_id("send").click()
-            await expect(other.locator(".from-bot .bubble").first).to_contain_text("Welkom, Henk!")
+            # Henk added the bot to the group, so he is voorzitter: onboarding starts.
+            await expect(other.locator(".from-bot .bubble").first).to_contain_text(
+                "Leuk dat je meedoet met Buurtkring Zandweerd!"
+            )
+            await other.get_by_role("button", name="Henk", exact=True).last.click()
+            await expect(other.locator(".from-bot .bubble").last).to_contain_text(
+                "In welke taal wil je het lezen?"
+            )
+            # Riet opens the group and taps "Doe mee": the private chat opens with her link.
+            await pane.locator("button[data-chat]").filter(has_text="Buurtkring Zandweerd").click()
+            await expect(pane.locator(".from-bot .bubble").first).to_contain_text(
+                "Hallo allemaal! Ik ben Omkijkbot."
+            )
+            await pane.get_by_role("button", name="👋 Doe mee").click()
+            await expect(pane.locator(".from-bot .bubble").last).to_contain_text(
+                "Nice that you are joining Buurtkring Zandweerd!"
+            )
             await page.screenshot(path=str(tmp_path / "practice.png"), full_page=True)
         finally:
             await browser.close()
