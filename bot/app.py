@@ -22,9 +22,10 @@ from bot.inbox import Inbox
 from bot.outbox import OutboxSender
 from bot.ratelimit import PriorityRateLimiter
 from bot.services import BotData, OmkijkContext, Services
-from handlers import circles, common, errors
+from handlers import circles, common, errors, waakvlam
 from scheduling.builtin import register_builtin_timers, schedule_housekeeping
 from scheduling.timers import Scheduler
+from scheduling.waakvlam import Waakvlam
 from storage.database import Database
 from storage.store import Store
 
@@ -66,6 +67,7 @@ def build_application(
     # Order matters within a group: the first matching handler wins, so the
     # features come first and the kind fallbacks last.
     circles.register(application, services.i18n)
+    waakvlam.register(application, services.i18n)
     common.register(application, services.i18n)
     common.register_fallbacks(application)
     application.add_error_handler(errors.on_error)
@@ -124,7 +126,10 @@ class Runtime:
         scheduler = Scheduler(store, self.clock)
         register_builtin_timers(scheduler, i18n)
         outbox = OutboxSender(store, self.clock)
-        self.services = Services(settings, self.clock, store, i18n, scheduler, outbox)
+        waakvlam = Waakvlam(store, i18n, self.clock, settings.admin_ids)
+        waakvlam.register(scheduler)
+        outbox.on_undeliverable.append(waakvlam.on_undeliverable)
+        self.services = Services(settings, self.clock, store, i18n, scheduler, outbox, waakvlam)
         self.application = build_application(
             self.token, self.base_url, self.services, base_file_url=self.base_file_url
         )
@@ -173,9 +178,16 @@ class Runtime:
     async def tick(self) -> tuple[int, int]:
         """Fire due timers, then deliver the outbox. Returns (fired, sent)."""
         assert self.services is not None and self.application is not None
+        fired = sent = 0
         async with self._tick_lock:
-            fired = await self.services.scheduler.run_due()
-            sent = await self.services.outbox.flush(self.application.bot)
+            # A failed delivery can put new work in the schedule (an undelivered
+            # check-in moves the ladder on): go round until nothing more is due.
+            for _ in range(5):
+                new_fired = await self.services.scheduler.run_due()
+                new_sent = await self.services.outbox.flush(self.application.bot)
+                fired, sent = fired + new_fired, sent + new_sent
+                if not new_fired:
+                    break
         return fired, sent
 
     async def stop(self) -> None:

@@ -21,7 +21,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_datetime
+from babel.dates import format_date, format_datetime
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import write_mo
@@ -105,6 +105,12 @@ class Translator:
         # Translators: a babel date pattern; keep the letters, translate the word in quotes.
         pattern = _("EEEE d MMMM 'at' HH:mm")
         return format_datetime(moment, pattern, tzinfo=self.tz, locale=self.locale)
+
+    def date(self, day: dt.date) -> str:
+        """'dinsdag 24 november' in the person's language."""
+        _ = self._t.gettext
+        # Translators: a babel date pattern (weekday, day, month).
+        return format_date(day, _("EEEE d MMMM"), locale=self.locale)
 
     def time(self, moment: dt.datetime) -> str:
         return format_datetime(moment, "HH:mm", tzinfo=self.tz, locale=self.locale)

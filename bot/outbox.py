@@ -67,6 +67,14 @@ class OutboxSender:
             sent += await self._send(bot, message)
         return sent
 
+    async def _undeliverable(self, message: OutgoingMessage, reason: str) -> None:
+        """Tell whoever must act when a message can never arrive (the waakvlam ladder)."""
+        for callback in self.on_undeliverable:
+            try:
+                await callback(message, reason)
+            except Exception:
+                log.exception("undeliverable handler failed for outbox %s", message.id)
+
     async def _send(self, bot: Bot, message: OutgoingMessage) -> bool:
         markup = (
             InlineKeyboardMarkup.de_json(message.reply_markup, bot)
@@ -93,11 +101,7 @@ class OutboxSender:
                 message.id, error=exc.message, retry_at=None, unreachable=True
             )
             await self.store.mark_unreachable(message.chat_id)
-            for callback in self.on_undeliverable:
-                try:
-                    await callback(message, exc.message)
-                except Exception:
-                    log.exception("undeliverable handler failed for outbox %s", message.id)
+            await self._undeliverable(message, exc.message)
             return False
         except RetryAfter as exc:
             retry_after = exc.retry_after
@@ -119,6 +123,7 @@ class OutboxSender:
                 await self.store.message_not_delivered(
                     message.id, error=exc.message, retry_at=None, unreachable=False
                 )
+                await self._undeliverable(message, exc.message)
                 return False
             await self.store.message_not_delivered(
                 message.id,

@@ -12,6 +12,7 @@ from bot.config import Settings
 from bot.i18n import I18n, Translator
 from bot.outbox import OutboxSender
 from scheduling.timers import Scheduler
+from scheduling.waakvlam import Waakvlam
 from storage.store import Store, User
 
 if TYPE_CHECKING:
@@ -26,6 +27,7 @@ class Services:
     i18n: I18n
     scheduler: Scheduler
     outbox: OutboxSender
+    waakvlam: Waakvlam
     inbox: Inbox | None = None
 
 

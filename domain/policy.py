@@ -64,3 +64,19 @@ def may(member: Member | None, action: Action, circle: Circle | None = None) -> 
 
 def roles_a_voorzitter_can_give() -> list[Role]:
     return [Role.LID, Role.SUPERBUUR, Role.VOORZITTER]
+
+
+def checkin_rights(actor: Member | None, target: Member) -> str | None:
+    """What ``actor`` may change in ``target``'s waakvlam: "full", "pause" or None.
+
+    A member decides about their own check-in. A superbuur or voorzitter sets it up
+    for someone without a smartphone, and may pause anyone's (holiday, hospital),
+    but does not switch on a check-in for someone who can decide for themselves.
+    """
+    if actor is None or not actor.consented or actor.circle_id != target.circle_id:
+        return None
+    if actor.id == target.id and target.role != Role.PROFESSIONAL:
+        return "full"
+    if Role(actor.role) in _COORDINATORS and target.role != Role.PROFESSIONAL:
+        return "full" if target.no_phone else "pause"
+    return None

@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import logging
 import re
+from collections.abc import Awaitable, Callable
 
 from telegram import (
     InlineKeyboardButton,
@@ -76,7 +77,7 @@ async def _post_to_group(
         log.warning("could not post in the group of circle %s", circle.id, exc_info=True)
 
 
-async def _tell_privately(
+async def tell_privately(
     context: OmkijkContext,
     members: list[Member],
     text_id: str,
@@ -142,7 +143,7 @@ async def bot_membership_in_group(update: Update, context: OmkijkContext) -> Non
         # already makes sure one Telegram update is handled once).
         await _welcome_group(context, result.circle, again=not result.created)
         if result.reactivated:
-            await _tell_privately(
+            await tell_privately(
                 context,
                 await _voorzitters(context, result.circle.id),
                 N_("Good news: the bot is back in the group of {circle}. Everything is as it was."),
@@ -152,7 +153,7 @@ async def bot_membership_in_group(update: Update, context: OmkijkContext) -> Non
         circle = await store.circle_by_chat(change.chat.id)
         if circle is not None and await store.set_circle_active(circle.id, False):
             log.info("bot removed from circle %s", circle.id)
-            await _tell_privately(
+            await tell_privately(
                 context,
                 await _voorzitters(context, circle.id),
                 N_(
@@ -608,7 +609,7 @@ class JoinWizard(Wizard):
         if not new:
             return
         if role == Role.PROFESSIONAL:
-            await _tell_privately(
+            await tell_privately(
                 context,
                 await _voorzitters(context, circle.id),
                 N_("{name} is now linked to {circle} as a professional."),
@@ -637,7 +638,7 @@ JOIN_WIZARD = JoinWizard()
 # -- /cirkel -------------------------------------------------------------------
 
 
-async def _choose_circle(
+async def choose_circle(
     update: Update, context: OmkijkContext, purpose: str, action: Action
 ) -> tuple[Circle, Member] | None:
     """The one circle this is about; with several, ask once with buttons."""
@@ -675,7 +676,7 @@ async def _choose_circle(
     return None
 
 
-async def _membership_for(
+async def membership_for(
     update: Update, context: OmkijkContext, circle_id: int, action: Action
 ) -> tuple[Circle, Member] | None:
     """For a button press: is this person in this circle, and may they do this?"""
@@ -691,7 +692,7 @@ async def _membership_for(
 
 
 async def circle_command(update: Update, context: OmkijkContext) -> None:
-    chosen = await _choose_circle(update, context, "cirkel", Action.SEE_MEMBERS)
+    chosen = await choose_circle(update, context, "cirkel", Action.SEE_MEMBERS)
     if chosen:
         await _show_circle(update, context, *chosen)
 
@@ -780,29 +781,23 @@ async def _show_circle(
         await update.effective_message.reply_text(text, reply_markup=markup)
 
 
+# What to do once the circle is chosen: purpose -> (the right needed, what to do).
+CIRCLE_PURPOSES: dict[str, tuple[Action, Callable[..., Awaitable[None]]]] = {}
+
+
 async def circle_chosen(update: Update, context: OmkijkContext) -> None:
     """``k:<purpose>:<circle id>``: the answer to "which circle?"."""
     query = update.callback_query
-    match = re.fullmatch(r"k:(cirkel|inv|wegwijzer):(\d+)", query.data or "")
-    if not match:
+    match = re.fullmatch(r"k:([a-z]+):(\d+)", query.data or "")
+    if not match or match.group(1) not in CIRCLE_PURPOSES:
         await answer_stale(update, context)
         return
-    purpose, circle_id = match.group(1), int(match.group(2))
-    action = {
-        "cirkel": Action.SEE_MEMBERS,
-        "inv": Action.INVITE_MEMBER,
-        "wegwijzer": Action.SEE_SIGNPOSTS,
-    }[purpose]
-    allowed = await _membership_for(update, context, circle_id, action)
+    action, then = CIRCLE_PURPOSES[match.group(1)]
+    allowed = await membership_for(update, context, int(match.group(2)), action)
     if allowed is None:
         return
     await query.answer()
-    if purpose == "cirkel":
-        await _show_circle(update, context, *allowed)
-    elif purpose == "inv":
-        await _send_invite(update, context, *allowed, kind="member")
-    else:
-        await _show_signposts(update, context, *allowed)
+    await then(update, context, *allowed)
 
 
 async def circle_button(update: Update, context: OmkijkContext) -> None:
@@ -820,7 +815,7 @@ async def circle_button(update: Update, context: OmkijkContext) -> None:
         if target is None:
             await answer_stale(update, context)
             return
-        allowed = await _membership_for(update, context, target.circle_id, Action.MANAGE_ROLES)
+        allowed = await membership_for(update, context, target.circle_id, Action.MANAGE_ROLES)
         if allowed is None:
             return
         circle, me = allowed
@@ -840,7 +835,7 @@ async def circle_button(update: Update, context: OmkijkContext) -> None:
     if action is None:
         await answer_stale(update, context)
         return
-    allowed = await _membership_for(update, context, number, action)
+    allowed = await membership_for(update, context, number, action)
     if allowed is None:
         return
     circle, me = allowed
@@ -1012,7 +1007,7 @@ async def _tell_role(
     role_label = context.services.i18n.for_language(person.language if person else None).gettext(
         ROLE_LABELS[role]
     )
-    await _tell_privately(
+    await tell_privately(
         context,
         [target],
         N_("{actor} made you {role} in {circle}."),
@@ -1030,7 +1025,7 @@ async def ask_for_new_chair(context: OmkijkContext, circle: Circle) -> None:
     """Nobody is voorzitter any more: ask the superburen (or everyone) who takes it on."""
     candidates = await rules.chair_candidates(context.services.store, circle.id)
     markup = {"inline_keyboard": [[{"text": "✋", "callback_data": f"chair:{circle.id}"}]]}
-    await _tell_privately(
+    await tell_privately(
         context,
         candidates,
         N_(
@@ -1071,7 +1066,7 @@ async def chair_button(update: Update, context: OmkijkContext) -> None:
 
 
 async def invite_command(update: Update, context: OmkijkContext) -> None:
-    chosen = await _choose_circle(update, context, "inv", Action.INVITE_MEMBER)
+    chosen = await choose_circle(update, context, "inv", Action.INVITE_MEMBER)
     if chosen:
         await _send_invite(update, context, *chosen, kind="member")
 
@@ -1336,7 +1331,7 @@ SIGNPOST_WIZARD = SignpostWizard()
 
 
 async def signposts_command(update: Update, context: OmkijkContext) -> None:
-    chosen = await _choose_circle(update, context, "wegwijzer", Action.SEE_SIGNPOSTS)
+    chosen = await choose_circle(update, context, "wegwijzer", Action.SEE_SIGNPOSTS)
     if chosen:
         await _show_signposts(update, context, *chosen)
 
@@ -1372,7 +1367,7 @@ async def signpost_button(update: Update, context: OmkijkContext) -> None:
     if not match:
         await answer_stale(update, context)
         return
-    allowed = await _membership_for(update, context, int(match.group(2)), Action.EDIT_SIGNPOSTS)
+    allowed = await membership_for(update, context, int(match.group(2)), Action.EDIT_SIGNPOSTS)
     if allowed is None:
         return
     circle, me = allowed
@@ -1385,6 +1380,21 @@ async def signpost_button(update: Update, context: OmkijkContext) -> None:
         return
     await query.answer(context.t.gettext("Removed."))
     await _show_signposts(update, context, circle, me)
+
+
+async def _send_member_invite(
+    update: Update, context: OmkijkContext, circle: Circle, me: Member
+) -> None:
+    await _send_invite(update, context, circle, me, kind="member")
+
+
+CIRCLE_PURPOSES.update(
+    {
+        "cirkel": (Action.SEE_MEMBERS, _show_circle),
+        "inv": (Action.INVITE_MEMBER, _send_member_invite),
+        "wegwijzer": (Action.SEE_SIGNPOSTS, _show_signposts),
+    }
+)
 
 
 def register(application: Application, i18n) -> None:

@@ -14,6 +14,7 @@ MENU_EXPLAIN = N_("❓ What can this bot do?")
 MENU_LANGUAGE = N_("🌐 Language")
 MENU_CIRCLE = N_("👥 My circle")
 MENU_SIGNPOSTS = N_("🧭 Where to go")
+MENU_CHECKIN = N_("🕯️ My “All well?”")
 
 
 def menu_filter(i18n: I18n, label: str) -> filters.MessageFilter:
@@ -30,6 +31,7 @@ async def main_menu(context: OmkijkContext) -> ReplyKeyboardMarkup:
     if person is not None and any(
         member.consented for _circle, member in await context.services.store.memberships(person.id)
     ):
+        rows.append([KeyboardButton(_(MENU_CHECKIN))])
         rows.append([KeyboardButton(_(MENU_CIRCLE)), KeyboardButton(_(MENU_SIGNPOSTS))])
     rows.append([KeyboardButton(_(MENU_EXPLAIN)), KeyboardButton(_(MENU_LANGUAGE))])
     return ReplyKeyboardMarkup(rows, resize_keyboard=True, is_persistent=True)

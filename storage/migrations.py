@@ -141,6 +141,41 @@ MIGRATIONS: list[str] = [
     ALTER TABLE users ADD COLUMN enjoys TEXT;
     ALTER TABLE users ADD COLUMN can_offer TEXT;
     """,
+    # 4: the waakvlam: each member's check-in settings and each round of the ladder.
+    """
+    CREATE TABLE checkin_settings (
+        member_id     INTEGER PRIMARY KEY REFERENCES members (id) ON DELETE CASCADE,
+        enabled       INTEGER NOT NULL DEFAULT 0,
+        days          TEXT NOT NULL DEFAULT '0123456',  -- weekdays, Monday = 0
+        at_minutes    INTEGER NOT NULL DEFAULT 600,     -- local time: minutes after midnight
+        contacts      TEXT NOT NULL DEFAULT '[]',       -- member ids; empty: the superburen
+        professional_ok INTEGER NOT NULL DEFAULT 0,
+        paused        INTEGER NOT NULL DEFAULT 0,
+        paused_until  TEXT,                             -- local date, inclusive; NULL: until on
+        pause_reason  TEXT,
+        ask_again_minutes  INTEGER NOT NULL DEFAULT 60,
+        neighbours_minutes INTEGER NOT NULL DEFAULT 60,
+        escalate_minutes   INTEGER NOT NULL DEFAULT 120,
+        updated_at    TEXT NOT NULL
+    );
+
+    CREATE TABLE checkin_rounds (
+        id            INTEGER PRIMARY KEY,
+        member_id     INTEGER NOT NULL REFERENCES members (id) ON DELETE CASCADE,
+        due_at        TEXT NOT NULL,
+        status        TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'closed')),
+        stage         TEXT NOT NULL DEFAULT 'asked'
+                      CHECK (stage IN ('asked', 'asked_again', 'neighbours', 'chair')),
+        answer        TEXT,            -- ok, contact, notwell, message, confirmed
+        closed_by     INTEGER,         -- Telegram user id
+        closed_at     TEXT,
+        alerted       TEXT NOT NULL DEFAULT '[]',      -- user ids told about the silence
+        going         INTEGER,         -- user id of the neighbour on their way
+        created_at    TEXT NOT NULL,
+        UNIQUE (member_id, due_at)
+    );
+    CREATE INDEX checkin_rounds_open ON checkin_rounds (status, member_id);
+    """,
 ]
 
 LATEST = len(MIGRATIONS)

@@ -18,6 +18,7 @@ from bot.clock import Clock
 from storage.circles import CircleQueries
 from storage.database import Database
 from storage.timefmt import from_db, to_db
+from storage.waakvlam import WaakvlamQueries
 
 
 @dataclass(frozen=True)
@@ -54,9 +55,10 @@ class OutgoingMessage:
     reply_markup: dict[str, Any] | None
     priority: int
     attempts: int
+    source: str | None = None
 
 
-class Store(CircleQueries):
+class Store(CircleQueries, WaakvlamQueries):
     def __init__(self, db: Database, clock: Clock) -> None:
         self.db = db
         self.clock = clock
@@ -297,14 +299,14 @@ class Store(CircleQueries):
         async with (
             self.db.read() as conn,
             conn.execute(
-                "SELECT id, chat_id, text, reply_markup, priority, attempts FROM outbox "
+                "SELECT id, chat_id, text, reply_markup, priority, attempts, source FROM outbox "
                 "WHERE status = 'pending' AND not_before <= ? ORDER BY priority, id LIMIT ?",
                 (self._now(), limit),
             ) as cur,
         ):
             rows = await cur.fetchall()
         return [
-            OutgoingMessage(r[0], r[1], r[2], json.loads(r[3]) if r[3] else None, r[4], r[5])
+            OutgoingMessage(r[0], r[1], r[2], json.loads(r[3]) if r[3] else None, r[4], r[5], r[6])
             for r in rows
         ]
 
@@ -315,14 +317,14 @@ class Store(CircleQueries):
         async with (
             self.db.read() as conn,
             conn.execute(
-                "SELECT id, chat_id, text, reply_markup, priority, attempts FROM outbox "
+                "SELECT id, chat_id, text, reply_markup, priority, attempts, source FROM outbox "
                 f"WHERE status = 'pending' AND id IN ({marks}) ORDER BY priority, id",
                 tuple(ids),
             ) as cur,
         ):
             rows = await cur.fetchall()
         return [
-            OutgoingMessage(r[0], r[1], r[2], json.loads(r[3]) if r[3] else None, r[4], r[5])
+            OutgoingMessage(r[0], r[1], r[2], json.loads(r[3]) if r[3] else None, r[4], r[5], r[6])
             for r in rows
         ]
 

@@ -1,0 +1,514 @@
+"""/waakvlam: a member's own "Alles goed?" settings, and the buttons of the ladder."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import html
+import re
+
+from babel.dates import get_day_names
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import TelegramError
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+
+from bot.i18n import N_, I18n
+from bot.services import OmkijkContext
+from domain.policy import Action, Role, checkin_rights
+from domain.waakvlam import EVERY_DAY, WEEKDAYS, Answer, CheckinSettings, ladder_contacts
+from handlers import circles
+from handlers.menu import MENU_CHECKIN, main_menu, menu_filter
+from handlers.wizard import answer_stale
+from scheduling.waakvlam import Outcome
+from storage.circles import Circle, Member
+
+TIMES = ["08:00", "09:00", "10:00", "11:00", "12:00", "14:00", "16:00", "19:00"]
+HOLIDAY_WEEKS = [1, 2, 3, 4]
+
+
+async def waakvlam_command(update: Update, context: OmkijkContext) -> None:
+    chosen = await circles.choose_circle(update, context, "waakvlam", Action.SEE_MEMBERS)
+    if chosen:
+        await _start(update, context, *chosen)
+
+
+async def _start(update: Update, context: OmkijkContext, circle: Circle, me: Member) -> None:
+    """Members see their own settings; coordinators are asked for whom first."""
+    if me.role not in (Role.SUPERBUUR, Role.VOORZITTER):
+        await _show(update, context, me, me)
+        return
+    _ = context.t.gettext
+    others = [
+        m
+        for m in await context.services.store.members(circle.id)
+        if m.id != me.id and checkin_rights(me, m)
+    ]
+    buttons = [[InlineKeyboardButton(_("For myself"), callback_data=f"wz:{me.id}:show")]]
+    buttons += [
+        [
+            InlineKeyboardButton(
+                m.display_name + (" 📵" if m.no_phone else ""), callback_data=f"wz:{m.id}:show"
+            )
+        ]
+        for m in others
+    ]
+    await update.effective_message.reply_text(
+        _(
+            "Whose “All well?” is this about? For neighbours who have a smartphone you can only "
+            "pause it (holiday, hospital); they decide the rest themselves."
+        ),
+        reply_markup=InlineKeyboardMarkup(buttons),
+    )
+
+
+def _days_text(context: OmkijkContext, days: frozenset[int]) -> str:
+    _ = context.t.gettext
+    if days == EVERY_DAY:
+        return _("every day")
+    if days == WEEKDAYS:
+        return _("on weekdays")
+    names = get_day_names("wide", locale=context.t.locale)
+    return ", ".join(names[d] for d in sorted(days)) or _("no days chosen")
+
+
+async def _screen(
+    context: OmkijkContext, me: Member, target: Member
+) -> tuple[str, InlineKeyboardMarkup]:
+    _ = context.t.gettext
+    store = context.services.store
+    s = await store.checkin_settings(target.id)
+    rights = checkin_rights(me, target)
+    members = await store.members(target.circle_id)
+    if target.id == me.id:
+        lines = [_("🕯️ <b>Your daily “All well?”</b>")]
+    else:
+        lines = [_("🕯️ <b>Daily “All well?” for {name}</b>", name=target.display_name)]
+    if not s.enabled:
+        lines.append(_("Status: off."))
+    elif s.paused and s.paused_until:
+        lines.append(_("Status: paused until {date}.", date=context.t.date(s.paused_until)))
+    elif s.paused:
+        lines.append(_("Status: paused until it is switched on again."))
+    else:
+        lines.append(_("Status: on."))
+    lines.append(
+        _("When: {days} at {time}.", days=_days_text(context, s.days), time=s.at.strftime("%H:%M"))
+    )
+    chosen = [m.display_name for m in members if m.id in s.contacts]
+    contacts = ladder_contacts(s, target, members)
+    if chosen:
+        lines.append(_("Contact neighbours: {names}.", names=", ".join(chosen)))
+    else:
+        lines.append(
+            _(
+                "Contact neighbours: the superburen ({names}).",
+                names=", ".join(m.display_name for m in contacts) or "–",
+            )
+        )
+    lines.append(
+        _(
+            "Alert the professional when nobody can reach you: {answer}.",
+            answer=_("yes") if s.professional_ok else _("no"),
+        )
+    )
+    if s.enabled and not (s.paused and s.paused_until is None):
+        upcoming = await _next(context, target.id)
+        if upcoming:
+            lines.append(_("Next time: {moment}.", moment=context.t.datetime(upcoming)))
+    lines.append("")
+    lines.append(
+        _(
+            "If nobody answers, the bot asks again after an hour, then your contact "
+            "neighbours, then the voorzitter. The bot is no alarm service. In an "
+            "emergency: call 112."
+        )
+    )
+    rows: list[list[InlineKeyboardButton]] = []
+    key = f"wz:{target.id}"
+    if rights == "full":
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    _("Switch off") if s.enabled else _("✅ Switch on"),
+                    callback_data=f"{key}:{'off' if s.enabled else 'on'}",
+                )
+            ]
+        )
+        rows.append(
+            [
+                InlineKeyboardButton(_("📅 Days"), callback_data=f"{key}:days"),
+                InlineKeyboardButton(_("🕙 Time"), callback_data=f"{key}:time"),
+            ]
+        )
+        rows.append(
+            [InlineKeyboardButton(_("👥 Contact neighbours"), callback_data=f"{key}:contacts")]
+        )
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    _("Professional may be alerted: yes")
+                    if s.professional_ok
+                    else _("Professional may be alerted: no"),
+                    callback_data=f"{key}:pro",
+                )
+            ]
+        )
+    if rights in ("full", "pause") and s.enabled:
+        if s.paused:
+            rows.append(
+                [InlineKeyboardButton(_("▶️ Switch on again"), callback_data=f"{key}:resume")]
+            )
+        else:
+            rows.append(
+                [
+                    InlineKeyboardButton(_("🧳 On holiday"), callback_data=f"{key}:holiday"),
+                    InlineKeyboardButton(_("🏥 In hospital"), callback_data=f"{key}:hospital"),
+                ]
+            )
+    return "\n".join(lines), InlineKeyboardMarkup(rows)
+
+
+async def _next(context: OmkijkContext, member_id: int) -> dt.datetime | None:
+    from domain.waakvlam import next_checkin
+
+    s = await context.services.store.checkin_settings(member_id)
+    return next_checkin(s, context.services.clock.now(), context.services.i18n.timezone)
+
+
+async def _show(
+    update: Update, context: OmkijkContext, me: Member, target: Member, *, edit: bool = False
+) -> None:
+    text, markup = await _screen(context, me, target)
+    if edit and update.callback_query is not None:
+        try:
+            await update.callback_query.edit_message_text(text, reply_markup=markup)
+            return
+        except TelegramError:
+            pass  # e.g. "message is not modified": send it fresh below
+    await update.effective_message.reply_text(text, reply_markup=markup)
+
+
+async def settings_button(update: Update, context: OmkijkContext) -> None:
+    """``wz:<member id>:<what>[:<value>]``: every change checked against the policy."""
+    query = update.callback_query
+    match = re.fullmatch(r"wz:(\d+):([a-z]+)(?::([\w-]+))?", query.data or "")
+    store = context.services.store
+    target = await store.member(int(match.group(1))) if match else None
+    if match is None or target is None:
+        await answer_stale(update, context)
+        return
+    me = await store.member_of(target.circle_id, update.effective_user.id)
+    rights = checkin_rights(me, target)
+    what, value = match.group(2), match.group(3)
+    pause_only = {"show", "holiday", "hospital", "resume", "until"}
+    _ = context.t.gettext
+    if rights is None or (rights == "pause" and what not in pause_only):
+        await query.answer(_("This is not possible for you (any more)."), show_alert=True)
+        return
+    s = await store.checkin_settings(target.id)
+    if what == "show":
+        await query.answer()
+        await _show(update, context, me, target, edit=True)
+        return
+    if what in ("days", "time", "contacts", "holiday"):
+        await query.answer()
+        await _sub_screen(update, context, target, s, what)
+        return
+    changed = _change(s, what, value, context.services.clock.now(), context)
+    if changed is None:
+        await answer_stale(update, context)
+        return
+    await context.services.waakvlam.apply_settings(changed)
+    await query.answer(_("Saved."))
+    if what in ("holiday", "hospital", "until", "resume") or (what == "on" and s.paused):
+        await _tell_contacts_about_pause(context, target, changed)
+    if what in ("days", "time", "contacts", "dp", "dt", "tm", "ct"):
+        await _sub_screen(update, context, target, changed, _sub_of(what))
+    else:
+        await _show(update, context, me, target, edit=True)
+
+
+def _sub_of(what: str) -> str:
+    return {"dp": "days", "dt": "days", "tm": "time", "ct": "contacts"}.get(what, what)
+
+
+def _change(
+    s: CheckinSettings, what: str, value: str | None, now: dt.datetime, context: OmkijkContext
+) -> CheckinSettings | None:
+    """The settings after one button press; None when the value makes no sense."""
+    replace = dataclasses.replace
+    if what == "on":
+        return replace(s, enabled=True, paused=False, paused_until=None, pause_reason=None)
+    if what == "off":
+        return replace(s, enabled=False)
+    if what == "pro":
+        return replace(s, professional_ok=not s.professional_ok)
+    if what == "dp" and value in ("all", "work", "week"):
+        days = {"all": EVERY_DAY, "work": WEEKDAYS, "week": frozenset({0})}[value]
+        return replace(s, days=days)
+    if what == "dt" and value is not None and value.isdigit() and int(value) < 7:
+        return replace(s, days=s.days ^ {int(value)})
+    if what == "tm" and value is not None and re.fullmatch(r"([01]\d|2[0-3])[0-5]\d", value):
+        return replace(s, at=dt.time(int(value[:2]), int(value[2:])))
+    if what == "ct" and value is not None and value.isdigit():
+        chosen = set(s.contacts) ^ {int(value)}
+        return replace(s, contacts=tuple(sorted(chosen)))
+    if what == "until" and value is not None and value.isdigit() and int(value) in HOLIDAY_WEEKS:
+        today = now.astimezone(context.services.i18n.timezone).date()
+        return replace(
+            s,
+            paused=True,
+            pause_reason="holiday",
+            paused_until=today + dt.timedelta(weeks=int(value)),
+        )
+    if what == "hospital":
+        return replace(s, paused=True, pause_reason="hospital", paused_until=None)
+    if what == "resume":
+        return replace(s, paused=False, paused_until=None, pause_reason=None)
+    return None
+
+
+async def _sub_screen(
+    update: Update, context: OmkijkContext, target: Member, s: CheckinSettings, what: str
+) -> None:
+    _ = context.t.gettext
+    key = f"wz:{target.id}"
+    back = [InlineKeyboardButton(_("« Back"), callback_data=f"{key}:show")]
+    if what == "days":
+        names = get_day_names("abbreviated", locale=context.t.locale)
+        text = _("On which days? Now: {days}.", days=_days_text(context, s.days))
+        rows = [
+            [
+                InlineKeyboardButton(_("Every day"), callback_data=f"{key}:dp:all"),
+                InlineKeyboardButton(_("Weekdays"), callback_data=f"{key}:dp:work"),
+            ],
+            [InlineKeyboardButton(_("Once a week"), callback_data=f"{key}:dp:week")],
+            [
+                InlineKeyboardButton(
+                    ("✓ " if d in s.days else "") + names[d], callback_data=f"{key}:dt:{d}"
+                )
+                for d in range(4)
+            ],
+            [
+                InlineKeyboardButton(
+                    ("✓ " if d in s.days else "") + names[d], callback_data=f"{key}:dt:{d}"
+                )
+                for d in range(4, 7)
+            ],
+            back,
+        ]
+    elif what == "time":
+        text = _("At what time? Now: {time}.", time=s.at.strftime("%H:%M"))
+        buttons = [
+            InlineKeyboardButton(
+                ("✓ " if s.at.strftime("%H:%M") == t else "") + t,
+                callback_data=f"{key}:tm:{t.replace(':', '')}",
+            )
+            for t in TIMES
+        ]
+        rows = [buttons[:4], buttons[4:], back]
+    elif what == "contacts":
+        members = [
+            m
+            for m in await context.services.store.members(target.circle_id)
+            if m.id != target.id and m.consented and not m.no_phone and m.role != Role.PROFESSIONAL
+        ]
+        text = _(
+            "Who are your contact neighbours? They are asked to look in when nobody "
+            "answers. Nobody chosen: the superburen."
+        )
+        rows = [
+            [
+                InlineKeyboardButton(
+                    ("✓ " if m.id in s.contacts else "") + m.display_name,
+                    callback_data=f"{key}:ct:{m.id}",
+                )
+            ]
+            for m in members
+        ]
+        rows.append(back)
+    else:  # holiday
+        text = _("Until when are you away?")
+        rows = [
+            [
+                InlineKeyboardButton(
+                    context.t.ngettext("{n} week", "{n} weeks", weeks),
+                    callback_data=f"{key}:until:{weeks}",
+                )
+                for weeks in HOLIDAY_WEEKS
+            ],
+            back,
+        ]
+    markup = InlineKeyboardMarkup(rows)
+    try:
+        await update.callback_query.edit_message_text(text, reply_markup=markup)
+    except TelegramError:
+        await update.effective_message.reply_text(text, reply_markup=markup)
+
+
+async def _tell_contacts_about_pause(
+    context: OmkijkContext, target: Member, s: CheckinSettings
+) -> None:
+    members = await context.services.store.members(target.circle_id)
+    contacts = ladder_contacts(s, target, members)
+    if not s.paused:
+        text = N_("The daily “All well?” of {name} is on again.")
+        params = {}
+    elif s.paused_until:
+        text = N_("{name} has paused the daily “All well?”: on holiday until {date}.")
+        params = {"date": s.paused_until}
+    else:
+        text = N_(
+            "{name} has paused the daily “All well?”: in hospital, until it is switched on again."
+        )
+        params = {}
+    store = context.services.store
+    ids = []
+    async with store.db.write() as tx:
+        for contact in contacts:
+            person = await store.user(contact.user_id)
+            t = context.services.i18n.for_language(person.language if person else None)
+            rendered = {k: t.date(v) if isinstance(v, dt.date) else v for k, v in params.items()}
+            ids.append(
+                await store.enqueue_message(
+                    tx,
+                    contact.user_id,
+                    t.gettext(text, name=target.display_name, **rendered),
+                    source="waakvlam:pause",
+                )
+            )
+    await context.services.outbox.deliver(context.bot, ids)
+
+
+# -- the ladder's buttons ----------------------------------------------------------
+
+
+async def answer_button(update: Update, context: OmkijkContext) -> None:
+    """``wv:<round>:<answer>``: the member's own answer to "Alles goed?"."""
+    query = update.callback_query
+    match = re.fullmatch(r"wv:(\d+):(ok|contact|notwell|leave)", query.data or "")
+    if not match:
+        await answer_stale(update, context)
+        return
+    outcome = await context.services.waakvlam.answer(
+        update.effective_user.id, int(match.group(1)), Answer(match.group(2))
+    )
+    await _after(update, context, outcome)
+    _ = context.t.gettext
+    if outcome.status in ("not_yours", "already"):
+        return
+    names = ", ".join(outcome.told) or _("your neighbours")
+    replies = {
+        Answer.OK: _("Good to hear! Have a nice day."),
+        Answer.LEAVE_ME: _("Fine, I will leave you be. Have a good day!"),
+        Answer.CONTACT: _("I have let {names} know that you would like some contact.", names=names),
+        Answer.NOT_WELL: _(
+            "I am sorry to hear that. I have asked {names} to get in touch "
+            "with you soon. In an emergency: call 112.",
+            names=names,
+        ),
+    }
+    await update.effective_message.reply_text(
+        replies[Answer(outcome.status)], reply_markup=await main_menu(context)
+    )
+
+
+async def neighbour_button(update: Update, context: OmkijkContext) -> None:
+    """``wn:<round>:going|ok``: a neighbour or the chair on the ladder."""
+    query = update.callback_query
+    match = re.fullmatch(r"wn:(\d+):(going|ok)", query.data or "")
+    if not match:
+        await answer_stale(update, context)
+        return
+    outcome = await context.services.waakvlam.neighbour(
+        update.effective_user.id, int(match.group(1)), match.group(2)
+    )
+    await _after(update, context, outcome)
+    _ = context.t.gettext
+    if outcome.status == "going":
+        await update.effective_message.reply_text(
+            _(
+                "Thank you! When you have had contact, tap “I had contact, all well” above, so "
+                "the others know."
+            )
+        )
+    elif outcome.status == "confirmed":
+        await update.effective_message.reply_text(
+            _(
+                "Thank you! I am letting the others know that all is well with {name}.",
+                name=outcome.name,
+            )
+        )
+
+
+async def _after(update: Update, context: OmkijkContext, outcome: Outcome) -> None:
+    """Answer the tap, mark what was chosen, and send what the outcome queued."""
+    query = update.callback_query
+    _ = context.t.gettext
+    if outcome.status == "not_yours":
+        await query.answer(_("This is not possible for you (any more)."), show_alert=True)
+        return
+    if outcome.status == "already":
+        await query.answer(
+            _("Already arranged: {name} is fine. Thank you!", name=html.unescape(outcome.name)),
+            show_alert=True,
+        )
+        await _drop_buttons(update)
+        return
+    await query.answer()
+    if outcome.status != "going":
+        await _drop_buttons(update, chosen=True)
+    await context.services.outbox.deliver(context.bot, outcome.message_ids)
+
+
+async def _drop_buttons(update: Update, *, chosen: bool = False) -> None:
+    query = update.callback_query
+    message = query.message
+    label = next(
+        (
+            b.text
+            for row in (message.reply_markup.inline_keyboard if message.reply_markup else ())
+            for b in row
+            if b.callback_data == query.data
+        ),
+        None,
+    )
+    try:
+        if chosen and label:
+            await query.edit_message_text(
+                f"{html.escape(message.text or '')}\n\n➜ {html.escape(label)}"
+            )
+        else:
+            await query.edit_message_reply_markup(None)
+    except TelegramError:
+        pass
+
+
+async def sign_of_life(update: Update, context: OmkijkContext) -> None:
+    """Runs before the handlers: a member's own message answers an open check-in."""
+    if (
+        update.message is None
+        or update.effective_chat is None
+        or update.effective_chat.type != "private"
+        or update.effective_user is None
+    ):
+        return
+    ids = await context.services.waakvlam.sign_of_life(update.effective_user.id)
+    await context.services.outbox.deliver(context.bot, ids)
+
+
+def register(application: Application, i18n: I18n) -> None:
+    from telegram.ext import TypeHandler
+
+    circles.CIRCLE_PURPOSES["waakvlam"] = (Action.SEE_MEMBERS, _start)
+    private = filters.ChatType.PRIVATE
+    application.add_handler(TypeHandler(Update, sign_of_life), group=-5)
+    application.add_handlers(
+        [
+            CommandHandler("waakvlam", waakvlam_command, filters=private),
+            MessageHandler(private & menu_filter(i18n, MENU_CHECKIN), waakvlam_command),
+            CallbackQueryHandler(settings_button, pattern=r"^wz:"),
+            CallbackQueryHandler(answer_button, pattern=r"^wv:"),
+            CallbackQueryHandler(neighbour_button, pattern=r"^wn:"),
+        ]
+    )

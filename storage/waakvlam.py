@@ -1,0 +1,183 @@
+"""SQL for the waakvlam: settings and rounds (part of ``Store``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import aiosqlite
+
+from domain.waakvlam import CheckinSettings
+from storage.database import Database
+from storage.timefmt import from_db, to_db
+
+_SETTINGS_COLUMNS = (
+    "member_id, enabled, days, at_minutes, contacts, professional_ok, paused, paused_until, "
+    "pause_reason, ask_again_minutes, neighbours_minutes, escalate_minutes"
+)
+
+
+def _settings(row: Any) -> CheckinSettings:
+    return CheckinSettings(
+        member_id=row[0],
+        enabled=bool(row[1]),
+        days=frozenset(int(d) for d in row[2]),
+        at=dt.time(row[3] // 60, row[3] % 60),
+        contacts=tuple(json.loads(row[4])),
+        professional_ok=bool(row[5]),
+        paused=bool(row[6]),
+        paused_until=dt.date.fromisoformat(row[7]) if row[7] else None,
+        pause_reason=row[8],
+        ask_again=dt.timedelta(minutes=row[9]),
+        neighbours=dt.timedelta(minutes=row[10]),
+        escalate=dt.timedelta(minutes=row[11]),
+    )
+
+
+@dataclass(frozen=True)
+class Round:
+    id: int
+    member_id: int
+    due_at: dt.datetime
+    open: bool
+    stage: str
+    answer: str | None
+    closed_by: int | None
+    alerted: tuple[int, ...]
+    going: int | None
+
+
+def _round(row: Any) -> Round:
+    return Round(
+        row[0],
+        row[1],
+        from_db(row[2]),
+        row[3] == "open",
+        row[4],
+        row[5],
+        row[6],
+        tuple(json.loads(row[7])),
+        row[8],
+    )
+
+
+_ROUND_COLUMNS = "id, member_id, due_at, status, stage, answer, closed_by, alerted, going"
+
+
+class WaakvlamQueries:
+    db: Database
+
+    def _now(self) -> str:  # provided by Store
+        raise NotImplementedError
+
+    async def checkin_settings(
+        self, member_id: int, tx: aiosqlite.Connection | None = None
+    ) -> CheckinSettings:
+        sql = f"SELECT {_SETTINGS_COLUMNS} FROM checkin_settings WHERE member_id = ?"
+        if tx is not None:
+            async with tx.execute(sql, (member_id,)) as cur:
+                row = await cur.fetchone()
+        else:
+            async with self.db.read() as conn, conn.execute(sql, (member_id,)) as cur:
+                row = await cur.fetchone()
+        return _settings(row) if row else CheckinSettings(member_id=member_id)
+
+    async def save_checkin_settings(self, tx: aiosqlite.Connection, s: CheckinSettings) -> None:
+        await tx.execute(
+            f"INSERT INTO checkin_settings ({_SETTINGS_COLUMNS}, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (member_id) DO UPDATE SET enabled = excluded.enabled, "
+            "days = excluded.days, at_minutes = excluded.at_minutes, "
+            "contacts = excluded.contacts, professional_ok = excluded.professional_ok, "
+            "paused = excluded.paused, paused_until = excluded.paused_until, "
+            "pause_reason = excluded.pause_reason, "
+            "ask_again_minutes = excluded.ask_again_minutes, "
+            "neighbours_minutes = excluded.neighbours_minutes, "
+            "escalate_minutes = excluded.escalate_minutes, updated_at = excluded.updated_at",
+            (
+                s.member_id,
+                int(s.enabled),
+                "".join(str(d) for d in sorted(s.days)),
+                s.at.hour * 60 + s.at.minute,
+                json.dumps(list(s.contacts)),
+                int(s.professional_ok),
+                int(s.paused),
+                s.paused_until.isoformat() if s.paused_until else None,
+                s.pause_reason,
+                int(s.ask_again.total_seconds() // 60),
+                int(s.neighbours.total_seconds() // 60),
+                int(s.escalate.total_seconds() // 60),
+                self._now(),
+            ),
+        )
+
+    async def start_round(
+        self, tx: aiosqlite.Connection, member_id: int, due_at: dt.datetime
+    ) -> int | None:
+        """A new round for this check-in moment; None if it exists already (fired before)."""
+        cur = await tx.execute(
+            "INSERT OR IGNORE INTO checkin_rounds (member_id, due_at, created_at) VALUES (?, ?, ?)",
+            (member_id, to_db(due_at), self._now()),
+        )
+        return cur.lastrowid if cur.rowcount else None
+
+    async def checkin_round(
+        self, round_id: int, tx: aiosqlite.Connection | None = None
+    ) -> Round | None:
+        sql = f"SELECT {_ROUND_COLUMNS} FROM checkin_rounds WHERE id = ?"
+        if tx is not None:
+            async with tx.execute(sql, (round_id,)) as cur:
+                row = await cur.fetchone()
+        else:
+            async with self.db.read() as conn, conn.execute(sql, (round_id,)) as cur:
+                row = await cur.fetchone()
+        return _round(row) if row else None
+
+    async def rounds_of(self, member_id: int) -> list[Round]:
+        async with (
+            self.db.read() as conn,
+            conn.execute(
+                f"SELECT {_ROUND_COLUMNS} FROM checkin_rounds WHERE member_id = ? ORDER BY due_at",
+                (member_id,),
+            ) as cur,
+        ):
+            return [_round(r) for r in await cur.fetchall()]
+
+    async def open_rounds_of_user(self, user_id: int) -> list[Round]:
+        async with (
+            self.db.read() as conn,
+            conn.execute(
+                f"SELECT {', '.join('r.' + c for c in _ROUND_COLUMNS.split(', '))} "
+                "FROM checkin_rounds r JOIN members m ON m.id = r.member_id "
+                "WHERE r.status = 'open' AND m.user_id = ?",
+                (user_id,),
+            ) as cur,
+        ):
+            return [_round(r) for r in await cur.fetchall()]
+
+    async def set_round_stage(
+        self, tx: aiosqlite.Connection, round_id: int, stage: str, alerted: list[int] | None = None
+    ) -> None:
+        await tx.execute(
+            "UPDATE checkin_rounds SET stage = ?, alerted = COALESCE(?, alerted) WHERE id = ?",
+            (stage, json.dumps(alerted) if alerted is not None else None, round_id),
+        )
+
+    async def close_round(
+        self, tx: aiosqlite.Connection, round_id: int, answer: str, closed_by: int | None
+    ) -> bool:
+        """Close an open round. False when it was closed already (someone was first)."""
+        cur = await tx.execute(
+            "UPDATE checkin_rounds SET status = 'closed', answer = ?, closed_by = ?, "
+            "closed_at = ? WHERE id = ? AND status = 'open'",
+            (answer, closed_by, self._now(), round_id),
+        )
+        return cur.rowcount > 0
+
+    async def set_round_going(self, tx: aiosqlite.Connection, round_id: int, user_id: int) -> None:
+        await tx.execute(
+            "UPDATE checkin_rounds SET going = ? WHERE id = ? AND status = 'open'",
+            (user_id, round_id),
+        )
