@@ -101,6 +101,43 @@ def ladder_contacts(
     return superburen or [m for m in reachable if m.role == Role.VOORZITTER]
 
 
+def visit_contact(
+    settings: CheckinSettings, member: Member, members: list[Member]
+) -> Member | None:
+    """For someone without a phone: the neighbour who gets the check-in task."""
+    contacts = ladder_contacts(settings, member, members)
+    return contacts[0] if contacts else None
+
+
+def escalation_neighbours(
+    settings: CheckinSettings, member: Member, members: list[Member]
+) -> list[Member]:
+    """The neighbours' rung. Without a phone, the contact neighbour already had the
+    task, so the rung above is the other contacts, or the superburen, or the chair."""
+    if not member.no_phone:
+        return ladder_contacts(settings, member, members)
+    visitor = visit_contact(settings, member, members)
+    rest = [m for m in ladder_contacts(settings, member, members) if m is not visitor]
+    if rest:
+        return rest
+    others = [
+        m
+        for m in members
+        if m is not visitor
+        and m.id != member.id
+        and m.consented
+        and not m.no_phone
+        and m.user_id is not None
+    ]
+    superburen = [m for m in others if m.role == Role.SUPERBUUR]
+    return superburen or [m for m in others if m.role == Role.VOORZITTER]
+
+
+def is_stale(due: dt.datetime, now: dt.datetime, tz: dt.tzinfo) -> bool:
+    """A check-in from an earlier day (the bot was down) is not asked any more."""
+    return due.astimezone(tz).date() < now.astimezone(tz).date()
+
+
 def chair_and_professional(
     settings: CheckinSettings, member: Member, members: list[Member]
 ) -> list[Member]:

@@ -30,9 +30,12 @@ from domain.waakvlam import (
     CheckinSettings,
     Stage,
     chair_and_professional,
+    escalation_neighbours,
     greeting_key,
+    is_stale,
     ladder_contacts,
     next_checkin,
+    visit_contact,
 )
 from scheduling.timers import Scheduler, TimerRun
 from storage.circles import Member
@@ -162,6 +165,11 @@ class Waakvlam:
         await self._schedule_next(run.tx, settings, due)
         if not settings.enabled or settings.paused_on(due.astimezone(self.tz).date()):
             return
+        if is_stale(due, self.clock.now(), self.tz):
+            log.warning(
+                "check-in of member %s due %s skipped: the bot was down that day", member.id, due
+            )
+            return
         round_id = await self.store.start_round(run.tx, member.id, due)
         if round_id is None:
             return  # this check-in was asked before
@@ -253,7 +261,8 @@ class Waakvlam:
         again: bool,
     ) -> None:
         members = await self.store.members(member.circle_id)
-        contacts = ladder_contacts(settings, member, members)[:1]
+        visitor = visit_contact(settings, member, members)
+        contacts = [visitor] if visitor else []
         if not contacts:
             now = self.clock.now()
             await self._alert_neighbours(tx, member, settings, round_id, now, now)
@@ -304,7 +313,7 @@ class Waakvlam:
         checkin = await self.store.checkin_round(round_id, tx)
         contacts = [
             m
-            for m in ladder_contacts(settings, member, members)
+            for m in escalation_neighbours(settings, member, members)
             if m.user_id not in checkin.alerted
         ]
         reachable = [m for m in contacts if m.reachable]

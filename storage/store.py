@@ -217,18 +217,27 @@ class Store(CircleQueries, WaakvlamQueries):
         dedupe_key: str | None = None,
         tx: aiosqlite.Connection | None = None,
     ) -> int | None:
-        """Put a future action in the schedule. Same dedupe_key twice: kept once."""
+        """Put a future action in the schedule. Returns its id, or None if it was there.
+
+        The same dedupe_key twice is kept once (a timer that already fired does not
+        fire again), but a *cancelled* one comes back: switching a check-in off and
+        on again must schedule it again.
+        """
         params = (kind, to_db(due_at), json.dumps(payload or {}), dedupe_key, self._now())
         sql = (
-            "INSERT OR IGNORE INTO timers (kind, due_at, payload, dedupe_key, created_at) "
-            "VALUES (?, ?, ?, ?, ?)"
+            "INSERT INTO timers (kind, due_at, payload, dedupe_key, created_at) "
+            "VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT (dedupe_key) DO UPDATE SET status = 'pending', "
+            "kind = excluded.kind, due_at = excluded.due_at, payload = excluded.payload, "
+            "fired_at = NULL, error = NULL WHERE timers.status = 'cancelled' "
+            "RETURNING id"
         )
         if tx is not None:
-            cur = await tx.execute(sql, params)
-            return cur.lastrowid if cur.rowcount else None
+            row = await (await tx.execute(sql, params)).fetchone()
+            return row[0] if row else None
         async with self.db.write() as own:
-            cur = await own.execute(sql, params)
-            return cur.lastrowid if cur.rowcount else None
+            row = await (await own.execute(sql, params)).fetchone()
+            return row[0] if row else None
 
     async def cancel_timers(self, dedupe_prefix: str, tx: aiosqlite.Connection) -> int:
         cur = await tx.execute(

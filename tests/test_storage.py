@@ -93,3 +93,23 @@ async def test_reads_run_while_a_write_is_open(tmp_path):
 class _Clock:
     def now(self):
         return T0
+
+
+async def test_a_cancelled_timer_can_be_scheduled_again(tmp_path):
+    db = await Database(tmp_path / "o.sqlite3").open()
+    store = Store(db, _Clock())
+    try:
+        first = await store.schedule("notice", T0, dedupe_key="wv:1:x")
+        async with db.write() as tx:
+            assert await store.cancel_timers("wv:1:", tx) == 1
+        again = await store.schedule("notice", T0, dedupe_key="wv:1:x")
+        assert again == first
+        assert [status for *_, status in await store.timers()] == ["pending"]
+        # but a timer that fired is never revived
+        async with db.write() as tx:
+            timer = await store.next_due_timer(T0, tx)
+            await store.finish_timer(timer.id, tx)
+        assert await store.schedule("notice", T0, dedupe_key="wv:1:x") is None
+        assert [status for *_, status in await store.timers()] == ["done"]
+    finally:
+        await db.close()
