@@ -7,6 +7,7 @@ what end-to-end tests start against the emulator: the same code everywhere.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import secrets
 
@@ -117,6 +118,7 @@ class Runtime:
         self.services: Services | None = None
         self.inbox: Inbox | None = None
         self._tick_lock = asyncio.Lock()
+        self._sender: asyncio.Task[None] | None = None
 
     async def start(self) -> Runtime:
         settings = self.settings
@@ -147,6 +149,11 @@ class Runtime:
             self.application.job_queue.run_repeating(
                 self._tick_job, interval=self.tick_seconds, first=0, name="ticker"
             )
+            # The sender is its own loop, so firing timers never waits for a long
+            # send queue and an alert overtakes routine messages.
+            self._sender = asyncio.create_task(
+                self.services.outbox.run_forever(self.application.bot), name="outbox-sender"
+            )
         bot = self.application.bot
         if self.webhook_url:
             secret = settings.webhook_secret or secrets.token_urlsafe(32)
@@ -173,7 +180,14 @@ class Runtime:
         return self
 
     async def _tick_job(self, context: object) -> None:
-        await self.tick()
+        """The ticker: fire what is due (urgent first), then wake the sender."""
+        assert self.services is not None
+        if self._tick_lock.locked():
+            return  # the previous tick is still firing a large batch
+        async with self._tick_lock:
+            fired = await self.services.scheduler.run_due(limit=500)
+        if fired:
+            self.services.outbox.wake()
 
     async def tick(self) -> tuple[int, int]:
         """Fire due timers, then deliver the outbox. Returns (fired, sent)."""
@@ -191,6 +205,11 @@ class Runtime:
         return fired, sent
 
     async def stop(self) -> None:
+        if self._sender is not None:
+            self._sender.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._sender
+            self._sender = None
         if self.inbox is not None:
             await self.inbox.stop()
         if self.application is not None:

@@ -10,6 +10,7 @@ an undelivered check-in is a silence, not a success).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import logging
 from collections.abc import Awaitable, Callable
@@ -43,29 +44,55 @@ class OutboxSender:
         self.clock = clock
         self.on_undeliverable: list[Undeliverable] = []
         self._lock = asyncio.Lock()
+        self._wake = asyncio.Event()
+        self._sending: set[int] = set()  # never the same message twice at once
 
     async def flush(self, bot: Bot) -> int:
-        """Send what is due. Returns how many were accepted by Telegram."""
+        """Send what is due, most urgent first. Returns how many Telegram accepted.
+
+        It looks again after every message, so an alert queued in the middle of a
+        burst of 10,000 check-ins goes next, not after them. A message that fails
+        leaves the due set (retry later, unreachable, or failed), so this ends.
+        """
         if self._lock.locked():
             return 0
         sent = 0
         async with self._lock:
-            while batch := await self.store.messages_to_send():
-                progress = False
-                for message in batch:
-                    ok = await self._send(bot, message)
-                    sent += ok
-                    progress = progress or ok
-                if not progress:
+            while True:
+                due = [
+                    m
+                    for m in await self.store.messages_to_send(limit=5)
+                    if m.id not in self._sending
+                ]
+                if not due:
                     break
+                sent += await self._send(bot, due[0])
         return sent
 
     async def deliver(self, bot: Bot, ids: list[int]) -> int:
-        """Send these queued messages now (a handler's own, urgent ones); the rest waits."""
+        """Send these queued messages now (a handler's own); the rest waits its turn."""
         sent = 0
         for message in await self.store.messages_by_id(ids):
-            sent += await self._send(bot, message)
+            if message.id not in self._sending:
+                sent += await self._send(bot, message)
         return sent
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    async def run_forever(self, bot: Bot) -> None:
+        """The sender loop: deliver whenever there is something, retry what waits."""
+        while True:
+            self._wake.clear()
+            try:
+                await self.flush(bot)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("outbox sender failed; going on")
+            # Retries wait in the database (not_before): look again each second.
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), 1.0)
 
     async def _undeliverable(self, message: OutgoingMessage, reason: str) -> None:
         """Tell whoever must act when a message can never arrive (the waakvlam ladder)."""
@@ -76,6 +103,13 @@ class OutboxSender:
                 log.exception("undeliverable handler failed for outbox %s", message.id)
 
     async def _send(self, bot: Bot, message: OutgoingMessage) -> bool:
+        self._sending.add(message.id)
+        try:
+            return await self._send_once(bot, message)
+        finally:
+            self._sending.discard(message.id)
+
+    async def _send_once(self, bot: Bot, message: OutgoingMessage) -> bool:
         markup = (
             InlineKeyboardMarkup.de_json(message.reply_markup, bot)
             if message.reply_markup
@@ -94,7 +128,7 @@ class OutboxSender:
             # The group became a supergroup: follow it, and try again there.
             await self.store.move_circle_chat(message.chat_id, exc.new_chat_id)
             await self.store.redirect_message(message.id, exc.new_chat_id)
-            return await self._send(bot, replace(message, chat_id=exc.new_chat_id))
+            return await self._send_once(bot, replace(message, chat_id=exc.new_chat_id))
         except Forbidden as exc:
             log.warning("chat %s cannot be reached: %s", message.chat_id, exc.message)
             await self.store.message_not_delivered(

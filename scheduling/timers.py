@@ -48,17 +48,24 @@ class Scheduler:
             raise ValueError(f"timer kind {kind!r} registered twice")
         self._handlers[kind] = handler
 
-    async def run_due(self, limit: int = 1000) -> int:
-        """Fire every timer that is due now (at most ``limit``). Returns how many fired."""
+    async def run_due(self, limit: int = 1000, batch: int = 50) -> int:
+        """Fire every timer that is due now (at most ``limit``), most urgent first.
+
+        Up to ``batch`` timers share one transaction (one disk sync instead of 50);
+        each has its own savepoint, so a failing one does not undo the others.
+        """
         fired = 0
         now = self.clock.now()
-        while fired < limit:
+        done = False
+        while fired < limit and not done:
             async with self.store.db.write() as tx:
-                timer = await self.store.next_due_timer(now, tx)
-                if timer is None:
-                    break
-                await self._fire(TimerRun(tx, timer, self.store, self.clock))
-            fired += 1
+                for _ in range(min(batch, limit - fired)):
+                    timer = await self.store.next_due_timer(now, tx)
+                    if timer is None:
+                        done = True
+                        break
+                    await self._fire(TimerRun(tx, timer, self.store, self.clock))
+                    fired += 1
         if fired:
             for callback in self.after_fire:
                 callback()

@@ -213,6 +213,7 @@ class Waakvlam:
             due,
             {"round_id": round_id, "stage": stage},
             dedupe_key=f"{step_key(round_id)}{stage}",
+            priority=Priority.ALERT,
             tx=tx,
         )
 

@@ -176,6 +176,12 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX checkin_rounds_open ON checkin_rounds (status, member_id);
     """,
+    # 5: urgent timers (ladder steps) go before routine ones due at the same time.
+    """
+    ALTER TABLE timers ADD COLUMN priority INTEGER NOT NULL DEFAULT 5;
+    DROP INDEX timers_due;
+    CREATE INDEX timers_due ON timers (status, priority, due_at);
+    """,
 ]
 
 LATEST = len(MIGRATIONS)

@@ -215,6 +215,7 @@ class Store(CircleQueries, WaakvlamQueries):
         payload: dict[str, Any] | None = None,
         *,
         dedupe_key: str | None = None,
+        priority: int = 5,
         tx: aiosqlite.Connection | None = None,
     ) -> int | None:
         """Put a future action in the schedule. Returns its id, or None if it was there.
@@ -223,12 +224,13 @@ class Store(CircleQueries, WaakvlamQueries):
         fire again), but a *cancelled* one comes back: switching a check-in off and
         on again must schedule it again.
         """
-        params = (kind, to_db(due_at), json.dumps(payload or {}), dedupe_key, self._now())
+        params = (kind, to_db(due_at), json.dumps(payload or {}), dedupe_key, self._now(), priority)
         sql = (
-            "INSERT INTO timers (kind, due_at, payload, dedupe_key, created_at) "
-            "VALUES (?, ?, ?, ?, ?) "
+            "INSERT INTO timers (kind, due_at, payload, dedupe_key, created_at, priority) "
+            "VALUES (?, ?, ?, ?, ?, ?) "
             "ON CONFLICT (dedupe_key) DO UPDATE SET status = 'pending', "
             "kind = excluded.kind, due_at = excluded.due_at, payload = excluded.payload, "
+            "priority = excluded.priority, "
             "fired_at = NULL, error = NULL WHERE timers.status = 'cancelled' "
             "RETURNING id"
         )
@@ -250,7 +252,7 @@ class Store(CircleQueries, WaakvlamQueries):
     async def next_due_timer(self, now: dt.datetime, tx: aiosqlite.Connection) -> Timer | None:
         async with tx.execute(
             "SELECT id, kind, due_at, payload FROM timers "
-            "WHERE status = 'pending' AND due_at <= ? ORDER BY due_at, id LIMIT 1",
+            "WHERE status = 'pending' AND due_at <= ? ORDER BY priority, due_at, id LIMIT 1",
             (to_db(now),),
         ) as cur:
             row = await cur.fetchone()

@@ -1,0 +1,1 @@
+"""Benchmarks: figures live here, never in timed tests. Run with ``make bench``."""
