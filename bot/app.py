@@ -23,7 +23,7 @@ from bot.inbox import Inbox
 from bot.outbox import OutboxSender
 from bot.ratelimit import PriorityRateLimiter
 from bot.services import BotData, OmkijkContext, Services
-from handlers import circles, common, errors, waakvlam
+from handlers import circles, common, errors, privacy, waakvlam
 from scheduling.builtin import register_builtin_timers, schedule_housekeeping
 from scheduling.timers import Scheduler
 from scheduling.waakvlam import Waakvlam
@@ -39,6 +39,12 @@ PRIVATE_COMMANDS = [
     ("start", N_("Start, or show the menu")),
     ("help", N_("What this bot does")),
     ("taal", N_("Choose your language")),
+    ("cirkel", N_("My circle: members and roles")),
+    ("waakvlam", N_("My daily “All well?”")),
+    ("wegwijzer", N_("Where to go for help")),
+    ("uitnodigen", N_("Invite a neighbour")),
+    ("mijngegevens", N_("Everything the bot keeps about me")),
+    ("vergeetmij", N_("Delete everything about me")),
 ]
 GROUP_COMMANDS = [
     ("help", N_("What this bot does")),
@@ -69,6 +75,7 @@ def build_application(
     # features come first and the kind fallbacks last.
     circles.register(application, services.i18n)
     waakvlam.register(application, services.i18n)
+    privacy.register(application)
     common.register(application, services.i18n)
     common.register_fallbacks(application)
     application.add_error_handler(errors.on_error)

@@ -11,6 +11,7 @@ handled is handled at start; an update delivered twice is stored once.
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import logging
 import os
@@ -53,6 +54,8 @@ class Inbox:
         self._stopping = asyncio.Event()
         self._webhook_runner: web.AppRunner | None = None
         self._handled = asyncio.Condition()
+        self._recent: set[int] = set()
+        self._recent_order: collections.deque[int] = collections.deque()
 
     # -- intake -------------------------------------------------------------
 
@@ -161,6 +164,7 @@ class Inbox:
                     item.update_id, error=self._failures.pop(item.update_id, None)
                 )
                 handled += 1
+                self._remember_handled(item.update_id)
                 await self._notify_handled()
         return handled
 
@@ -182,8 +186,15 @@ class Inbox:
     async def wait_handled(self, update_id: int) -> None:
         """Until the update with this id has been stored and handled."""
         async with self._handled:
-            while not await self.store.update_handled(update_id):
+            # In memory too: handling may delete the row itself (/vergeetmij).
+            while update_id not in self._recent and not await self.store.update_handled(update_id):
                 await self._handled.wait()
+
+    def _remember_handled(self, update_id: int) -> None:
+        self._recent.add(update_id)
+        self._recent_order.append(update_id)
+        if len(self._recent_order) > 1000:
+            self._recent.discard(self._recent_order.popleft())
 
     async def _notify_handled(self) -> None:
         async with self._handled:

@@ -17,6 +17,7 @@ import aiosqlite
 from bot.clock import Clock
 from storage.circles import CircleQueries
 from storage.database import Database
+from storage.privacy import PrivacyQueries
 from storage.timefmt import from_db, to_db
 from storage.waakvlam import WaakvlamQueries
 
@@ -58,7 +59,7 @@ class OutgoingMessage:
     source: str | None = None
 
 
-class Store(CircleQueries, WaakvlamQueries):
+class Store(CircleQueries, WaakvlamQueries, PrivacyQueries):
     def __init__(self, db: Database, clock: Clock) -> None:
         self.db = db
         self.clock = clock

@@ -1,0 +1,60 @@
+"""A person's data, written out so they can read it (AVG: right of access)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from bot.i18n import Translator
+
+
+def readable_export(data: dict[str, Any], t: Translator) -> str:
+    def _(message: str, **params: Any) -> str:
+        # A plain text file: values are not HTML-escaped here.
+        return t.gettext(message).format(**params)
+
+    lines = [_("Everything Omkijkbot keeps about you"), "=" * 40, ""]
+    person = data.get("person") or {}
+    lines.append(_("Name: {name}", name=person.get("first_name", "")))
+    lines.append(_("Language: {language}", language=person.get("language", "")))
+    if person.get("enjoys"):
+        lines.append(_("What you enjoy: {text}", text=person["enjoys"]))
+    if person.get("can_offer"):
+        lines.append(_("What you could do for others: {text}", text=person["can_offer"]))
+    lines.append("")
+    for circle in data.get("circles", []):
+        lines.append(
+            _(
+                "Circle: {circle}, as {name} ({role})",
+                circle=circle["circle"],
+                name=circle["display_name"],
+                role=circle["role"],
+            )
+        )
+        if circle.get("phone"):
+            lines.append(_("  Phone number: {phone}", phone=circle["phone"]))
+    for settings in data.get("check_in_settings", []):
+        lines.append(
+            _(
+                "Daily “All well?”: {state}, at {hour:02d}:{minute:02d}",
+                state=_("on") if settings["enabled"] else _("off"),
+                hour=settings["at_minutes"] // 60,
+                minute=settings["at_minutes"] % 60,
+            )
+        )
+    rounds = data.get("check_in_rounds", [])
+    if rounds:
+        lines.append(_("Answers to “All well?” we still keep: {count}", count=len(rounds)))
+        lines += [f"  {r['due_at'][:16]}: {r['answer'] or r['status']}" for r in rounds]
+    sent = data.get("messages_you_sent_recently", [])
+    lines.append(_("Messages and taps of yours we still keep: {count}", count=len(sent)))
+    received = data.get("messages_the_bot_sent_you", [])
+    lines.append(_("Messages the bot sent you that we still keep: {count}", count=len(received)))
+    lines.append("")
+    lines.append(_("The file omkijkbot-gegevens.json has all of this in full."))
+    lines.append(_("To delete everything: /vergeetmij"))
+    return "\n".join(lines) + "\n"
+
+
+def json_export(data: dict[str, Any]) -> bytes:
+    return json.dumps(data, ensure_ascii=False, indent=2, default=str).encode()
