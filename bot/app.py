@@ -23,8 +23,9 @@ from bot.inbox import Inbox
 from bot.outbox import OutboxSender
 from bot.ratelimit import PriorityRateLimiter
 from bot.services import BotData, OmkijkContext, Services
-from handlers import circles, common, errors, privacy, waakvlam
+from handlers import circles, common, errors, privacy, requests, waakvlam
 from scheduling.builtin import register_builtin_timers, schedule_housekeeping
+from scheduling.requests import HelpDesk
 from scheduling.timers import Scheduler
 from scheduling.waakvlam import Waakvlam
 from storage.database import Database
@@ -39,6 +40,9 @@ PRIVATE_COMMANDS = [
     ("start", N_("Start, or show the menu")),
     ("help", N_("What this bot does")),
     ("taal", N_("Choose your language")),
+    ("hulpvraag", N_("Ask your neighbours for help")),
+    ("helpen", N_("Who would like some help")),
+    ("taken", N_("What I help with, and what I asked")),
     ("cirkel", N_("My circle: members and roles")),
     ("waakvlam", N_("My daily “All well?”")),
     ("wegwijzer", N_("Where to go for help")),
@@ -76,6 +80,7 @@ def build_application(
     circles.register(application, services.i18n)
     waakvlam.register(application, services.i18n)
     privacy.register(application)
+    requests.register(application, services.i18n)
     common.register(application, services.i18n)
     common.register_fallbacks(application)
     application.add_error_handler(errors.on_error)
@@ -138,7 +143,12 @@ class Runtime:
         waakvlam = Waakvlam(store, i18n, self.clock, settings.admin_ids)
         waakvlam.register(scheduler)
         outbox.on_undeliverable.append(waakvlam.on_undeliverable)
-        self.services = Services(settings, self.clock, store, i18n, scheduler, outbox, waakvlam)
+        helpdesk = HelpDesk(store, i18n, self.clock)
+        helpdesk.register(scheduler)
+        outbox.on_undeliverable.append(helpdesk.on_undeliverable)
+        self.services = Services(
+            settings, self.clock, store, i18n, scheduler, outbox, waakvlam, helpdesk
+        )
         self.application = build_application(
             self.token, self.base_url, self.services, base_file_url=self.base_file_url
         )

@@ -11,6 +11,7 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.i18n import I18n, Translator
 from bot.outbox import OutboxSender
+from scheduling.requests import HelpDesk
 from scheduling.timers import Scheduler
 from scheduling.waakvlam import Waakvlam
 from storage.store import Store, User
@@ -28,6 +29,7 @@ class Services:
     scheduler: Scheduler
     outbox: OutboxSender
     waakvlam: Waakvlam
+    helpdesk: HelpDesk
     inbox: Inbox | None = None
 
 

@@ -15,6 +15,8 @@ MENU_LANGUAGE = N_("🌐 Language")
 MENU_CIRCLE = N_("👥 My circle")
 MENU_SIGNPOSTS = N_("🧭 Where to go")
 MENU_CHECKIN = N_("🕯️ My “All well?”")
+MENU_ASK = N_("🙏 I'm looking for help")
+MENU_HELP_OTHERS = N_("🤝 I'll help")
 
 
 def menu_filter(i18n: I18n, label: str) -> filters.MessageFilter:
@@ -31,6 +33,7 @@ async def main_menu(context: OmkijkContext) -> ReplyKeyboardMarkup:
     if person is not None and any(
         member.consented for _circle, member in await context.services.store.memberships(person.id)
     ):
+        rows.append([KeyboardButton(_(MENU_ASK)), KeyboardButton(_(MENU_HELP_OTHERS))])
         rows.append([KeyboardButton(_(MENU_CHECKIN))])
         rows.append([KeyboardButton(_(MENU_CIRCLE)), KeyboardButton(_(MENU_SIGNPOSTS))])
     rows.append([KeyboardButton(_(MENU_EXPLAIN)), KeyboardButton(_(MENU_LANGUAGE))])

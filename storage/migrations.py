@@ -182,6 +182,33 @@ MIGRATIONS: list[str] = [
     DROP INDEX timers_due;
     CREATE INDEX timers_due ON timers (status, priority, due_at);
     """,
+    # 6: requests for help (hulpvragen).
+    """
+    CREATE TABLE requests (
+        id            INTEGER PRIMARY KEY,
+        circle_id     INTEGER NOT NULL REFERENCES circles (id) ON DELETE CASCADE,
+        member_id     INTEGER REFERENCES members (id) ON DELETE CASCADE,  -- who it is for
+        asked_by      INTEGER,                     -- user id (a superbuur, on behalf)
+        kind          TEXT NOT NULL,
+        day           TEXT,                        -- local date, NULL: any day
+        at_minutes    INTEGER,                     -- local time, NULL: any time
+        details       TEXT,
+        voice_file_id TEXT,
+        visibility    TEXT NOT NULL DEFAULT 'circle'
+                      CHECK (visibility IN ('circle', 'coordinators')),
+        status        TEXT NOT NULL DEFAULT 'open'
+                      CHECK (status IN ('open', 'claimed', 'done', 'cancelled')),
+        helper_member_id INTEGER REFERENCES members (id) ON DELETE SET NULL,
+        created_at    TEXT NOT NULL,
+        claimed_at    TEXT,
+        closed_at     TEXT
+    );
+    CREATE INDEX requests_circle_status ON requests (circle_id, status);
+    CREATE INDEX requests_helper ON requests (helper_member_id, status);
+
+    -- Posts of a request are outbox rows with source 'hulp:post:<id>'.
+    CREATE INDEX outbox_source ON outbox (source);
+    """,
 ]
 
 LATEST = len(MIGRATIONS)

@@ -18,6 +18,7 @@ from bot.clock import Clock
 from storage.circles import CircleQueries
 from storage.database import Database
 from storage.privacy import PrivacyQueries
+from storage.requests import RequestQueries
 from storage.timefmt import from_db, to_db
 from storage.waakvlam import WaakvlamQueries
 
@@ -59,7 +60,7 @@ class OutgoingMessage:
     source: str | None = None
 
 
-class Store(CircleQueries, WaakvlamQueries, PrivacyQueries):
+class Store(CircleQueries, WaakvlamQueries, PrivacyQueries, RequestQueries):
     def __init__(self, db: Database, clock: Clock) -> None:
         self.db = db
         self.clock = clock

@@ -54,7 +54,8 @@ async def test_three_people_join_via_the_link_in_dutch_and_english(world):
     assert "👋 Riet doet nu mee. Leuk dat je er bent!" in world.texts(chat_id)
     # the member menu has the circle's buttons
     keyboard = world.emulator.bot_messages(riet.id)[-1]["_keyboard"]["keyboard"]
-    assert [[b["text"] for b in row] for row in keyboard[:2]] == [
+    assert [[b["text"] for b in row] for row in keyboard[:3]] == [
+        ["🙏 Ik zoek hulp", "🤝 Ik help"],
         ["🕯️ Mijn “Alles goed?”"],
         ["👥 Mijn kring", "🧭 Wegwijzer"],
     ]

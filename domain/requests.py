@@ -1,0 +1,100 @@
+"""Requests for help: kinds, when, who may see and claim them. No Telegram here."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+
+from bot.i18n import N_
+from domain.policy import Role
+from storage.circles import Member
+
+
+class Kind(StrEnum):
+    GROCERIES = "groceries"
+    MEAL = "meal"
+    LIFT = "lift"
+    COMPANY = "company"
+    JOB = "job"
+    MEDICINE = "medicine"
+    CHAT = "chat"  # "Graag even een praatje": not a task, goes to a superbuur
+    UNBURDEN = "unburden"  # "Ik wil iets kwijt": not a task either
+    OTHER = "other"
+
+
+KIND_LABELS = {
+    Kind.GROCERIES: N_("🛒 Groceries"),
+    Kind.MEAL: N_("🍲 Soup or a meal"),
+    Kind.LIFT: N_("🚗 A lift"),
+    Kind.COMPANY: N_("☕ Company or a visit"),
+    Kind.JOB: N_("🔧 A small job"),
+    Kind.MEDICINE: N_("💊 Picking up medicine"),
+    Kind.CHAT: N_("💬 I'd like a chat"),
+    Kind.UNBURDEN: N_("🗣️ I want to get something off my chest"),
+    Kind.OTHER: N_("✏️ Something else"),
+}
+# In running text: "Riet zoekt hulp: boodschappen, morgen rond 12:00".
+KIND_WORDS = {
+    Kind.GROCERIES: N_("groceries"),
+    Kind.MEAL: N_("soup or a meal"),
+    Kind.LIFT: N_("a lift"),
+    Kind.COMPANY: N_("company or a visit"),
+    Kind.JOB: N_("a small job"),
+    Kind.MEDICINE: N_("picking up medicine"),
+    Kind.CHAT: N_("a chat"),
+    Kind.UNBURDEN: N_("someone to listen"),
+    Kind.OTHER: N_("something else"),
+}
+NOT_A_TASK = {Kind.CHAT, Kind.UNBURDEN}
+TIMES = [None, 10 * 60, 12 * 60, 14 * 60, 17 * 60, 19 * 60]
+
+
+def day_options(today: dt.date) -> list[dt.date | None]:
+    """Today, tomorrow, the rest of the week, or any day (None)."""
+    return [today + dt.timedelta(days=n) for n in range(7)] + [None]
+
+
+def due_moment(day: dt.date | None, at_minutes: int | None, tz: dt.tzinfo) -> dt.datetime | None:
+    """The moment help is wanted, in UTC; a day without a time counts as 12:00."""
+    if day is None:
+        return None
+    minutes = 12 * 60 if at_minutes is None else at_minutes
+    return dt.datetime.combine(day, dt.time(minutes // 60, minutes % 60), tzinfo=tz).astimezone(
+        dt.UTC
+    )
+
+
+def nudge_after(day: dt.date | None, today: dt.date) -> dt.timedelta:
+    """How long to wait for a volunteer before the superburen are asked."""
+    return dt.timedelta(hours=1) if day is not None and day <= today else dt.timedelta(hours=4)
+
+
+def may_claim(
+    member: Member | None, request_circle: int, asker: Member | None, visibility: str
+) -> bool:
+    if member is None or not member.consented or member.no_phone:
+        return False
+    if member.circle_id != request_circle or member.role == Role.PROFESSIONAL:
+        return False
+    if asker is not None and member.id == asker.id:
+        return False
+    if visibility == "coordinators":
+        return member.role in (Role.SUPERBUUR, Role.VOORZITTER)
+    return True
+
+
+def coordinators(members: list[Member], exclude: int | None = None) -> list[Member]:
+    return [
+        m
+        for m in members
+        if m.role in (Role.SUPERBUUR, Role.VOORZITTER)
+        and m.consented
+        and m.user_id is not None
+        and m.id != exclude
+    ]
+
+
+def superburen_first(members: list[Member], exclude: int | None = None) -> list[Member]:
+    """The superburen; a circle without them falls back to the voorzitters."""
+    found = [m for m in coordinators(members, exclude) if m.role == Role.SUPERBUUR]
+    return found or [m for m in coordinators(members, exclude) if m.role == Role.VOORZITTER]

@@ -1,0 +1,451 @@
+"""Asking for help and helping: the "Ik zoek hulp" wizard, "Ik help", /helpen and /taken."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import logging
+import re
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import TelegramError
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+
+from bot.i18n import I18n
+from bot.services import OmkijkContext
+from domain.policy import Action, Role
+from domain.requests import KIND_LABELS, NOT_A_TASK, TIMES, Kind, day_options
+from handlers import circles
+from handlers.menu import MENU_ASK, MENU_HELP_OTHERS, main_menu, menu_filter
+from handlers.wizard import Wizard, answer_stale
+from scheduling.requests import BUTTON_DONE, BUTTON_HAND_BACK, BUTTON_HELP, Result
+from storage.circles import Circle, Member
+from storage.requests import HelpRequest
+
+log = logging.getLogger(__name__)
+ASK = "ask"
+
+
+async def ask_command(update: Update, context: OmkijkContext) -> None:
+    chosen = await circles.choose_circle(update, context, "hulp", Action.SEE_MEMBERS)
+    if chosen:
+        await _begin(update, context, *chosen)
+
+
+async def _begin(update: Update, context: OmkijkContext, circle: Circle, me: Member) -> None:
+    if me.role == Role.PROFESSIONAL:
+        await update.effective_message.reply_text(
+            context.t.gettext("This is not possible for you (any more).")
+        )
+        return
+    await ASK_WIZARD.begin(update, context, {"circle_id": circle.id, "member_id": me.id})
+
+
+class AskWizard(Wizard):
+    flow = ASK
+    prefix = "hq"
+    first = "kind"
+
+    async def step_kind(self, update: Update, context: OmkijkContext, state: dict) -> None:
+        _ = context.t.gettext
+        await self.ask(
+            update,
+            context,
+            state,
+            _("What would you like help with? Asking is fine: that is what a circle is for."),
+            [[(_(KIND_LABELS[kind]), kind.value)] for kind in Kind],
+        )
+
+    async def button_kind(
+        self, update: Update, context: OmkijkContext, state: dict, value: str
+    ) -> None:
+        if value not in {k.value for k in Kind}:
+            await answer_stale(update, context)
+            return
+        state["kind"] = value
+        await self.goto(update, context, state, "details" if Kind(value) in NOT_A_TASK else "day")
+
+    async def step_day(self, update: Update, context: OmkijkContext, state: dict) -> None:
+        _ = context.t.gettext
+        today = context.services.clock.now().astimezone(context.services.i18n.timezone).date()
+        options = []
+        for day in day_options(today):
+            if day is None:
+                label = _("Any day is fine")
+            elif day == today:
+                label = _("Today")
+            elif day == today + dt.timedelta(days=1):
+                label = _("Tomorrow")
+            else:
+                label = context.t.date(day)
+            options.append([(label, day.isoformat() if day else "any")])
+        await self.ask(update, context, state, _("When?"), options)
+
+    async def button_day(
+        self, update: Update, context: OmkijkContext, state: dict, value: str
+    ) -> None:
+        if value == "any":
+            state["day"] = None
+            await self.goto(update, context, state, "details")
+            return
+        try:
+            dt.date.fromisoformat(value)
+        except ValueError:
+            await answer_stale(update, context)
+            return
+        state["day"] = value
+        await self.goto(update, context, state, "time")
+
+    async def step_time(self, update: Update, context: OmkijkContext, state: dict) -> None:
+        _ = context.t.gettext
+        options = [
+            [
+                (
+                    _("Any time")
+                    if minutes is None
+                    else _("around {time}", time=f"{minutes // 60:02d}:{minutes % 60:02d}"),
+                    "any" if minutes is None else str(minutes),
+                )
+            ]
+            for minutes in TIMES
+        ]
+        await self.ask(update, context, state, _("At what time, roughly?"), options)
+
+    async def button_time(
+        self, update: Update, context: OmkijkContext, state: dict, value: str
+    ) -> None:
+        if value != "any" and (not value.isdigit() or int(value) not in TIMES):
+            await answer_stale(update, context)
+            return
+        state["at_minutes"] = None if value == "any" else int(value)
+        await self.goto(update, context, state, "details")
+
+    async def step_details(self, update: Update, context: OmkijkContext, state: dict) -> None:
+        _ = context.t.gettext
+        await self.ask(
+            update,
+            context,
+            state,
+            _(
+                "Would you like to add something? Type a few words, or send a voice "
+                "message. You can also skip this."
+            ),
+            [[(_("Skip"), "skip")]],
+        )
+
+    async def text_details(self, update: Update, context: OmkijkContext, state: dict) -> None:
+        message = update.effective_message
+        if message.voice is not None:
+            state["voice_file_id"] = message.voice.file_id
+        elif message.text:
+            state["details"] = " ".join(message.text.split())[:500]
+        else:
+            await message.reply_text(context.t.gettext("Please type a few words."))
+            return
+        await self._after_details(update, context, state)
+
+    async def button_details(
+        self, update: Update, context: OmkijkContext, state: dict, value: str
+    ) -> None:
+        await self._after_details(update, context, state)
+
+    async def _after_details(self, update: Update, context: OmkijkContext, state: dict) -> None:
+        if Kind(state["kind"]) in NOT_A_TASK:
+            state["visibility"] = "coordinators"
+            await self.goto(update, context, state, "confirm")
+        else:
+            await self.goto(update, context, state, "visibility")
+
+    async def step_visibility(self, update: Update, context: OmkijkContext, state: dict) -> None:
+        _ = context.t.gettext
+        await self.ask(
+            update,
+            context,
+            state,
+            _("Who may see your request?"),
+            [
+                [(_("The whole circle (in the group)"), "circle")],
+                [(_("Only the superburen and the voorzitter"), "coordinators")],
+            ],
+        )
+
+    async def button_visibility(
+        self, update: Update, context: OmkijkContext, state: dict, value: str
+    ) -> None:
+        if value not in ("circle", "coordinators"):
+            await answer_stale(update, context)
+            return
+        state["visibility"] = value
+        await self.goto(update, context, state, "confirm")
+
+    async def step_confirm(self, update: Update, context: OmkijkContext, state: dict) -> None:
+        _ = context.t.gettext
+        desk = context.services.helpdesk
+        preview = HelpRequest(
+            0,
+            state["circle_id"],
+            state["member_id"],
+            None,
+            state["kind"],
+            dt.date.fromisoformat(state["day"]) if state.get("day") else None,
+            state.get("at_minutes"),
+            state.get("details"),
+            state.get("voice_file_id"),
+            state.get("visibility", "circle"),
+            "open",
+            None,
+        )
+        if Kind(state["kind"]) in NOT_A_TASK:
+            who = _("A superbuur will get your message privately.")
+        elif state.get("visibility") == "coordinators":
+            who = _("Only the superburen and the voorzitter will see it.")
+        else:
+            who = _("It will be posted in the circle's group.")
+        text = _("This is what I will send:") + "\n\n" + await desk.post_text(context.t, preview)
+        await self.ask(update, context, state, text + "\n\n" + who, [[(_("✅ Send"), "send")]])
+
+    async def button_confirm(
+        self, update: Update, context: OmkijkContext, state: dict, value: str
+    ) -> None:
+        store = context.services.store
+        member = await store.member(state["member_id"])
+        circle = await store.circle(state["circle_id"])
+        _ = context.t.gettext
+        if member is None or circle is None or member.user_id != update.effective_user.id:
+            await store.clear_draft(update.effective_user.id)
+            await update.effective_message.reply_text(_("This is not possible for you (any more)."))
+            return
+        result = await context.services.helpdesk.create(
+            circle_id=circle.id,
+            member=member,
+            asked_by=update.effective_user.id,
+            kind=Kind(state["kind"]),
+            day=dt.date.fromisoformat(state["day"]) if state.get("day") else None,
+            at_minutes=state.get("at_minutes"),
+            details=state.get("details"),
+            voice_file_id=state.get("voice_file_id"),
+            visibility=state.get("visibility", "circle"),
+        )
+        await context.services.outbox.deliver(context.bot, result.message_ids)
+        if Kind(state["kind"]) in NOT_A_TASK:
+            reply = _("Sent. A superbuur will get in touch with you.")
+        else:
+            reply = _(
+                "Sent! I will let you know as soon as someone helps. You can see your "
+                "requests with /taken."
+            )
+        await update.effective_message.reply_text(reply, reply_markup=await main_menu(context))
+
+    async def cancelled(self, update: Update, context: OmkijkContext, state: dict) -> None:
+        await update.effective_message.reply_text(
+            context.t.gettext("Stopped. Nothing was saved."), reply_markup=await main_menu(context)
+        )
+
+
+ASK_WIZARD = AskWizard()
+
+
+# -- helping --------------------------------------------------------------------------
+
+
+async def request_button(update: Update, context: OmkijkContext) -> None:
+    """``hv:<request>:claim|back|done|cancel``."""
+    query = update.callback_query
+    match = re.fullmatch(r"hv:(\d+):(claim|back|done|cancel)", query.data or "")
+    if not match:
+        await answer_stale(update, context)
+        return
+    desk = context.services.helpdesk
+    request_id, action = int(match.group(1)), match.group(2)
+    user_id = update.effective_user.id
+    _ = context.t.gettext
+    if action == "claim":
+        result = await desk.claim(user_id, request_id)
+    elif action == "back":
+        result = await desk.hand_back(user_id, request_id)
+    else:
+        result = await desk.finish(user_id, request_id, "done" if action == "done" else "cancelled")
+    if result.status == "not_allowed":
+        await query.answer(_("This is not possible for you (any more)."), show_alert=True)
+        return
+    if result.status == "taken":
+        await query.answer(
+            _(
+                "Already arranged: {helper} is helping. Thank you for offering!",
+                helper=html.unescape(result.helper) or "?",
+            ),
+            show_alert=True,
+        )
+        return
+    if result.status == "already":
+        await query.answer(_("This request is closed already. Thank you!"), show_alert=True)
+        return
+    await query.answer()
+    await context.services.outbox.deliver(context.bot, result.message_ids)
+    await _refresh_posts(context, result)
+    if result.status == "claimed":
+        await _tell_helper(update, context, result.request)
+    elif result.status == "handed_back":
+        await context.bot.send_message(
+            user_id, _("No problem, thank you for telling. I am looking for someone else.")
+        )
+    elif result.status == "done":
+        await context.bot.send_message(user_id, _("Wonderful, it is marked as done. Thank you!"))
+    else:
+        await context.bot.send_message(user_id, _("Your request has been cancelled."))
+
+
+async def _tell_helper(update: Update, context: OmkijkContext, request: HelpRequest) -> None:
+    """The helper gets the details privately, with the voice message if there is one."""
+    _ = context.t.gettext
+    desk = context.services.helpdesk
+    text = _("Thank you for helping!") + "\n\n" + await desk.post_text(context.t, request)
+    markup = InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(_(BUTTON_DONE), callback_data=f"hv:{request.id}:done")],
+            [InlineKeyboardButton(_(BUTTON_HAND_BACK), callback_data=f"hv:{request.id}:back")],
+        ]
+    )
+    user_id = update.effective_user.id
+    try:
+        await context.bot.send_message(user_id, text, reply_markup=markup)
+        if request.voice_file_id:
+            await context.bot.send_voice(user_id, request.voice_file_id)
+    except TelegramError:
+        log.warning("could not reach helper %s privately", user_id, exc_info=True)
+        if update.callback_query:
+            await update.callback_query.answer(
+                _("Please open a private chat with me first (tap my name, then Start)."),
+                show_alert=True,
+            )
+
+
+async def _refresh_posts(context: OmkijkContext, result: Result) -> None:
+    """Every post of the request shows who helps, or gets its button back."""
+    request = result.request
+    desk = context.services.helpdesk
+    t = context.services.i18n.for_language(None)
+    text = await desk.post_text(t, request)
+    markup = None
+    if request.status == "claimed":
+        text += "\n\n" + t.gettext("🙌 {helper} is helping.", helper=result.helper)
+    elif request.status == "done":
+        text += "\n\n" + t.gettext("✅ Done. Thank you, {helper}!", helper=result.helper)
+    elif request.status == "cancelled":
+        text += "\n\n" + t.gettext("No longer needed.")
+    else:
+        markup = InlineKeyboardMarkup(
+            [[InlineKeyboardButton(t.gettext(BUTTON_HELP), callback_data=f"hv:{request.id}:claim")]]
+        )
+    for chat_id, message_id in await context.services.store.request_posts(request.id):
+        try:
+            await context.bot.edit_message_text(
+                text, chat_id=chat_id, message_id=message_id, reply_markup=markup
+            )
+        except TelegramError:
+            log.info("could not update post of request %s in %s", request.id, chat_id)
+
+
+async def open_requests_command(update: Update, context: OmkijkContext) -> None:
+    """/helpen: open requests in my circles, each with "Ik help"."""
+    store = context.services.store
+    _ = context.t.gettext
+    memberships = [
+        (c, m)
+        for c, m in await store.memberships(update.effective_user.id)
+        if m.consented and m.role != Role.PROFESSIONAL
+    ]
+    if not memberships:
+        await circles.choose_circle(update, context, "hulp", Action.SEE_MEMBERS)
+        return
+    mine = {c.id: m for c, m in memberships}
+    visible = []
+    for request in await store.open_requests(list(mine)):
+        me = mine[request.circle_id]
+        if request.member_id == me.id:
+            continue
+        if request.visibility == "coordinators" and me.role not in (
+            Role.SUPERBUUR,
+            Role.VOORZITTER,
+        ):
+            continue
+        visible.append(request)
+    if not visible:
+        await update.effective_message.reply_text(
+            _("Nobody is asking for help right now. Nice!"), reply_markup=await main_menu(context)
+        )
+        return
+    await update.effective_message.reply_text(_("These neighbours would like some help:"))
+    for request in visible[:10]:
+        await update.effective_message.reply_text(
+            await context.services.helpdesk.post_text(context.t, request),
+            reply_markup=InlineKeyboardMarkup(
+                [[InlineKeyboardButton(_(BUTTON_HELP), callback_data=f"hv:{request.id}:claim")]]
+            ),
+        )
+
+
+async def tasks_command(update: Update, context: OmkijkContext) -> None:
+    """/taken: what I help with and what I asked."""
+    store = context.services.store
+    desk = context.services.helpdesk
+    _ = context.t.gettext
+    user_id = update.effective_user.id
+    member_ids = [m.id for _c, m in await store.memberships(user_id)]
+    helping = await store.requests_helped_by(member_ids)
+    asked = await store.requests_asked_by(user_id, member_ids)
+    message = update.effective_message
+    if not helping and not asked:
+        await message.reply_text(
+            _("You have no open tasks or requests."), reply_markup=await main_menu(context)
+        )
+        return
+    for request in helping:
+        await message.reply_text(
+            _("You are helping:") + "\n" + await desk.post_text(context.t, request),
+            reply_markup=InlineKeyboardMarkup(
+                [
+                    [InlineKeyboardButton(_(BUTTON_DONE), callback_data=f"hv:{request.id}:done")],
+                    [
+                        InlineKeyboardButton(
+                            _(BUTTON_HAND_BACK), callback_data=f"hv:{request.id}:back"
+                        )
+                    ],
+                ]
+            ),
+        )
+    for request in asked:
+        status = (
+            _("Nobody has offered yet.") if request.status == "open" else _("Someone is helping.")
+        )
+        buttons = [
+            [
+                InlineKeyboardButton(
+                    _("Cancel this request"), callback_data=f"hv:{request.id}:cancel"
+                )
+            ]
+        ]
+        if request.status == "claimed":
+            buttons.insert(
+                0, [InlineKeyboardButton(_(BUTTON_DONE), callback_data=f"hv:{request.id}:done")]
+            )
+        await message.reply_text(
+            _("You asked:") + "\n" + await desk.post_text(context.t, request) + "\n" + status,
+            reply_markup=InlineKeyboardMarkup(buttons),
+        )
+
+
+def register(application: Application, i18n: I18n) -> None:
+    circles.CIRCLE_PURPOSES["hulp"] = (Action.SEE_MEMBERS, _begin)
+    private = filters.ChatType.PRIVATE
+    ASK_WIZARD.register(application)
+    application.add_handlers(
+        [
+            CommandHandler("hulpvraag", ask_command, filters=private),
+            CommandHandler("helpen", open_requests_command, filters=private),
+            CommandHandler("taken", tasks_command, filters=private),
+            MessageHandler(private & menu_filter(i18n, MENU_ASK), ask_command),
+            MessageHandler(private & menu_filter(i18n, MENU_HELP_OTHERS), open_requests_command),
+            CallbackQueryHandler(request_button, pattern=r"^hv:"),
+        ]
+    )

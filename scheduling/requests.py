@@ -1,0 +1,577 @@
+"""Requests for help: posting, claiming, and never leaving an asker in silence.
+
+Posting and every message that matters go through the outbox in the same
+transaction as the state change, so a crash neither loses a request nor posts it
+twice. Timers move a request along when nobody volunteers: familiar faces are
+asked at once, the superburen after a while, the voorzitter at the deadline, and
+the asker is told honestly at each step.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+import aiosqlite
+
+from bot.clock import Clock
+from bot.i18n import N_, I18n
+from bot.ratelimit import Priority
+from domain.requests import (
+    KIND_WORDS,
+    NOT_A_TASK,
+    Kind,
+    coordinators,
+    due_moment,
+    may_claim,
+    nudge_after,
+    superburen_first,
+)
+from scheduling.timers import Scheduler, TimerRun
+from storage.circles import Member
+from storage.requests import HelpRequest
+from storage.store import OutgoingMessage, Store
+
+log = logging.getLogger(__name__)
+
+NUDGE = "hulp.nudge"
+DEADLINE = "hulp.deadline"
+REMIND = "hulp.remind"
+FOLLOW_UP = "hulp.followup"
+BUTTON_HELP = N_("🙋 I'll help")
+BUTTON_DONE = N_("✅ Done")
+BUTTON_HAND_BACK = N_("😕 I can't make it after all")
+
+
+@dataclass
+class Result:
+    status: str
+    request: HelpRequest | None = None
+    message_ids: list[int] = field(default_factory=list)
+    helper: str = ""
+
+
+def request_key(request_id: int) -> str:
+    return f"hulp:{request_id}:"
+
+
+class HelpDesk:
+    def __init__(self, store: Store, i18n: I18n, clock: Clock) -> None:
+        self.store = store
+        self.i18n = i18n
+        self.clock = clock
+        self.tz = i18n.timezone
+
+    def register(self, scheduler: Scheduler) -> None:
+        scheduler.register(NUDGE, self._on_nudge)
+        scheduler.register(DEADLINE, self._on_deadline)
+        scheduler.register(REMIND, self._on_remind)
+        scheduler.register(FOLLOW_UP, self._on_follow_up)
+
+    # -- words ----------------------------------------------------------------------
+
+    async def _t(self, user_id: int | None):
+        person = await self.store.user(user_id) if user_id else None
+        return self.i18n.for_language(person.language if person else None)
+
+    def describe(self, t, request: HelpRequest) -> str:
+        """'boodschappen, morgen rond 12:00' in the reader's language."""
+        what = t.gettext(KIND_WORDS[Kind(request.kind)])
+        if request.day is None:
+            return t.gettext("{what}, any day", what=what)
+        today = self.clock.now().astimezone(self.tz).date()
+        if request.day == today:
+            day = t.gettext("today")
+        elif request.day == today + dt.timedelta(days=1):
+            day = t.gettext("tomorrow")
+        else:
+            day = t.date(request.day)
+        if request.at_minutes is None:
+            return t.gettext("{what}, {day}", what=what, day=day)
+        time = f"{request.at_minutes // 60:02d}:{request.at_minutes % 60:02d}"
+        return t.gettext("{what}, {day} around {time}", what=what, day=day, time=time)
+
+    async def post_text(self, t, request: HelpRequest) -> str:
+        member = await self.store.member(request.member_id) if request.member_id else None
+        name = member.display_name if member else "?"
+        text = t.gettext(
+            "{name} is looking for help: {what}.", name=name, what=self.describe(t, request)
+        )
+        if request.details:
+            text += "\n“" + html.escape(request.details, quote=False) + "”"
+        if request.voice_file_id:
+            text += "\n" + t.gettext("🎤 With a voice message for the helper.")
+        return text
+
+    async def _send(
+        self,
+        tx: aiosqlite.Connection,
+        user_id: int,
+        text_id: str,
+        *,
+        priority: int = Priority.INTERACTIVE,
+        source: str,
+        buttons: list[tuple[str, str]] | None = None,
+        **params: Any,
+    ) -> int:
+        t = await self._t(user_id)
+        markup = (
+            {
+                "inline_keyboard": [
+                    [{"text": t.gettext(label), "callback_data": data}] for label, data in buttons
+                ]
+            }
+            if buttons
+            else None
+        )
+        return await self.store.enqueue_message(
+            tx,
+            user_id,
+            t.gettext(text_id, **params),
+            reply_markup=markup,
+            priority=priority,
+            source=source,
+        )
+
+    async def asker_id(self, request: HelpRequest) -> int | None:
+        """Who hears back: the member, or whoever asked on their behalf."""
+        member = await self.store.member(request.member_id) if request.member_id else None
+        if (
+            member is not None
+            and member.user_id is not None
+            and (request.asked_by in (None, member.user_id))
+        ):
+            return member.user_id
+        return request.asked_by
+
+    # -- asking -------------------------------------------------------------------------
+
+    async def create(
+        self,
+        *,
+        circle_id: int,
+        member: Member,
+        asked_by: int,
+        kind: Kind,
+        day: dt.date | None,
+        at_minutes: int | None,
+        details: str | None,
+        voice_file_id: str | None,
+        visibility: str,
+    ) -> Result:
+        """Store the request and queue its posts, all in one transaction."""
+        circle = await self.store.circle(circle_id)
+        members = await self.store.members(circle_id)
+        familiar = await self.store.earlier_helpers(member.id)
+        ids: list[int] = []
+        async with self.store.db.write() as tx:
+            request_id = await self.store.create_request(
+                tx,
+                circle_id=circle_id,
+                member_id=member.id,
+                asked_by=asked_by,
+                kind=kind,
+                day=day,
+                at_minutes=at_minutes,
+                details=details,
+                voice_file_id=voice_file_id,
+                visibility=visibility,
+            )
+            await self.store.clear_draft(asked_by, tx)
+            request = await self.store.help_request(request_id, tx)
+            source = f"hulp:post:{request_id}"
+            if kind in NOT_A_TASK:
+                # Not a task for the group: one superbuur hears it, privately.
+                for person in superburen_first(members, exclude=member.id)[:1]:
+                    t = await self._t(person.user_id)
+                    ids.append(
+                        await self.store.enqueue_message(
+                            tx,
+                            person.user_id,
+                            await self.post_text(t, request),
+                            source=source,
+                            priority=Priority.INTERACTIVE,
+                            reply_markup=self._help_markup(t, request_id),
+                        )
+                    )
+                return Result("created", request, ids)
+            group = (
+                circle is not None
+                and circle.active
+                and circle.chat_id is not None
+                and visibility == "circle"
+            )
+            if group:
+                t = self.i18n.for_language(None)
+                ids.append(
+                    await self.store.enqueue_message(
+                        tx,
+                        circle.chat_id,
+                        await self.post_text(t, request),
+                        source=source,
+                        priority=Priority.INTERACTIVE,
+                        reply_markup=self._help_markup(t, request_id),
+                    )
+                )
+            else:
+                ids += await self._post_privately(tx, request, coordinators(members, member.id))
+            # Familiar faces first: who helped this person before hears it personally.
+            for helper_id in familiar:
+                helper = next((m for m in members if m.id == helper_id), None)
+                if (
+                    helper is not None
+                    and helper.user_id
+                    and may_claim(helper, circle_id, member, visibility)
+                ):
+                    ids.append(
+                        await self._send(
+                            tx,
+                            helper.user_id,
+                            N_("You helped {name} before. Could you help again? {what}"),
+                            name=member.display_name,
+                            what=self.describe(await self._t(helper.user_id), request),
+                            source=f"hulp:familiar:{request_id}",
+                            buttons=[(BUTTON_HELP, f"hv:{request_id}:claim")],
+                        )
+                    )
+            today = self.clock.now().astimezone(self.tz).date()
+            await self.store.schedule(
+                NUDGE,
+                self.clock.now() + nudge_after(day, today),
+                {"request_id": request_id},
+                dedupe_key=f"{request_key(request_id)}nudge",
+                tx=tx,
+            )
+        return Result("created", request, ids)
+
+    def _help_markup(self, t, request_id: int) -> dict[str, Any]:
+        return {
+            "inline_keyboard": [
+                [{"text": t.gettext(BUTTON_HELP), "callback_data": f"hv:{request_id}:claim"}]
+            ]
+        }
+
+    async def _post_privately(
+        self, tx: aiosqlite.Connection, request: HelpRequest, people: list[Member]
+    ) -> list[int]:
+        ids = []
+        for person in people:
+            t = await self._t(person.user_id)
+            ids.append(
+                await self.store.enqueue_message(
+                    tx,
+                    person.user_id,
+                    await self.post_text(t, request),
+                    source=f"hulp:post:{request.id}",
+                    priority=Priority.INTERACTIVE,
+                    reply_markup=self._help_markup(t, request.id),
+                )
+            )
+        return ids
+
+    # -- claiming, handing back, done -------------------------------------------------
+
+    async def claim(self, user_id: int, request_id: int) -> Result:
+        request = await self.store.help_request(request_id)
+        if request is None:
+            return Result("not_allowed")
+        helper = await self.store.member_of(request.circle_id, user_id)
+        asker = await self.store.member(request.member_id) if request.member_id else None
+        if not may_claim(helper, request.circle_id, asker, request.visibility):
+            return Result("not_allowed", request)
+        ids: list[int] = []
+        async with self.store.db.write() as tx:
+            if not await self.store.claim_request(tx, request_id, helper.id):
+                current = await self.store.help_request(request_id, tx)
+                taken_by = (
+                    await self.store.member(current.helper_member_id)
+                    if current.helper_member_id
+                    else None
+                )
+                return Result("taken", current, helper=taken_by.display_name if taken_by else "")
+            request = await self.store.help_request(request_id, tx)
+            await self.store.cancel_timers(request_key(request_id), tx)
+            asker_id = await self.asker_id(request)
+            if asker_id:
+                ids.append(
+                    await self._send(
+                        tx,
+                        asker_id,
+                        N_("Good news: {helper} will help you with {what}."),
+                        helper=helper.display_name,
+                        what=self.describe(await self._t(asker_id), request),
+                        source=f"hulp:claimed:{request_id}",
+                    )
+                )
+            await self._schedule_reminders(tx, request, helper)
+        return Result("claimed", request, ids, helper.display_name)
+
+    async def _schedule_reminders(
+        self, tx: aiosqlite.Connection, request: HelpRequest, helper: Member
+    ) -> None:
+        due = due_moment(request.day, request.at_minutes, self.tz)
+        now = self.clock.now()
+        key = request_key(request.id)
+        if due is not None:
+            evening = dt.datetime.combine(
+                request.day - dt.timedelta(days=1), dt.time(19, 0), tzinfo=self.tz
+            ).astimezone(dt.UTC)
+            for name, moment in (("evening", evening), ("hour", due - dt.timedelta(hours=1))):
+                if moment > now:
+                    await self.store.schedule(
+                        REMIND,
+                        moment,
+                        {"request_id": request.id, "helper_member_id": helper.id},
+                        dedupe_key=f"{key}remind:{name}:{helper.id}",
+                        tx=tx,
+                    )
+            follow_up = due + dt.timedelta(hours=2)
+        else:
+            follow_up = now + dt.timedelta(days=2)
+        await self.store.schedule(
+            FOLLOW_UP,
+            max(follow_up, now),
+            {"request_id": request.id},
+            dedupe_key=f"{key}followup:{helper.id}",
+            tx=tx,
+        )
+
+    async def hand_back(self, user_id: int, request_id: int) -> Result:
+        request = await self.store.help_request(request_id)
+        helper = await self.store.member_of(request.circle_id, user_id) if request else None
+        if request is None or helper is None or request.helper_member_id != helper.id:
+            return Result("not_allowed", request)
+        members = await self.store.members(request.circle_id)
+        ids: list[int] = []
+        async with self.store.db.write() as tx:
+            if not await self.store.reopen_request(tx, request_id, helper.id):
+                return Result("not_allowed", request)
+            await self.store.cancel_timers(request_key(request_id), tx)
+            request = await self.store.help_request(request_id, tx)
+            asker_id = await self.asker_id(request)
+            if asker_id:
+                ids.append(
+                    await self._send(
+                        tx,
+                        asker_id,
+                        N_(
+                            "{helper} cannot make it after all. I am looking for "
+                            "someone else and will let you know."
+                        ),
+                        helper=helper.display_name,
+                        source=f"hulp:back:{request_id}",
+                    )
+                )
+            for person in superburen_first(members, exclude=helper.id):
+                ids.append(
+                    await self._send(
+                        tx,
+                        person.user_id,
+                        N_(
+                            "{helper} cannot help {name} after all: {what}. "
+                            "Can you help, or do you know someone?"
+                        ),
+                        helper=helper.display_name,
+                        name=(await self.store.member(request.member_id)).display_name,
+                        what=self.describe(await self._t(person.user_id), request),
+                        source=f"hulp:back:{request_id}",
+                        priority=Priority.INTERACTIVE,
+                        buttons=[(BUTTON_HELP, f"hv:{request_id}:claim")],
+                    )
+                )
+            await self.store.schedule(
+                NUDGE,
+                self.clock.now() + dt.timedelta(hours=1),
+                {"request_id": request_id},
+                dedupe_key=f"{request_key(request_id)}nudge:again",
+                tx=tx,
+            )
+        return Result("handed_back", request, ids, helper.display_name)
+
+    async def finish(self, user_id: int, request_id: int, status: str) -> Result:
+        """Done (asker or helper) or cancelled (asker): the others are told."""
+        request = await self.store.help_request(request_id)
+        if request is None:
+            return Result("not_allowed")
+        asker_id = await self.asker_id(request)
+        helper = (
+            await self.store.member(request.helper_member_id) if request.helper_member_id else None
+        )
+        is_helper = helper is not None and helper.user_id == user_id
+        allowed = user_id == asker_id or (status == "done" and is_helper)
+        if not allowed:
+            return Result("not_allowed", request)
+        member = await self.store.member(request.member_id) if request.member_id else None
+        ids: list[int] = []
+        async with self.store.db.write() as tx:
+            if not await self.store.close_request(tx, request_id, status):
+                return Result("already", request)
+            await self.store.cancel_timers(request_key(request_id), tx)
+            if helper is not None and helper.user_id and not is_helper:
+                text = (
+                    N_("{name} says: done, thank you so much for your help! 🙏")
+                    if status == "done"
+                    else N_("{name} no longer needs help with {what}. Thank you for offering!")
+                )
+                ids.append(
+                    await self._send(
+                        tx,
+                        helper.user_id,
+                        text,
+                        name=member.display_name if member else "?",
+                        what=self.describe(await self._t(helper.user_id), request),
+                        source=f"hulp:closed:{request_id}",
+                    )
+                )
+            if is_helper and asker_id:
+                ids.append(
+                    await self._send(
+                        tx,
+                        asker_id,
+                        N_("{helper} has marked the help as done. 🙌"),
+                        helper=helper.display_name,
+                        source=f"hulp:closed:{request_id}",
+                    )
+                )
+        return Result(
+            status,
+            await self.store.help_request(request_id),
+            ids,
+            helper.display_name if helper else "",
+        )
+
+    # -- timers -------------------------------------------------------------------------
+
+    async def _open(self, run: TimerRun) -> tuple[HelpRequest, Member, list[Member]] | None:
+        request = await self.store.help_request(int(run.timer.payload["request_id"]), run.tx)
+        if request is None or request.status != "open" or request.member_id is None:
+            return None
+        member = await self.store.member(request.member_id)
+        if member is None:
+            return None
+        return request, member, await self.store.members(request.circle_id)
+
+    async def _on_nudge(self, run: TimerRun) -> None:
+        found = await self._open(run)
+        if found is None:
+            return
+        request, member, members = found
+        for person in superburen_first(members, exclude=member.id):
+            await self._send(
+                run.tx,
+                person.user_id,
+                N_(
+                    "Nobody has offered to help {name} yet: {what}. "
+                    "Can you help, or do you know someone?"
+                ),
+                name=member.display_name,
+                what=self.describe(await self._t(person.user_id), request),
+                source=f"hulp:nudge:{request.id}",
+                priority=Priority.INTERACTIVE,
+                buttons=[(BUTTON_HELP, f"hv:{request.id}:claim")],
+            )
+        asker_id = await self.asker_id(request)
+        if asker_id:
+            await self._send(
+                run.tx,
+                asker_id,
+                N_(
+                    "Nobody has responded to your request yet. I have asked the superburen to "
+                    "help look for someone. I will keep you posted."
+                ),
+                source=f"hulp:nudge:{request.id}",
+            )
+        today = self.clock.now().astimezone(self.tz).date()
+        await self.store.schedule(
+            DEADLINE,
+            run.timer.due_at + nudge_after(request.day, today),
+            {"request_id": request.id},
+            dedupe_key=f"{request_key(request.id)}deadline",
+            tx=run.tx,
+        )
+
+    async def _on_deadline(self, run: TimerRun) -> None:
+        found = await self._open(run)
+        if found is None:
+            return
+        request, member, members = found
+        for person in [m for m in coordinators(members, member.id) if m.role == "voorzitter"]:
+            await self._send(
+                run.tx,
+                person.user_id,
+                N_("Still nobody to help {name}: {what}. Could you find someone?"),
+                name=member.display_name,
+                what=self.describe(await self._t(person.user_id), request),
+                source=f"hulp:deadline:{request.id}",
+                priority=Priority.ALERT,
+                buttons=[(BUTTON_HELP, f"hv:{request.id}:claim")],
+            )
+        asker_id = await self.asker_id(request)
+        if asker_id:
+            await self._send(
+                run.tx,
+                asker_id,
+                N_(
+                    "Still nobody has been found. I have asked the voorzitter too. Sorry it takes "
+                    "this long."
+                ),
+                source=f"hulp:deadline:{request.id}",
+            )
+
+    async def _on_remind(self, run: TimerRun) -> None:
+        request = await self.store.help_request(int(run.timer.payload["request_id"]), run.tx)
+        helper_id = int(run.timer.payload["helper_member_id"])
+        if request is None or request.status != "claimed" or request.helper_member_id != helper_id:
+            return
+        helper = await self.store.member(helper_id)
+        member = await self.store.member(request.member_id) if request.member_id else None
+        if helper is None or helper.user_id is None:
+            return
+        await self._send(
+            run.tx,
+            helper.user_id,
+            N_("A reminder: you are helping {name} with {what}. Thank you!"),
+            name=member.display_name if member else "?",
+            what=self.describe(await self._t(helper.user_id), request),
+            source=f"hulp:remind:{request.id}",
+            priority=Priority.ROUTINE,
+            buttons=[(BUTTON_HAND_BACK, f"hv:{request.id}:back")],
+        )
+
+    async def _on_follow_up(self, run: TimerRun) -> None:
+        request = await self.store.help_request(int(run.timer.payload["request_id"]), run.tx)
+        if request is None or request.status != "claimed":
+            return
+        asker_id = await self.asker_id(request)
+        if asker_id:
+            await self._send(
+                run.tx,
+                asker_id,
+                N_(
+                    "Did it work out: {what}? Tap “Done” when it "
+                    "is, then the helper gets your thanks."
+                ),
+                what=self.describe(await self._t(asker_id), request),
+                source=f"hulp:followup:{request.id}",
+                priority=Priority.ROUTINE,
+                buttons=[(BUTTON_DONE, f"hv:{request.id}:done")],
+            )
+
+    # -- when the group post cannot be delivered ------------------------------------------
+
+    async def on_undeliverable(self, message: OutgoingMessage, reason: str) -> None:
+        source = message.source or ""
+        if not source.startswith("hulp:post:") or message.chat_id > 0:
+            return
+        request = await self.store.help_request(int(source.rsplit(":", 1)[1]))
+        if request is None or request.status != "open":
+            return
+        log.warning(
+            "request %s could not be posted in the group (%s): sent privately", request.id, reason
+        )
+        members = await self.store.members(request.circle_id)
+        async with self.store.db.write() as tx:
+            await self._post_privately(tx, request, coordinators(members, request.member_id))
