@@ -1,0 +1,350 @@
+"""Hulpvragen end to end: ask, help, the race, reminders and escalation on a manual clock."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+
+import pytest
+
+
+@pytest.fixture
+async def circle(world):
+    """Zandweerd: Henk (voorzitter), Sandra (superbuur), Riet, Jan and Kees (leden)."""
+    people = {name: world.person(name) for name in ("Henk", "Sandra", "Riet", "Jan", "Kees")}
+    chat_id = await world.group_with_bot(
+        "Zandweerd", people["Henk"], [p for n, p in people.items() if n != "Henk"]
+    )
+    code = world.join_link_code(chat_id)
+    for person in people.values():
+        await world.join(person, code)
+    circle = await world.store.circle_by_chat(chat_id)
+    members = {m.display_name: m for m in await world.store.members(circle.id)}
+    async with world.store.db.write() as tx:
+        await world.store.set_role(tx, members["Sandra"].id, "superbuur")
+    return {"people": people, "chat_id": chat_id, "circle": circle}
+
+
+async def ask(
+    world,
+    person,
+    kind="🍲 Soep of een maaltijd",
+    day="Morgen",
+    time="rond 12:00",
+    details="graag met wat brood",
+    who="De hele kring (in de groep)",
+):
+    await world.say(person, "🙏 Ik zoek hulp")
+    await world.tap(person, kind)
+    if day:
+        await world.tap(person, day)
+        if day != "Maakt niet uit welke dag":
+            await world.tap(person, time)
+    if details is None:
+        await world.tap(person, "Overslaan")
+    elif details == "voice":
+        await world.handled(await world.emulator.send_voice(person.id, person.id, b"OggS-riet"))
+    else:
+        await world.say(person, details)
+    if who:
+        await world.tap(person, who)
+    return world.emulator.bot_messages(person.id)[-1]
+
+
+def post(world, chat_id):
+    return world.emulator.bot_messages(chat_id)[-1]
+
+
+async def test_ask_see_summary_and_post_in_the_group(world, circle):
+    p = circle["people"]
+    summary = await ask(world, p["Riet"])
+    assert summary["text"].startswith(
+        "Dit ga ik versturen:\n\nRiet zoekt hulp: soep of een "
+        "maaltijd, morgen rond 12:00.\n“graag met wat brood”"
+    )
+    assert "Het komt in de groep van de kring." in summary["text"]
+    await world.tap(p["Riet"], "✅ Versturen")
+    assert world.texts(p["Riet"].id)[-1].startswith("Verstuurd! Ik laat het je weten")
+    group_post = post(world, circle["chat_id"])
+    assert group_post["text"] == (
+        "Riet zoekt hulp: soep of een maaltijd, morgen rond 12:00.\n“graag met wat brood”"
+    )
+    assert [b["text"] for b in world.emulator.buttons(group_post)] == ["🙋 Ik help"]
+
+
+async def test_one_tap_claims_and_everyone_sees_it(world, circle):
+    p = circle["people"]
+    await ask(world, p["Riet"])
+    await world.tap(p["Riet"], "✅ Versturen")
+    group_post = post(world, circle["chat_id"])
+    await world.press(
+        p["Jan"], group_post, group_post["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+    )
+    updated = world.emulator.messages[circle["chat_id"]][group_post["message_id"] - 1]
+    assert updated["text"].endswith("🙌 Jan helpt.")
+    assert "reply_markup" not in updated
+    assert world.texts(p["Riet"].id)[-1] == (
+        "Goed nieuws: Jan helpt je met soep of een maaltijd, morgen rond 12:00."
+    )
+    assert world.texts(p["Jan"].id)[-1].startswith("Dank je wel dat je helpt!")
+
+
+async def test_two_neighbours_tapping_at_once_give_one_helper(world, circle):
+    p = circle["people"]
+    await ask(world, p["Riet"])
+    await world.tap(p["Riet"], "✅ Versturen")
+    group_post = post(world, circle["chat_id"])
+    data = group_post["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+    # Both taps arrive before the bot handles either.
+    first = await world.emulator.press_button(
+        p["Jan"].id, circle["chat_id"], group_post["message_id"], data
+    )
+    second = await world.emulator.press_button(
+        p["Kees"].id, circle["chat_id"], group_post["message_id"], data
+    )
+    await world.handled(first)
+    await world.handled(second)
+    assert world.emulator.callback_answers[-1]["text"] == (
+        "Al geregeld: Jan helpt al. Dank je wel voor je aanbod!"
+    )
+    request_id = int(data.split(":")[1])
+    assert (await world.store.help_request(request_id)).status == "claimed"
+    # And truly at the same moment, straight at the domain: exactly one wins.
+    await ask(world, p["Riet"], kind="🛒 Boodschappen")
+    await world.tap(p["Riet"], "✅ Versturen")
+    data = post(world, circle["chat_id"])["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+    desk = world.runtime.services.helpdesk
+    results = await asyncio.gather(
+        desk.claim(p["Jan"].id, int(data.split(":")[1])),
+        desk.claim(p["Kees"].id, int(data.split(":")[1])),
+    )
+    assert sorted(r.status for r in results) == ["claimed", "taken"]
+
+
+async def test_a_voice_request_reaches_the_helper(world, circle):
+    p = circle["people"]
+    summary = await ask(world, p["Riet"], details="voice")
+    assert "🎤 Met een spraakbericht voor de helper." in summary["text"]
+    await world.tap(p["Riet"], "✅ Versturen")
+    group_post = post(world, circle["chat_id"])
+    await world.press(
+        p["Jan"], group_post, group_post["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+    )
+    voice = world.emulator.bot_messages(p["Jan"].id)[-1]
+    assert "voice" in voice
+    assert world.emulator.files[voice["voice"]["file_id"]][0] == b"OggS-riet"
+
+
+async def test_nobody_volunteers_superburen_then_voorzitter_asker_told(world, circle):
+    p = circle["people"]
+    await ask(world, p["Riet"], day="Morgen")
+    await world.tap(p["Riet"], "✅ Versturen")
+    world.clock.advance(hours=3, minutes=59)
+    await world.runtime.tick()
+    assert not world.texts(p["Sandra"].id)[-1].startswith("Nog niemand heeft aangeboden")
+    world.clock.advance(minutes=1)
+    await world.runtime.tick()
+    assert world.texts(p["Sandra"].id)[-1].startswith(
+        "Nog niemand heeft aangeboden Riet te helpen: soep of een maaltijd"
+    )
+    assert world.texts(p["Riet"].id)[-1].startswith(
+        "Er heeft nog niemand gereageerd op je vraag. Ik heb de superburen gevraagd"
+    )
+    world.clock.advance(hours=4)
+    await world.runtime.tick()
+    assert world.texts(p["Henk"].id)[-1].startswith("Nog steeds niemand om Riet te helpen")
+    assert world.texts(p["Riet"].id)[-1].startswith(
+        "Er is nog niemand gevonden. Ik heb ook de voorzitter gevraagd."
+    )
+    # Henk helps from his private message.
+    await world.tap(p["Henk"], "🙋 Ik help")
+    assert world.texts(p["Riet"].id)[-1].startswith("Goed nieuws: Henk helpt je")
+
+
+async def test_today_is_nudged_sooner(world, circle):
+    p = circle["people"]
+    await ask(world, p["Riet"], day="Vandaag", time="rond 17:00")
+    await world.tap(p["Riet"], "✅ Versturen")
+    world.clock.advance(hours=1)
+    await world.runtime.tick()
+    assert world.texts(p["Sandra"].id)[-1].startswith("Nog niemand heeft aangeboden")
+
+
+async def test_reminders_follow_up_done_and_thanks(world, circle):
+    p = circle["people"]
+    await ask(world, p["Riet"], day="Morgen", time="rond 12:00")
+    await world.tap(p["Riet"], "✅ Versturen")
+    group_post = post(world, circle["chat_id"])
+    await world.press(
+        p["Jan"], group_post, group_post["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+    )
+    tz = world.runtime.services.i18n.timezone
+    world.clock.set(dt.datetime(2026, 11, 24, 19, 0, tzinfo=tz))
+    await world.runtime.tick()
+    assert world.texts(p["Jan"].id)[-1].startswith("Een herinnering: je helpt Riet met soep")
+    world.clock.set(dt.datetime(2026, 11, 25, 11, 0, tzinfo=tz))
+    await world.runtime.tick()
+    assert world.texts(p["Jan"].id)[-1].startswith("Een herinnering")
+    world.clock.set(dt.datetime(2026, 11, 25, 14, 0, tzinfo=tz))
+    await world.runtime.tick()
+    assert world.texts(p["Riet"].id)[-1].startswith("Is het gelukt: soep of een maaltijd")
+    await world.tap(p["Riet"], "✅ Gedaan")
+    assert world.texts(p["Jan"].id)[-1] == ("Riet zegt: gelukt, heel erg bedankt voor je hulp! 🙏")
+    final = world.emulator.messages[circle["chat_id"]][group_post["message_id"] - 1]
+    assert final["text"].endswith("✅ Gedaan. Dank je wel, Jan!")
+    # Jan helped Riet before: next time he is asked personally too.
+    await ask(world, p["Riet"], kind="🛒 Boodschappen")
+    await world.tap(p["Riet"], "✅ Versturen")
+    assert world.texts(p["Jan"].id)[-1].startswith("Je hielp Riet eerder al. Wil je weer helpen?")
+
+
+async def test_hand_back_reopens_and_tells_the_superburen(world, circle):
+    p = circle["people"]
+    await ask(world, p["Riet"])
+    await world.tap(p["Riet"], "✅ Versturen")
+    group_post = post(world, circle["chat_id"])
+    await world.press(
+        p["Jan"], group_post, group_post["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+    )
+    await world.tap(p["Jan"], "😕 Het lukt me toch niet")
+    assert world.texts(p["Riet"].id)[-1].startswith("Jan kan toch niet. Ik zoek iemand anders")
+    assert world.texts(p["Sandra"].id)[-1].startswith("Jan kan Riet toch niet helpen")
+    reopened = world.emulator.messages[circle["chat_id"]][group_post["message_id"] - 1]
+    assert [b["text"] for b in world.emulator.buttons(reopened)] == ["🙋 Ik help"]
+    await world.tap(p["Sandra"], "🙋 Ik help")
+    assert world.texts(p["Riet"].id)[-1].startswith("Goed nieuws: Sandra helpt je")
+
+
+async def test_cancelled_after_claim_tells_the_helper(world, circle):
+    p = circle["people"]
+    await ask(world, p["Riet"])
+    await world.tap(p["Riet"], "✅ Versturen")
+    group_post = post(world, circle["chat_id"])
+    await world.press(
+        p["Jan"], group_post, group_post["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+    )
+    await world.say(p["Riet"], "/taken")
+    await world.tap(p["Riet"], "Deze vraag intrekken")
+    assert world.texts(p["Jan"].id)[-1].startswith("Riet heeft geen hulp meer nodig met soep")
+    final = world.emulator.messages[circle["chat_id"]][group_post["message_id"] - 1]
+    assert final["text"].endswith("Niet meer nodig.")
+
+
+async def test_forged_and_stale_buttons_change_nothing(world, circle):
+    p = circle["people"]
+    await ask(world, p["Riet"])
+    await world.tap(p["Riet"], "✅ Versturen")
+    group_post = post(world, circle["chat_id"])
+    request_id = int(
+        group_post["reply_markup"]["inline_keyboard"][0][0]["callback_data"].split(":")[1]
+    )
+    # Riet cannot claim her own request; Kees cannot mark Jan's task done or hand it back.
+    await world.press(p["Riet"], group_post, f"hv:{request_id}:claim")
+    assert world.last_alert() == "Dit kan (nu) niet voor jou."
+    await world.press(p["Jan"], group_post, f"hv:{request_id}:claim")
+    for forged in (
+        f"hv:{request_id}:done",
+        f"hv:{request_id}:back",
+        f"hv:{request_id}:cancel",
+        "hv:99999:claim",
+        "hv:abc:claim",
+    ):
+        await world.press(p["Kees"], group_post, forged, forge=True)
+        assert world.emulator.callback_answers[-1]["text"] in (
+            "Dit kan (nu) niet voor jou.",
+            "Deze knop werkt niet meer.",
+        )
+    request = await world.store.help_request(request_id)
+    assert request.status == "claimed"
+    helper = await world.store.member(request.helper_member_id)
+    assert helper.display_name == "Jan"
+    # An old wizard button after the request was sent does nothing.
+    first_question = next(
+        m
+        for m in world.emulator.bot_messages(p["Riet"].id)
+        if m["text"].startswith("Waar wil je hulp bij?")
+    )
+    await world.press(p["Riet"], first_question, "hq:kind:meal", forge=True)
+    assert world.last_alert() == "Deze knop werkt niet meer."
+
+
+async def test_wizard_survives_a_restart(world, circle):
+    from bot.app import Runtime
+
+    p = circle["people"]
+    await world.say(p["Riet"], "🙏 Ik zoek hulp")
+    await world.tap(p["Riet"], "🛒 Boodschappen")
+    await world.tap(p["Riet"], "Morgen")
+    await world.runtime.stop()
+    world.runtime = Runtime(
+        world.runtime.settings,
+        world.clock,
+        token=world.emulator.token,
+        base_url=world.server.api_url,
+        tick_seconds=None,
+        strict_i18n=True,
+    )
+    await world.runtime.start()
+    await world.tap(p["Riet"], "rond 10:00")
+    await world.say(p["Riet"], "melk en brood")
+    await world.tap(p["Riet"], "Alleen de superburen en de voorzitter")
+    await world.tap(p["Riet"], "✅ Versturen")
+    # Only the superbuur and the voorzitter get it, privately; nothing in the group.
+    assert world.texts(p["Sandra"].id)[-1] == (
+        "Riet zoekt hulp: boodschappen, morgen rond 10:00.\n“melk en brood”"
+    )
+    assert world.texts(p["Henk"].id)[-1] == world.texts(p["Sandra"].id)[-1]
+    assert not any("melk" in t for t in world.texts(circle["chat_id"]))
+    assert not any("melk" in t for t in world.texts(p["Jan"].id))
+    # A plain member cannot claim a coordinators-only request even with forged data.
+    request_id = int(
+        world.emulator.bot_messages(p["Sandra"].id)[-1]["reply_markup"]["inline_keyboard"][0][0][
+            "callback_data"
+        ].split(":")[1]
+    )
+    await world.say(p["Jan"], "/help")
+    await world.press(
+        p["Jan"], world.emulator.bot_messages(p["Jan"].id)[-1], f"hv:{request_id}:claim", forge=True
+    )
+    assert world.last_alert() == "Dit kan (nu) niet voor jou."
+
+
+async def test_a_chat_goes_privately_to_a_superbuur(world, circle):
+    p = circle["people"]
+    await world.say(p["Riet"], "🙏 Ik zoek hulp")
+    await world.tap(p["Riet"], "💬 Graag even een praatje")
+    await world.say(p["Riet"], "ik voel me wat alleen")
+    confirm = world.emulator.bot_messages(p["Riet"].id)[-1]
+    assert "Een superbuur krijgt je bericht privé." in confirm["text"]
+    await world.tap(p["Riet"], "✅ Versturen")
+    assert world.texts(p["Sandra"].id)[-1].startswith("Riet zoekt hulp: een praatje")
+    assert not any("alleen" in t for t in world.texts(circle["chat_id"]))
+    [reply] = await world.say(p["Jan"], "/helpen")
+    assert reply["text"] == "Op dit moment vraagt niemand om hulp. Fijn!"
+
+
+async def test_helpen_lists_open_requests_and_taken_lists_mine(world, circle):
+    p = circle["people"]
+    await ask(world, p["Riet"])
+    await world.tap(p["Riet"], "✅ Versturen")
+    replies = await world.say(p["Jan"], "🤝 Ik help")
+    assert replies[0]["text"] == "Deze buren zoeken wat hulp:"
+    assert replies[1]["text"].startswith("Riet zoekt hulp: soep of een maaltijd")
+    await world.tap(p["Jan"], "🙋 Ik help")
+    [task] = await world.say(p["Jan"], "/taken")
+    assert task["text"].startswith("Je helpt:\nRiet zoekt hulp")
+    [mine] = await world.say(p["Riet"], "/taken")
+    assert mine["text"].endswith("Iemand helpt.")
+    [empty] = await world.say(p["Kees"], "/taken")
+    assert empty["text"] == "Je hebt geen open taken of vragen."
+
+
+async def test_group_post_that_cannot_be_delivered_goes_to_coordinators(world, circle):
+    p = circle["people"]
+    # The bot was removed from the group without us noticing.
+    world.emulator.chats[circle["chat_id"]].bot_status = "kicked"
+    await ask(world, p["Riet"])
+    await world.tap(p["Riet"], "✅ Versturen")
+    await world.runtime.tick()
+    assert world.texts(p["Sandra"].id)[-1].startswith("Riet zoekt hulp: soep")
+    assert world.texts(p["Henk"].id)[-1].startswith("Riet zoekt hulp: soep")
