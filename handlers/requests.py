@@ -245,6 +245,12 @@ class AskWizard(Wizard):
 ASK_WIZARD = AskWizard()
 
 
+async def ask_button(update: Update, context: OmkijkContext) -> None:
+    """An offer elsewhere (after "Het gaat niet zo goed") to make a request."""
+    await update.callback_query.answer()
+    await ask_command(update, context)
+
+
 # -- helping --------------------------------------------------------------------------
 
 
@@ -447,5 +453,6 @@ def register(application: Application, i18n: I18n) -> None:
             MessageHandler(private & menu_filter(i18n, MENU_ASK), ask_command),
             MessageHandler(private & menu_filter(i18n, MENU_HELP_OTHERS), open_requests_command),
             CallbackQueryHandler(request_button, pattern=r"^hv:"),
+            CallbackQueryHandler(ask_button, pattern=r"^ask:start$"),
         ]
     )

@@ -22,6 +22,8 @@ from handlers.wizard import answer_stale
 from scheduling.waakvlam import Outcome
 from storage.circles import Circle, Member
 
+# Set by the worries feature when it is there, so the offer only shows what works.
+WORRIES_AVAILABLE = False
 TIMES = ["08:00", "09:00", "10:00", "11:00", "12:00", "14:00", "16:00", "19:00"]
 HOLIDAY_WEEKS = [1, 2, 3, 4]
 
@@ -408,9 +410,15 @@ async def answer_button(update: Update, context: OmkijkContext) -> None:
             names=names,
         ),
     }
-    await update.effective_message.reply_text(
-        replies[Answer(outcome.status)], reply_markup=await main_menu(context)
-    )
+    markup = await main_menu(context)
+    if outcome.status == Answer.NOT_WELL:
+        # Offer the next step, without pushing: ask for help, or share a worry.
+        markup = InlineKeyboardMarkup(
+            [[InlineKeyboardButton(_("🙏 Ask for help"), callback_data="ask:start")]]
+            + [[InlineKeyboardButton(_("💭 Share a worry"), callback_data="worry:start")]]
+            * WORRIES_AVAILABLE
+        )
+    await update.effective_message.reply_text(replies[Answer(outcome.status)], reply_markup=markup)
 
 
 async def neighbour_button(update: Update, context: OmkijkContext) -> None:

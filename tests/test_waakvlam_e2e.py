@@ -191,6 +191,10 @@ async def test_not_so_good_and_some_contact_reach_the_neighbours(world, circle):
     assert last(world, p["Sandra"]) == (
         "Riet gaf aan dat het vandaag niet zo goed gaat. Wil je snel even contact opnemen?"
     )
+    # She is offered to ask for help, one tap away.
+    await world.tap(p["Riet"], "🙏 Hulp vragen")
+    assert last(world, p["Riet"]).startswith("Waar wil je hulp bij?")
+    await world.tap(p["Riet"], "✖ Stoppen")
     await at(world, 10, day=dt.date(2026, 11, 25))
     await world.tap(p["Riet"], "☕ Graag even contact")
     assert last(world, p["Riet"]) == "Ik heb Sandra laten weten dat je graag even contact hebt."
