@@ -23,9 +23,11 @@ from bot.inbox import Inbox
 from bot.outbox import OutboxSender
 from bot.ratelimit import PriorityRateLimiter
 from bot.services import BotData, OmkijkContext, Services
-from handlers import circles, common, errors, privacy, requests, waakvlam
+from handlers import circles, common, errors, privacy, requests, signals, waakvlam
 from scheduling.builtin import register_builtin_timers, schedule_housekeeping
 from scheduling.requests import HelpDesk
+from scheduling.signals import Worries
+from scheduling.summaries import Summaries
 from scheduling.timers import Scheduler
 from scheduling.waakvlam import Waakvlam
 from storage.database import Database
@@ -43,6 +45,8 @@ PRIVATE_COMMANDS = [
     ("hulpvraag", N_("Ask your neighbours for help")),
     ("helpen", N_("Who would like some help")),
     ("taken", N_("What I help with, and what I asked")),
+    ("zorgen", N_("I am worried about someone")),
+    ("overzicht", N_("Overview: the week, or open worries")),
     ("cirkel", N_("My circle: members and roles")),
     ("waakvlam", N_("My daily “All well?”")),
     ("wegwijzer", N_("Where to go for help")),
@@ -81,6 +85,7 @@ def build_application(
     waakvlam.register(application, services.i18n)
     privacy.register(application)
     requests.register(application, services.i18n)
+    signals.register(application, services.i18n)
     common.register(application, services.i18n)
     common.register_fallbacks(application)
     application.add_error_handler(errors.on_error)
@@ -146,8 +151,21 @@ class Runtime:
         helpdesk = HelpDesk(store, i18n, self.clock)
         helpdesk.register(scheduler)
         outbox.on_undeliverable.append(helpdesk.on_undeliverable)
+        worries = Worries(store, i18n, self.clock)
+        worries.register(scheduler)
+        summaries = Summaries(store, i18n, self.clock)
+        summaries.register(scheduler)
         self.services = Services(
-            settings, self.clock, store, i18n, scheduler, outbox, waakvlam, helpdesk
+            settings,
+            self.clock,
+            store,
+            i18n,
+            scheduler,
+            outbox,
+            waakvlam,
+            helpdesk,
+            worries,
+            summaries,
         )
         self.application = build_application(
             self.token, self.base_url, self.services, base_file_url=self.base_file_url
@@ -161,6 +179,7 @@ class Runtime:
             log.warning("could not register the command list; continuing", exc_info=True)
         await self.application.start()
         await schedule_housekeeping(scheduler, settings.tz)
+        await summaries.ensure_all()
         if self.tick_seconds:
             # Fires at once too: whatever fell due while the bot was down goes now.
             self.application.job_queue.run_repeating(

@@ -112,6 +112,10 @@ class Translator:
         # Translators: a babel date pattern (weekday, day, month).
         return format_date(day, _("EEEE d MMMM"), locale=self.locale)
 
+    def short_date(self, day: dt.date) -> str:
+        """'24 nov.': for the labels of a chart."""
+        return format_date(day, "d MMM", locale=self.locale)
+
     def time(self, moment: dt.datetime) -> str:
         return format_datetime(moment, "HH:mm", tzinfo=self.tz, locale=self.locale)
 

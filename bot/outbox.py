@@ -117,13 +117,22 @@ class OutboxSender:
         )
         now = self.clock.now()
         try:
-            result = await bot.send_message(
-                message.chat_id,
-                message.text,
-                reply_markup=markup,
-                # The outbox retries durably itself: the limiter must not sleep on a 429.
-                rate_limit_args={"priority": message.priority, "max_retries": 0},
-            )
+            if message.photo:
+                result = await bot.send_photo(
+                    message.chat_id,
+                    message.photo,
+                    caption=message.text[:1024],
+                    reply_markup=markup,
+                    rate_limit_args={"priority": message.priority, "max_retries": 0},
+                )
+            else:
+                result = await bot.send_message(
+                    message.chat_id,
+                    message.text,
+                    reply_markup=markup,
+                    # The outbox retries durably itself: the limiter must not sleep on a 429.
+                    rate_limit_args={"priority": message.priority, "max_retries": 0},
+                )
         except ChatMigrated as exc:
             # The group became a supergroup: follow it, and try again there.
             await self.store.move_circle_chat(message.chat_id, exc.new_chat_id)

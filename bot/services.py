@@ -12,6 +12,8 @@ from bot.config import Settings
 from bot.i18n import I18n, Translator
 from bot.outbox import OutboxSender
 from scheduling.requests import HelpDesk
+from scheduling.signals import Worries
+from scheduling.summaries import Summaries
 from scheduling.timers import Scheduler
 from scheduling.waakvlam import Waakvlam
 from storage.store import Store, User
@@ -30,6 +32,8 @@ class Services:
     outbox: OutboxSender
     waakvlam: Waakvlam
     helpdesk: HelpDesk
+    worries: Worries
+    summaries: Summaries
     inbox: Inbox | None = None
 
 

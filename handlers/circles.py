@@ -139,6 +139,7 @@ async def bot_membership_in_group(update: Update, context: OmkijkContext) -> Non
             change.from_user.id,
             change.from_user.first_name,
         )
+        await context.services.summaries.ensure_scheduled(result.circle.id)
         # Each arrival in the group gets its greeting with the join button (the inbox
         # already makes sure one Telegram update is handled once).
         await _welcome_group(context, result.circle, again=not result.created)
@@ -214,6 +215,7 @@ async def start_in_group(update: Update, context: OmkijkContext) -> None:
         )
         return
     result = await rules.register_circle(store, chat.id, chat.title or "", user.id, user.first_name)
+    await context.services.summaries.ensure_scheduled(result.circle.id)
     await _welcome_group(context, result.circle, again=result.reactivated)
 
 

@@ -17,6 +17,7 @@ MENU_SIGNPOSTS = N_("🧭 Where to go")
 MENU_CHECKIN = N_("🕯️ My “All well?”")
 MENU_ASK = N_("🙏 I'm looking for help")
 MENU_HELP_OTHERS = N_("🤝 I'll help")
+MENU_WORRY = N_("💭 I'm worried")
 
 
 def menu_filter(i18n: I18n, label: str) -> filters.MessageFilter:
@@ -34,7 +35,7 @@ async def main_menu(context: OmkijkContext) -> ReplyKeyboardMarkup:
         member.consented for _circle, member in await context.services.store.memberships(person.id)
     ):
         rows.append([KeyboardButton(_(MENU_ASK)), KeyboardButton(_(MENU_HELP_OTHERS))])
-        rows.append([KeyboardButton(_(MENU_CHECKIN))])
+        rows.append([KeyboardButton(_(MENU_CHECKIN)), KeyboardButton(_(MENU_WORRY))])
         rows.append([KeyboardButton(_(MENU_CIRCLE)), KeyboardButton(_(MENU_SIGNPOSTS))])
     rows.append([KeyboardButton(_(MENU_EXPLAIN)), KeyboardButton(_(MENU_LANGUAGE))])
     return ReplyKeyboardMarkup(rows, resize_keyboard=True, is_persistent=True)

@@ -209,6 +209,43 @@ MIGRATIONS: list[str] = [
     -- Posts of a request are outbox rows with source 'hulp:post:<id>'.
     CREATE INDEX outbox_source ON outbox (source);
     """,
+    # 7: worries (signals) to the professional, and their log: who saw what, when.
+    """
+    CREATE TABLE signals (
+        id            INTEGER PRIMARY KEY,
+        circle_id     INTEGER NOT NULL REFERENCES circles (id) ON DELETE CASCADE,
+        sender_id     INTEGER,                     -- user id; NULL once they are forgotten
+        about_member_id INTEGER REFERENCES members (id) ON DELETE SET NULL,
+        about_self    INTEGER NOT NULL DEFAULT 0,
+        kind          TEXT NOT NULL,
+        details       TEXT,
+        voice_file_id TEXT,
+        urgency       TEXT NOT NULL CHECK (urgency IN ('today', 'week')),
+        name_shared   INTEGER NOT NULL DEFAULT 0,  -- the professional may see who it is about
+        safety        INTEGER NOT NULL DEFAULT 0,  -- the sender said safety is at stake
+        status        TEXT NOT NULL DEFAULT 'open'
+                      CHECK (status IN ('open', 'acknowledged', 'closed')),
+        owner_member_id INTEGER REFERENCES members (id) ON DELETE SET NULL,
+        created_at    TEXT NOT NULL,
+        acknowledged_at TEXT,
+        closed_at     TEXT
+    );
+    CREATE INDEX signals_circle_status ON signals (circle_id, status);
+
+    CREATE TABLE signal_log (
+        id            INTEGER PRIMARY KEY,
+        signal_id     INTEGER NOT NULL REFERENCES signals (id) ON DELETE CASCADE,
+        at            TEXT NOT NULL,
+        actor         TEXT,                        -- a display name, or 'bot'
+        event         TEXT NOT NULL,
+        detail        TEXT
+    );
+    CREATE INDEX signal_log_signal ON signal_log (signal_id, id);
+    """,
+    # 8: a message may carry a picture (the weekly chart).
+    """
+    ALTER TABLE outbox ADD COLUMN photo BLOB;
+    """,
 ]
 
 LATEST = len(MIGRATIONS)

@@ -91,5 +91,7 @@ class PrivacyQueries:
                 "UPDATE checkin_rounds SET closed_by = NULL WHERE closed_by = ?", (user_id,)
             )
             await tx.execute("UPDATE checkin_rounds SET going = NULL WHERE going = ?", (user_id,))
+            # A worry they shared stays with the professional, without their name.
+            await tx.execute("UPDATE signals SET sender_id = NULL WHERE sender_id = ?", (user_id,))
             await tx.execute("DELETE FROM members WHERE user_id = ?", (user_id,))
             await tx.execute("DELETE FROM users WHERE id = ?", (user_id,))

@@ -19,6 +19,8 @@ from storage.circles import CircleQueries
 from storage.database import Database
 from storage.privacy import PrivacyQueries
 from storage.requests import RequestQueries
+from storage.signals import SignalQueries
+from storage.summaries import SummaryQueries
 from storage.timefmt import from_db, to_db
 from storage.waakvlam import WaakvlamQueries
 
@@ -58,9 +60,12 @@ class OutgoingMessage:
     priority: int
     attempts: int
     source: str | None = None
+    photo: bytes | None = None
 
 
-class Store(CircleQueries, WaakvlamQueries, PrivacyQueries, RequestQueries):
+class Store(
+    CircleQueries, WaakvlamQueries, PrivacyQueries, RequestQueries, SignalQueries, SummaryQueries
+):
     def __init__(self, db: Database, clock: Clock) -> None:
         self.db = db
         self.clock = clock
@@ -290,11 +295,12 @@ class Store(CircleQueries, WaakvlamQueries, PrivacyQueries, RequestQueries):
         reply_markup: dict[str, Any] | None = None,
         priority: int = 5,
         source: str | None = None,
+        photo: bytes | None = None,
     ) -> int:
         now = self._now()
         cur = await tx.execute(
             "INSERT INTO outbox (chat_id, text, reply_markup, priority, not_before, created_at, "
-            "source) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "source, photo) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 chat_id,
                 text,
@@ -303,6 +309,7 @@ class Store(CircleQueries, WaakvlamQueries, PrivacyQueries, RequestQueries):
                 now,
                 now,
                 source,
+                photo,
             ),
         )
         assert cur.lastrowid is not None
@@ -312,14 +319,17 @@ class Store(CircleQueries, WaakvlamQueries, PrivacyQueries, RequestQueries):
         async with (
             self.db.read() as conn,
             conn.execute(
-                "SELECT id, chat_id, text, reply_markup, priority, attempts, source FROM outbox "
+                "SELECT id, chat_id, text, reply_markup, priority, attempts, source, photo "
+                "FROM outbox "
                 "WHERE status = 'pending' AND not_before <= ? ORDER BY priority, id LIMIT ?",
                 (self._now(), limit),
             ) as cur,
         ):
             rows = await cur.fetchall()
         return [
-            OutgoingMessage(r[0], r[1], r[2], json.loads(r[3]) if r[3] else None, r[4], r[5], r[6])
+            OutgoingMessage(
+                r[0], r[1], r[2], json.loads(r[3]) if r[3] else None, r[4], r[5], r[6], r[7]
+            )
             for r in rows
         ]
 
@@ -330,14 +340,17 @@ class Store(CircleQueries, WaakvlamQueries, PrivacyQueries, RequestQueries):
         async with (
             self.db.read() as conn,
             conn.execute(
-                "SELECT id, chat_id, text, reply_markup, priority, attempts, source FROM outbox "
+                "SELECT id, chat_id, text, reply_markup, priority, attempts, source, photo "
+                "FROM outbox "
                 f"WHERE status = 'pending' AND id IN ({marks}) ORDER BY priority, id",
                 tuple(ids),
             ) as cur,
         ):
             rows = await cur.fetchall()
         return [
-            OutgoingMessage(r[0], r[1], r[2], json.loads(r[3]) if r[3] else None, r[4], r[5], r[6])
+            OutgoingMessage(
+                r[0], r[1], r[2], json.loads(r[3]) if r[3] else None, r[4], r[5], r[6], r[7]
+            )
             for r in rows
         ]
 

@@ -56,7 +56,7 @@ async def test_three_people_join_via_the_link_in_dutch_and_english(world):
     keyboard = world.emulator.bot_messages(riet.id)[-1]["_keyboard"]["keyboard"]
     assert [[b["text"] for b in row] for row in keyboard[:3]] == [
         ["🙏 Ik zoek hulp", "🤝 Ik help"],
-        ["🕯️ Mijn “Alles goed?”"],
+        ["🕯️ Mijn “Alles goed?”", "💭 Ik maak me zorgen"],
         ["👥 Mijn kring", "🧭 Wegwijzer"],
     ]
 

@@ -1,0 +1,396 @@
+"""/zorgen: "Ik maak me zorgen", privately to the voorzitter and the professional."""
+
+from __future__ import annotations
+
+import html
+import re
+
+from telegram import InlineKeyboardMarkup, Update
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+
+from bot.i18n import I18n
+from bot.services import OmkijkContext
+from domain.policy import Action, Role
+from domain.signals import WORRY_LABELS, WorryKind, may_share_name
+from handlers import circles, waakvlam
+from handlers.menu import MENU_WORRY, main_menu, menu_filter
+from handlers.wizard import Wizard, answer_stale
+from storage.circles import Circle, Member
+from storage.signals import Signal
+
+WORRY = "worry"
+REPLY = "worryreply"
+
+
+async def worry_command(update: Update, context: OmkijkContext) -> None:
+    chosen = await circles.choose_circle(update, context, "zorgen", Action.SEE_MEMBERS)
+    if chosen:
+        await _begin(update, context, *chosen)
+
+
+async def _begin(update: Update, context: OmkijkContext, circle: Circle, me: Member) -> None:
+    await WORRY_WIZARD.begin(update, context, {"circle_id": circle.id})
+
+
+async def worry_button(update: Update, context: OmkijkContext) -> None:
+    """An offer elsewhere (after "Het gaat niet zo goed") to share a worry."""
+    await update.callback_query.answer()
+    await worry_command(update, context)
+
+
+class WorryWizard(Wizard):
+    flow = WORRY
+    prefix = "zw"
+    first = "about"
+
+    async def step_about(self, update: Update, context: OmkijkContext, state: dict) -> None:
+        _ = context.t.gettext
+        members = [
+            m
+            for m in await context.services.store.members(state["circle_id"])
+            if m.user_id != update.effective_user.id
+            and m.role != Role.PROFESSIONAL
+            and (m.consented or m.no_phone)
+        ]
+        options = [[(_("About myself"), "self")]]
+        options += [[(m.display_name, f"m{m.id}")] for m in members]
+        options.append([(_("Someone else in the neighbourhood"), "other")])
+        await self.ask(
+            update,
+            context,
+            state,
+            _(
+                "Who are you worried about? What you share goes privately to the "
+                "voorzitter and the circle's professional, never to the group."
+            ),
+            options,
+        )
+
+    async def button_about(
+        self, update: Update, context: OmkijkContext, state: dict, value: str
+    ) -> None:
+        if value in ("self", "other"):
+            state["about"] = value
+        elif re.fullmatch(r"m\d+", value):
+            member = await context.services.store.member(int(value[1:]))
+            if member is None or member.circle_id != state["circle_id"]:
+                await answer_stale(update, context)
+                return
+            state["about"] = value
+        else:
+            await answer_stale(update, context)
+            return
+        await self.goto(update, context, state, "kind")
+
+    async def step_kind(self, update: Update, context: OmkijkContext, state: dict) -> None:
+        _ = context.t.gettext
+        await self.ask(
+            update,
+            context,
+            state,
+            _("What is it about?"),
+            [[(_(WORRY_LABELS[kind]), kind.value)] for kind in WorryKind],
+        )
+
+    async def button_kind(
+        self, update: Update, context: OmkijkContext, state: dict, value: str
+    ) -> None:
+        if value not in {k.value for k in WorryKind}:
+            await answer_stale(update, context)
+            return
+        state["kind"] = value
+        await self.goto(update, context, state, "details")
+
+    async def step_details(self, update: Update, context: OmkijkContext, state: dict) -> None:
+        _ = context.t.gettext
+        await self.ask(
+            update,
+            context,
+            state,
+            _(
+                "Tell a little more if you like: type a few words or send a voice "
+                "message. You can also skip this."
+            ),
+            [[(_("Skip"), "skip")]],
+        )
+
+    async def text_details(self, update: Update, context: OmkijkContext, state: dict) -> None:
+        message = update.effective_message
+        if message.voice is not None:
+            state["voice_file_id"] = message.voice.file_id
+        elif message.text:
+            state["details"] = " ".join(message.text.split())[:1000]
+        else:
+            await message.reply_text(context.t.gettext("Please type a few words."))
+            return
+        await self.goto(update, context, state, "urgency")
+
+    async def button_details(
+        self, update: Update, context: OmkijkContext, state: dict, value: str
+    ) -> None:
+        await self.goto(update, context, state, "urgency")
+
+    async def step_urgency(self, update: Update, context: OmkijkContext, state: dict) -> None:
+        _ = context.t.gettext
+        await self.ask(
+            update,
+            context,
+            state,
+            _("How soon should someone look at it? In an emergency: call 112."),
+            [[(_("Today"), "today")], [(_("This week"), "week")]],
+        )
+
+    async def button_urgency(
+        self, update: Update, context: OmkijkContext, state: dict, value: str
+    ) -> None:
+        if value not in ("today", "week"):
+            await answer_stale(update, context)
+            return
+        state["urgency"] = value
+        about = await self._about(context, state)
+        if about is not None and not may_share_name(about, False, False):
+            await self.goto(update, context, state, "safety")
+        else:
+            await self.goto(update, context, state, "confirm")
+
+    async def _about(self, context: OmkijkContext, state: dict) -> Member | None:
+        value = state.get("about", "")
+        return (
+            await context.services.store.member(int(value[1:])) if value.startswith("m") else None
+        )
+
+    async def step_safety(self, update: Update, context: OmkijkContext, state: dict) -> None:
+        _ = context.t.gettext
+        about = await self._about(context, state)
+        await self.ask(
+            update,
+            context,
+            state,
+            _(
+                "{name} has not said that a worry about them may go to the professional. Then "
+                "the professional hears there is a worry, but not who it is about. Is "
+                "{name}'s safety at stake?",
+                name=about.display_name if about else "?",
+            ),
+            [[(_("Yes, it is about safety"), "yes")], [(_("No"), "no")]],
+        )
+
+    async def button_safety(
+        self, update: Update, context: OmkijkContext, state: dict, value: str
+    ) -> None:
+        state["safety"] = value == "yes"
+        await self.goto(update, context, state, "confirm")
+
+    async def step_confirm(self, update: Update, context: OmkijkContext, state: dict) -> None:
+        _ = context.t.gettext
+        worries = context.services.worries
+        recipients = await worries.who_will_see(state["circle_id"], update.effective_user.id)
+        about = await self._about(context, state)
+        preview = Signal(
+            0,
+            state["circle_id"],
+            update.effective_user.id,
+            about.id if about else None,
+            state["about"] == "self",
+            state["kind"],
+            state.get("details"),
+            state.get("voice_file_id"),
+            state["urgency"],
+            may_share_name(about, state["about"] == "self", bool(state.get("safety"))),
+            bool(state.get("safety")),
+            "open",
+            None,
+            context.services.clock.now(),
+        )
+        text = (
+            _("This is what I will send:")
+            + "\n\n"
+            + await worries.describe(context.t, preview, for_professional=False)
+        )
+        if recipients:
+            names = ", ".join(
+                f"{html.escape(m.display_name)} ({_(circles.ROLE_LABELS[Role(m.role)])})"
+                for m in recipients
+            )
+            who = _("Who will see this: {names}. Never the group.", names=names)
+        else:
+            who = _(
+                "Nobody can receive it yet: the circle has no other voorzitter and no "
+                "professional. Ask the voorzitter to link one."
+            )
+        await self.ask(
+            update,
+            context,
+            state,
+            text + "\n\n" + who,
+            [[(_("✅ Send"), "send")]] if recipients else [],
+        )
+
+    async def button_confirm(
+        self, update: Update, context: OmkijkContext, state: dict, value: str
+    ) -> None:
+        me = await context.services.store.member_of(state["circle_id"], update.effective_user.id)
+        _ = context.t.gettext
+        if me is None or not me.consented:
+            await context.services.store.clear_draft(update.effective_user.id)
+            await update.effective_message.reply_text(_("This is not possible for you (any more)."))
+            return
+        outcome = await context.services.worries.create(
+            circle_id=state["circle_id"],
+            sender_id=update.effective_user.id,
+            about=await self._about(context, state),
+            about_self=state["about"] == "self",
+            kind=WorryKind(state["kind"]),
+            details=state.get("details"),
+            voice_file_id=state.get("voice_file_id"),
+            urgency=state["urgency"],
+            safety=bool(state.get("safety")),
+        )
+        await context.services.outbox.deliver(context.bot, outcome.message_ids)
+        await update.effective_message.reply_text(
+            _(
+                "Your worry has been sent to {names}. You will hear when someone picks it up. "
+                "Thank you for caring.",
+                names=", ".join(outcome.recipients),
+            ),
+            reply_markup=await main_menu(context),
+        )
+
+    async def cancelled(self, update: Update, context: OmkijkContext, state: dict) -> None:
+        await update.effective_message.reply_text(
+            context.t.gettext("Stopped. Nothing was saved."), reply_markup=await main_menu(context)
+        )
+
+
+class ReplyWizard(Wizard):
+    flow = REPLY
+    prefix = "zr"
+    first = "text"
+
+    async def step_text(self, update: Update, context: OmkijkContext, state: dict) -> None:
+        await self.ask(
+            update,
+            context,
+            state,
+            context.t.gettext("Type your short reply. The bot passes it on to the sender."),
+            [],
+        )
+
+    async def text_text(self, update: Update, context: OmkijkContext, state: dict) -> None:
+        text = " ".join((update.effective_message.text or "").split())[:1000]
+        _ = context.t.gettext
+        if not text:
+            await update.effective_message.reply_text(_("Please type a few words."))
+            return
+        outcome = await context.services.worries.reply(
+            update.effective_user.id, state["signal_id"], text
+        )
+        if outcome.status == "not_allowed":
+            await context.services.store.clear_draft(update.effective_user.id)
+            await update.effective_message.reply_text(_("This is not possible for you (any more)."))
+            return
+        await context.services.outbox.deliver(context.bot, outcome.message_ids)
+        await update.effective_message.reply_text(_("Passed on. Thank you."))
+
+
+WORRY_WIZARD = WorryWizard()
+REPLY_WIZARD = ReplyWizard()
+
+
+async def signal_button(update: Update, context: OmkijkContext) -> None:
+    """``zs:<signal>:ack|contact|close|reply|log``."""
+    query = update.callback_query
+    match = re.fullmatch(r"zs:(\d+):(ack|contact|close|reply|log)", query.data or "")
+    if not match:
+        await answer_stale(update, context)
+        return
+    worries = context.services.worries
+    signal_id, action = int(match.group(1)), match.group(2)
+    signal = await context.services.store.signal(signal_id)
+    _ = context.t.gettext
+    user_id = update.effective_user.id
+    if action == "log":
+        if signal is None or not await worries.may_see_log(user_id, signal):
+            await query.answer(_("This is not possible for you (any more)."), show_alert=True)
+            return
+        await query.answer()
+        await update.effective_message.reply_text(await worries.log_text(context.t, signal))
+        return
+    if action == "reply":
+        member = (
+            await context.services.store.member_of(signal.circle_id, user_id) if signal else None
+        )
+        if member is None or member.role != Role.PROFESSIONAL:
+            await query.answer(_("This is not possible for you (any more)."), show_alert=True)
+            return
+        await query.answer()
+        await REPLY_WIZARD.begin(update, context, {"signal_id": signal_id})
+        return
+    outcome = await worries.act(user_id, signal_id, action)
+    if outcome.status == "not_allowed":
+        await query.answer(_("This is not possible for you (any more)."), show_alert=True)
+        return
+    if outcome.status == "already":
+        await query.answer(_("That was done already."), show_alert=True)
+        return
+    await query.answer(_("Done. The sender is told."))
+    await context.services.outbox.deliver(context.bot, outcome.message_ids)
+
+
+async def overview_command(update: Update, context: OmkijkContext) -> None:
+    """/overzicht: a professional sees open and recent worries; a voorzitter the week."""
+    store = context.services.store
+    _ = context.t.gettext
+    memberships = [
+        (c, m) for c, m in await store.memberships(update.effective_user.id) if m.consented
+    ]
+    professional_of = [c for c, m in memberships if m.role == Role.PROFESSIONAL]
+    chair_of = [c for c, m in memberships if m.role == Role.VOORZITTER]
+    if not professional_of and not chair_of:
+        await update.effective_message.reply_text(
+            _("Only the voorzitter and the professional have an overview.")
+        )
+        return
+    if chair_of:
+        from handlers import summaries
+
+        for circle in chair_of:
+            await summaries.send_summary(context, circle, update.effective_user.id)
+    if not professional_of:
+        return
+    since = context.services.clock.now() - __import__("datetime").timedelta(days=30)
+    found = await store.signals_of([c.id for c in professional_of], since=since)
+    if not found:
+        await update.effective_message.reply_text(_("No open or recent worries. 🌿"))
+        return
+    worries = context.services.worries
+    for signal in found:
+        status = {
+            "open": _("Not picked up yet"),
+            "acknowledged": _("Picked up"),
+            "closed": _("Closed"),
+        }[signal.status]
+        text = await worries.describe(context.t, signal, for_professional=True)
+        await update.effective_message.reply_text(
+            f"{text}\n\n{status}",
+            reply_markup=InlineKeyboardMarkup.de_json(
+                worries._markup(context.t, signal.id, professional=True), context.bot
+            ),
+        )
+
+
+def register(application: Application, i18n: I18n) -> None:
+    circles.CIRCLE_PURPOSES["zorgen"] = (Action.SEE_MEMBERS, _begin)
+    waakvlam.WORRIES_AVAILABLE = True
+    private = filters.ChatType.PRIVATE
+    WORRY_WIZARD.register(application)
+    REPLY_WIZARD.register(application)
+    application.add_handlers(
+        [
+            CommandHandler("zorgen", worry_command, filters=private),
+            CommandHandler("overzicht", overview_command, filters=private),
+            MessageHandler(private & menu_filter(i18n, MENU_WORRY), worry_command),
+            CallbackQueryHandler(signal_button, pattern=r"^zs:"),
+            CallbackQueryHandler(worry_button, pattern=r"^worry:start$"),
+        ]
+    )

@@ -1,0 +1,119 @@
+"""The weekly summary for the voorzitter: Monday 09:00 by default, durable like the rest."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from bot.clock import Clock
+from bot.i18n import I18n, Translator
+from bot.ratelimit import Priority
+from domain.chart import weeks_chart
+from domain.summary import split_message, summary_text, week_bounds
+from domain.waakvlam import CheckinSettings, next_checkin
+from scheduling.timers import Scheduler, TimerRun
+from storage.store import Store
+
+log = logging.getLogger(__name__)
+
+WEEKLY = "summary.weekly"
+SEND_AT = dt.time(9, 0)  # Monday morning
+
+
+class Summaries:
+    def __init__(self, store: Store, i18n: I18n, clock: Clock) -> None:
+        self.store = store
+        self.i18n = i18n
+        self.clock = clock
+        self.tz = i18n.timezone
+
+    def register(self, scheduler: Scheduler) -> None:
+        scheduler.register(WEEKLY, self._on_weekly)
+
+    def _next_monday(self, after: dt.datetime) -> dt.datetime:
+        # The waakvlam's calendar rules (local time, daylight saving) serve here too.
+        monday = CheckinSettings(member_id=0, enabled=True, days=frozenset({0}), at=SEND_AT)
+        due = next_checkin(monday, after, self.tz)
+        assert due is not None
+        return due
+
+    async def ensure_scheduled(self, circle_id: int, tx=None) -> None:
+        due = self._next_monday(self.clock.now())
+        await self.store.schedule(
+            WEEKLY,
+            due,
+            {"circle_id": circle_id},
+            dedupe_key=f"summary:{circle_id}:{due.date()}",
+            tx=tx,
+        )
+
+    async def ensure_all(self) -> None:
+        for circle_id in await self.store.active_circles():
+            await self.ensure_scheduled(circle_id)
+
+    async def compose(
+        self, t: Translator, circle_id: int, start: dt.datetime, end: dt.datetime
+    ) -> tuple[list[str], bytes]:
+        circle = await self.store.circle(circle_id)
+        figures = await self.store.week_figures(circle_id, start, end)
+        members = await self.store.members(circle_id)
+        unreachable = [
+            m.display_name
+            for m in members
+            if m.user_id is not None and m.consented and not m.reachable
+        ]
+        text = summary_text(t, circle.title if circle else "?", start, end, figures, unreachable)
+        weeks = []
+        for back in range(7, -1, -1):
+            week_start = start - dt.timedelta(weeks=back)
+            week_end = week_start + dt.timedelta(weeks=1)
+            data = await self.store.week_figures(circle_id, week_start, week_end)
+            weeks.append(
+                {
+                    "label": t.short_date(week_start.astimezone(self.tz).date()),
+                    "asked": data["asked"],
+                    "helped": data["helped"],
+                    "alerts": data["to_neighbours"],
+                }
+            )
+        return split_message(text), weeks_chart(t, weeks)
+
+    async def _on_weekly(self, run: TimerRun) -> None:
+        circle_id = int(run.timer.payload["circle_id"])
+        circle = await self.store.circle(circle_id)
+        if circle is None:
+            return
+        # Next week's first, so a failure below cannot end the chain.
+        due = self._next_monday(run.timer.due_at)
+        await self.store.schedule(
+            WEEKLY,
+            due,
+            {"circle_id": circle_id},
+            dedupe_key=f"summary:{circle_id}:{due.date()}",
+            tx=run.tx,
+        )
+        if not circle.active:
+            return
+        start, end = week_bounds(run.timer.due_at - dt.timedelta(days=7), self.tz)
+        for member in await self.store.members(circle_id):
+            if member.role != "voorzitter" or member.user_id is None or not member.consented:
+                continue
+            person = await self.store.user(member.user_id)
+            t = self.i18n.for_language(person.language if person else None)
+            parts, chart = await self.compose(t, circle_id, start, end)
+            for part in parts:
+                await self.store.enqueue_message(
+                    run.tx,
+                    member.user_id,
+                    part,
+                    priority=Priority.ROUTINE,
+                    source=f"summary:{circle_id}",
+                )
+            await self.store.enqueue_message(
+                run.tx,
+                member.user_id,
+                t.gettext("📈 The last eight weeks of {circle}.", circle=circle.title),
+                priority=Priority.ROUTINE,
+                source=f"summary:{circle_id}:chart",
+                photo=chart,
+            )

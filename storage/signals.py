@@ -1,0 +1,138 @@
+"""SQL for worries (signals) and their log (part of ``Store``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import aiosqlite
+
+from storage.database import Database
+from storage.timefmt import from_db
+
+_COLUMNS = (
+    "id, circle_id, sender_id, about_member_id, about_self, kind, details, "
+    "voice_file_id, urgency, name_shared, safety, status, owner_member_id, created_at"
+)
+
+
+@dataclass(frozen=True)
+class Signal:
+    id: int
+    circle_id: int
+    sender_id: int | None
+    about_member_id: int | None
+    about_self: bool
+    kind: str
+    details: str | None
+    voice_file_id: str | None
+    urgency: str
+    name_shared: bool
+    safety: bool
+    status: str
+    owner_member_id: int | None
+    created_at: dt.datetime
+
+
+def _signal(row: Any) -> Signal:
+    return Signal(
+        row[0],
+        row[1],
+        row[2],
+        row[3],
+        bool(row[4]),
+        row[5],
+        row[6],
+        row[7],
+        row[8],
+        bool(row[9]),
+        bool(row[10]),
+        row[11],
+        row[12],
+        from_db(row[13]),
+    )
+
+
+class SignalQueries:
+    db: Database
+
+    def _now(self) -> str:  # provided by Store
+        raise NotImplementedError
+
+    async def create_signal(self, tx: aiosqlite.Connection, **values: Any) -> int:
+        columns = ", ".join(values) + ", created_at"
+        marks = ", ".join("?" * (len(values) + 1))
+        cur = await tx.execute(
+            f"INSERT INTO signals ({columns}) VALUES ({marks})", (*values.values(), self._now())
+        )
+        assert cur.lastrowid is not None
+        return cur.lastrowid
+
+    async def signal(self, signal_id: int, tx: aiosqlite.Connection | None = None) -> Signal | None:
+        sql = f"SELECT {_COLUMNS} FROM signals WHERE id = ?"
+        if tx is not None:
+            async with tx.execute(sql, (signal_id,)) as cur:
+                row = await cur.fetchone()
+        else:
+            async with self.db.read() as conn, conn.execute(sql, (signal_id,)) as cur:
+                row = await cur.fetchone()
+        return _signal(row) if row else None
+
+    async def signals_of(
+        self, circle_ids: list[int], *, open_only: bool = False, since: dt.datetime | None = None
+    ) -> list[Signal]:
+        if not circle_ids:
+            return []
+        marks = ",".join("?" * len(circle_ids))
+        sql = f"SELECT {_COLUMNS} FROM signals WHERE circle_id IN ({marks})"
+        args: list[Any] = list(circle_ids)
+        if open_only:
+            sql += " AND status != 'closed'"
+        if since is not None:
+            sql += " AND (status != 'closed' OR created_at >= ?)"
+            args.append(since.strftime("%Y-%m-%dT%H:%M:%S.%fZ"))
+        async with (
+            self.db.read() as conn,
+            conn.execute(sql + " ORDER BY created_at", tuple(args)) as cur,
+        ):
+            return [_signal(r) for r in await cur.fetchall()]
+
+    async def set_signal_status(
+        self,
+        tx: aiosqlite.Connection,
+        signal_id: int,
+        status: str,
+        owner_member_id: int | None = None,
+    ) -> bool:
+        column = {"acknowledged": "acknowledged_at", "closed": "closed_at"}[status]
+        cur = await tx.execute(
+            f"UPDATE signals SET status = ?, {column} = ?, "
+            "owner_member_id = COALESCE(?, owner_member_id) WHERE id = ? AND status != ? "
+            "AND status != 'closed'",
+            (status, self._now(), owner_member_id, signal_id, status),
+        )
+        return cur.rowcount > 0
+
+    async def log_signal(
+        self,
+        tx: aiosqlite.Connection,
+        signal_id: int,
+        actor: str,
+        event: str,
+        detail: str | None = None,
+    ) -> None:
+        await tx.execute(
+            "INSERT INTO signal_log (signal_id, at, actor, event, detail) VALUES (?,?,?,?,?)",
+            (signal_id, self._now(), actor, event, detail),
+        )
+
+    async def signal_log(self, signal_id: int) -> list[tuple[dt.datetime, str, str, str | None]]:
+        async with (
+            self.db.read() as conn,
+            conn.execute(
+                "SELECT at, actor, event, detail FROM signal_log WHERE signal_id = ? ORDER BY id",
+                (signal_id,),
+            ) as cur,
+        ):
+            return [(from_db(r[0]), r[1], r[2], r[3]) for r in await cur.fetchall()]

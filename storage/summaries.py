@@ -1,0 +1,99 @@
+"""SQL for the weekly figures of a circle (part of ``Store``). Counts only: no content."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from storage.database import Database
+from storage.timefmt import to_db
+
+
+class SummaryQueries:
+    db: Database
+
+    async def _value(self, sql: str, args: tuple[Any, ...]) -> int:
+        async with self.db.read() as conn, conn.execute(sql, args) as cur:
+            row = await cur.fetchone()
+        return int(row[0] or 0)
+
+    async def week_figures(
+        self, circle_id: int, start: dt.datetime, end: dt.datetime
+    ) -> dict[str, Any]:
+        a, b = to_db(start), to_db(end)
+        figures: dict[str, Any] = {
+            "asked": await self._value(
+                "SELECT COUNT(*) FROM requests WHERE circle_id = ? AND created_at >= ? "
+                "AND created_at < ? AND kind NOT IN ('chat', 'unburden')",
+                (circle_id, a, b),
+            ),
+            "helped": await self._value(
+                "SELECT COUNT(*) FROM requests WHERE circle_id = ? AND claimed_at >= ? "
+                "AND claimed_at < ?",
+                (circle_id, a, b),
+            ),
+            "open": await self._value(
+                "SELECT COUNT(*) FROM requests WHERE circle_id = ? AND status = 'open' "
+                "AND kind NOT IN ('chat', 'unburden')",
+                (circle_id,),
+            ),
+            "rounds": await self._value(
+                "SELECT COUNT(*) FROM checkin_rounds r JOIN members m ON m.id = r.member_id "
+                "WHERE m.circle_id = ? AND r.due_at >= ? AND r.due_at < ?",
+                (circle_id, a, b),
+            ),
+            "to_neighbours": await self._value(
+                "SELECT COUNT(*) FROM checkin_rounds r JOIN members m ON m.id = r.member_id "
+                "WHERE m.circle_id = ? AND r.due_at >= ? AND r.due_at < ? "
+                "AND r.stage IN ('neighbours', 'chair')",
+                (circle_id, a, b),
+            ),
+            "to_chair": await self._value(
+                "SELECT COUNT(*) FROM checkin_rounds r JOIN members m ON m.id = r.member_id "
+                "WHERE m.circle_id = ? AND r.due_at >= ? AND r.due_at < ? "
+                "AND r.stage = 'chair'",
+                (circle_id, a, b),
+            ),
+            "contact_wanted": await self._value(
+                "SELECT COUNT(*) FROM checkin_rounds r JOIN members m ON m.id = r.member_id "
+                "WHERE m.circle_id = ? AND r.due_at >= ? AND r.due_at < ? "
+                "AND r.answer IN ('contact', 'notwell')",
+                (circle_id, a, b),
+            ),
+            "chats": await self._value(
+                "SELECT COUNT(*) FROM requests WHERE circle_id = ? AND created_at >= ? "
+                "AND created_at < ? AND kind IN ('chat', 'unburden')",
+                (circle_id, a, b),
+            ),
+            "open_signals": await self._value(
+                "SELECT COUNT(*) FROM signals WHERE circle_id = ? AND status != 'closed'",
+                (circle_id,),
+            ),
+        }
+        async with (
+            self.db.read() as conn,
+            conn.execute(
+                "SELECT DISTINCT m.display_name FROM requests r JOIN members m "
+                "ON m.id = r.helper_member_id WHERE r.circle_id = ? AND r.claimed_at >= ? "
+                "AND r.claimed_at < ? ORDER BY m.display_name",
+                (circle_id, a, b),
+            ) as cur,
+        ):
+            figures["helpers"] = [r[0] for r in await cur.fetchall()]
+        async with (
+            self.db.read() as conn,
+            conn.execute(
+                "SELECT COUNT(DISTINCT member_id) FROM requests WHERE circle_id = ? "
+                "AND claimed_at >= ? AND claimed_at < ?",
+                (circle_id, a, b),
+            ) as cur,
+        ):
+            figures["people_helped"] = int((await cur.fetchone())[0] or 0)
+        return figures
+
+    async def active_circles(self) -> list[int]:
+        async with (
+            self.db.read() as conn,
+            conn.execute("SELECT id FROM circles WHERE active = 1 ORDER BY id") as cur,
+        ):
+            return [r[0] for r in await cur.fetchall()]
