@@ -23,7 +23,16 @@ from bot.inbox import Inbox
 from bot.outbox import OutboxSender
 from bot.ratelimit import PriorityRateLimiter
 from bot.services import BotData, OmkijkContext, Services
-from handlers import circles, common, errors, privacy, requests, signals, waakvlam
+from handlers import (
+    circles,
+    common,
+    errors,
+    privacy,
+    requests,
+    signals,
+    summaries,
+    waakvlam,
+)
 from scheduling.builtin import register_builtin_timers, schedule_housekeeping
 from scheduling.requests import HelpDesk
 from scheduling.signals import Worries
@@ -86,6 +95,7 @@ def build_application(
     privacy.register(application)
     requests.register(application, services.i18n)
     signals.register(application, services.i18n)
+    summaries.register(application)
     common.register(application, services.i18n)
     common.register_fallbacks(application)
     application.add_error_handler(errors.on_error)
@@ -153,8 +163,8 @@ class Runtime:
         outbox.on_undeliverable.append(helpdesk.on_undeliverable)
         worries = Worries(store, i18n, self.clock)
         worries.register(scheduler)
-        summaries = Summaries(store, i18n, self.clock)
-        summaries.register(scheduler)
+        summary_service = Summaries(store, i18n, self.clock)
+        summary_service.register(scheduler)
         self.services = Services(
             settings,
             self.clock,
@@ -165,7 +175,7 @@ class Runtime:
             waakvlam,
             helpdesk,
             worries,
-            summaries,
+            summary_service,
         )
         self.application = build_application(
             self.token, self.base_url, self.services, base_file_url=self.base_file_url
@@ -179,7 +189,7 @@ class Runtime:
             log.warning("could not register the command list; continuing", exc_info=True)
         await self.application.start()
         await schedule_housekeeping(scheduler, settings.tz)
-        await summaries.ensure_all()
+        await summary_service.ensure_all()
         if self.tick_seconds:
             # Fires at once too: whatever fell due while the bot was down goes now.
             self.application.job_queue.run_repeating(

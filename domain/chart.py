@@ -19,7 +19,7 @@ def weeks_chart(t: Translator, weeks: list[dict[str, Any]]) -> bytes:
     _ = t.gettext
     labels = [w["label"] for w in weeks]
     x = range(len(weeks))
-    fig, ax = plt.subplots(figsize=(6.4, 4.4), dpi=150)
+    fig, ax = plt.subplots(figsize=(6.4, 4.8), dpi=150)
     width = 0.38
     ax.bar(
         [i - width / 2 for i in x],
@@ -48,7 +48,8 @@ def weeks_chart(t: Translator, weeks: list[dict[str, Any]]) -> bytes:
     ax.set_ylabel(_("Number"), fontsize=10)
     ax.yaxis.get_major_locator().set_params(integer=True)
     ax.spines[["top", "right"]].set_visible(False)
-    ax.legend(fontsize=9, frameon=False, loc="upper left")
+    # Below the bars, so it never hides a busy week.
+    ax.legend(fontsize=9, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=2)
     fig.tight_layout()
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png")

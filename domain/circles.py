@@ -120,6 +120,10 @@ async def complete_joining(
         if invite_code:
             # A personal invite is used once; a second tap of the same link is harmless.
             await store.use_invite(tx, invite_code, user_id)
+        # The first professional linked is the one who is told; later ones stand in.
+        backup = role == Role.PROFESSIONAL and await store.count_role(
+            circle_id, Role.PROFESSIONAL, tx
+        ) > (1 if before is not None and before.role == Role.PROFESSIONAL else 0)
         member_id = await store.add_member(
             tx,
             circle_id,
@@ -132,6 +136,8 @@ async def complete_joining(
             share_phone=share_phone,
             added_by=user_id,
         )
+        if backup:
+            await store.mark_backup(tx, member_id)
         await store.clear_draft(user_id, tx)
     return member_id, before is None or not before.consented
 

@@ -109,3 +109,57 @@ def split_message(text: str, limit: int = TELEGRAM_LIMIT) -> list[str]:
     if current:
         parts.append(current)
     return parts
+
+
+EXPORT_COLUMNS = [
+    "week",
+    "asked",
+    "helped",
+    "open",
+    "chats",
+    "checkins",
+    "to_neighbours",
+    "to_chair",
+    "open_worries",
+]
+
+
+def export_csv(rows: list[dict[str, Any]]) -> bytes:
+    """Figures per week, no names and no content: for the signaleringsoverleg."""
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=EXPORT_COLUMNS)
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue().encode()
+
+
+def export_html(t: Translator, circle_title: str, rows: list[dict[str, Any]]) -> bytes:
+    _ = t.gettext
+    headers = [
+        _("Week"),
+        _("Asked for help"),
+        _("Helped"),
+        _("Still open"),
+        _("Chats"),
+        _("“All well?” asked"),
+        _("Neighbours went to look"),
+        _("Voorzitter alerted"),
+        _("Open worries"),
+    ]
+    head = "".join(f"<th>{html.escape(h)}</th>" for h in headers)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(str(row[c]))}</td>" for c in EXPORT_COLUMNS) + "</tr>"
+        for row in rows
+    )
+    title = html.escape(_("Figures of {circle}, the last four weeks", circle=circle_title))
+    note = html.escape(_("Only numbers: no names and nothing anyone wrote."))
+    return (
+        f"<!doctype html><html lang='{t.language}'><head><meta charset='utf-8'>"
+        f"<title>{title}</title><style>body{{font-family:sans-serif}}"
+        f"td,th{{border-bottom:1px solid #999;padding:.3em .6em;text-align:right}}"
+        f"</style></head><body><h1>{title}</h1><table><tr>{head}</tr>{body}</table>"
+        f"<p>{note}</p></body></html>"
+    ).encode()

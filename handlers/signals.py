@@ -358,6 +358,10 @@ async def overview_command(update: Update, context: OmkijkContext) -> None:
             await summaries.send_summary(context, circle, update.effective_user.id)
     if not professional_of:
         return
+    from handlers import summaries
+
+    for circle in professional_of:
+        await summaries.export_buttons(context, circle, update.effective_user.id)
     since = context.services.clock.now() - __import__("datetime").timedelta(days=30)
     found = await store.signals_of([c.id for c in professional_of], since=since)
     if not found:

@@ -78,6 +78,30 @@ class Summaries:
             )
         return split_message(text), weeks_chart(t, weeks)
 
+    async def export_rows(self, circle_id: int, weeks: int = 4) -> list[dict[str, object]]:
+        """The last ``weeks`` full weeks plus this one, counts only."""
+        start, _end = week_bounds(self.clock.now(), self.tz)
+        rows = []
+        for back in range(weeks, -1, -1):
+            week_start = start - dt.timedelta(weeks=back)
+            data = await self.store.week_figures(
+                circle_id, week_start, week_start + dt.timedelta(weeks=1)
+            )
+            rows.append(
+                {
+                    "week": week_start.astimezone(self.tz).date().isoformat(),
+                    "asked": data["asked"],
+                    "helped": data["helped"],
+                    "open": data["open"],
+                    "chats": data["chats"],
+                    "checkins": data["rounds"],
+                    "to_neighbours": data["to_neighbours"],
+                    "to_chair": data["to_chair"],
+                    "open_worries": data["open_signals"],
+                }
+            )
+        return rows
+
     async def _on_weekly(self, run: TimerRun) -> None:
         circle_id = int(run.timer.payload["circle_id"])
         circle = await self.store.circle(circle_id)

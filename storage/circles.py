@@ -256,6 +256,9 @@ class CircleQueries:
     async def set_role(self, tx: aiosqlite.Connection, member_id: int, role: str) -> None:
         await tx.execute("UPDATE members SET role = ? WHERE id = ?", (role, member_id))
 
+    async def mark_backup(self, tx: aiosqlite.Connection, member_id: int) -> None:
+        await tx.execute("UPDATE members SET is_backup = 1 WHERE id = ?", (member_id,))
+
     async def remove_member(self, tx: aiosqlite.Connection, member_id: int) -> None:
         await tx.execute("DELETE FROM members WHERE id = ?", (member_id,))
 
