@@ -246,3 +246,57 @@ async def test_exports_for_the_signaleringsoverleg_have_no_personal_content(worl
         forge=True,
     )
     assert world.last_alert() == "Dit kan (nu) niet voor jou."
+
+
+async def test_a_long_summary_arrives_in_parts_under_the_limit(world, circle):
+    p = circle["people"]
+    # A big circle where the bot cannot reach many people with long names.
+    async with world.store.db.write() as tx:
+        for n in range(90):
+            user_id = 500_000 + n
+            await world.store.ensure_user(tx, user_id, f"Buur{n}")
+            await world.store.add_member(
+                tx,
+                circle["circle"].id,
+                user_id,
+                f"Buurvrouw met een heel lange naam nummer {n}",
+                "lid",
+                consented=True,
+            )
+    replies = await world.say(p["Henk"], "/overzicht")
+    texts = [m["text"] for m in replies if "text" in m]
+    summary_parts = [t for t in texts if not t.startswith("Cijfers voor")]
+    assert len(summary_parts) >= 2
+    assert all(len(part) <= 4096 for part in summary_parts)
+    joined = "\n".join(summary_parts)
+
+    assert "nummer 0," in joined and "nummer 89," in joined and "nummer 9." in joined
+
+
+async def test_a_professional_in_two_circles_sees_both_and_only_those(world, circle):
+    p = circle["people"]
+    # A second circle where Fatima is linked too, and a third where she is not.
+    ans = world.person("Ans")
+    other = await world.group_with_bot("Keizerslanden", ans)
+    await world.join(ans, world.join_link_code(other))
+    await world.say(ans, "/cirkel")
+    [link] = await world.tap(ans, "Een professional koppelen")
+    await world.say(p["Fatima"], "/start " + link["text"].split("?start=")[1])
+    await world.tap(p["Fatima"], "Fatima")
+    await world.tap(p["Fatima"], "Nederlands")
+    await world.tap(p["Fatima"], "✅ Ja, koppel mij")
+    piet = world.person("Piet")
+    third = await world.group_with_bot("Rivierenwijk", piet)
+    await world.join(piet, world.join_link_code(third))
+    for sender, about in ((p["Jan"], "Sandra"), (ans, "Over mezelf"), (piet, "Over mezelf")):
+        await share(world, sender, about, details=f"zorg van {sender.first_name}")
+        last = world.emulator.bot_messages(sender.id)[-1]
+        if "✅ Versturen" in [b["text"] for b in world.emulator.buttons(last)]:
+            await world.tap(sender, "✅ Versturen")
+        else:  # Rivierenwijk has nobody to receive it: said plainly, nothing sent
+            assert "Er kan nog niemand het ontvangen" in last["text"]
+    replies = await world.say(p["Fatima"], "/overzicht")
+    seen = "\n".join(m.get("text", "") for m in replies)
+    assert "zorg van Jan" in seen and "zorg van Ans" in seen
+    assert "zorg van Piet" not in seen
+    assert "Een zorg uit Zandweerd" in seen and "Een zorg uit Keizerslanden" in seen
