@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import logging
 import secrets
 
@@ -33,7 +34,7 @@ from handlers import (
     summaries,
     waakvlam,
 )
-from scheduling.builtin import register_builtin_timers, schedule_housekeeping
+from scheduling.builtin import Retention, register_builtin_timers, schedule_housekeeping
 from scheduling.requests import HelpDesk
 from scheduling.signals import Worries
 from scheduling.summaries import Summaries
@@ -153,7 +154,15 @@ class Runtime:
         store = Store(self.db, self.clock)
         i18n = I18n(settings.tz, strict=self.strict_i18n)
         scheduler = Scheduler(store, self.clock)
-        register_builtin_timers(scheduler, i18n)
+        register_builtin_timers(
+            scheduler,
+            i18n,
+            Retention(
+                requests=dt.timedelta(days=settings.retain_requests_days),
+                checkins=dt.timedelta(days=settings.retain_checkins_days),
+                signals=dt.timedelta(days=settings.retain_signals_days),
+            ),
+        )
         outbox = OutboxSender(store, self.clock)
         waakvlam = Waakvlam(store, i18n, self.clock, settings.admin_ids)
         waakvlam.register(scheduler)

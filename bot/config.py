@@ -47,6 +47,16 @@ class Settings(BaseSettings):
         default=8080, ge=0, le=65535, validation_alias="OMKIJK_PRACTICE_PORT"
     )
     log_level: str = Field(default="INFO", validation_alias="OMKIJK_LOG_LEVEL")
+    # How long content is kept (days); the figures stay as counts. See PRIVACY.md.
+    retain_requests_days: int = Field(
+        default=90, ge=1, validation_alias="OMKIJK_RETAIN_REQUESTS_DAYS"
+    )
+    retain_checkins_days: int = Field(
+        default=30, ge=1, validation_alias="OMKIJK_RETAIN_CHECKINS_DAYS"
+    )
+    retain_signals_days: int = Field(
+        default=365, ge=1, validation_alias="OMKIJK_RETAIN_SIGNALS_DAYS"
+    )
 
     @field_validator("timezone")
     @classmethod

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from dataclasses import dataclass
 
 from bot.i18n import I18n
 from scheduling.timers import Scheduler, TimerRun
+from storage.timefmt import to_db
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +28,19 @@ def next_local_time(now: dt.datetime, tz: dt.tzinfo, hour: int, minute: int) -> 
     return candidate.astimezone(dt.UTC)
 
 
-def register_builtin_timers(scheduler: Scheduler, i18n: I18n) -> None:
+@dataclass(frozen=True)
+class Retention:
+    requests: dt.timedelta = dt.timedelta(days=90)
+    checkins: dt.timedelta = dt.timedelta(days=30)
+    signals: dt.timedelta = dt.timedelta(days=365)
+    messages: dt.timedelta = dt.timedelta(days=30)
+
+
+def register_builtin_timers(
+    scheduler: Scheduler, i18n: I18n, retention: Retention | None = None
+) -> None:
+    keep = retention or Retention()
+
     async def notice(run: TimerRun) -> None:
         """Send one person a message (in their language) at a given moment."""
         payload = run.timer.payload
@@ -45,7 +59,15 @@ def register_builtin_timers(scheduler: Scheduler, i18n: I18n) -> None:
     async def housekeeping(run: TimerRun) -> None:
         now = run.clock.now()
         pruned = await run.store.prune_inbox(now - INBOX_KEEP, tx=run.tx)
-        log.info("housekeeping: forgot %d handled updates", pruned)
+        forgotten = await run.store.forget_old_content(
+            run.tx,
+            requests_before=to_db(now - keep.requests),
+            checkins_before=to_db(now - keep.checkins),
+            signals_before=to_db(now - keep.signals),
+            messages_before=to_db(now - keep.messages),
+        )
+        # Counts only: no ids or content in the log.
+        log.info("housekeeping: forgot %d handled updates, old content %s", pruned, forgotten)
         await schedule_housekeeping(run, i18n.timezone)
 
     scheduler.register(NOTICE, notice)

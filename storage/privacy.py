@@ -95,3 +95,51 @@ class PrivacyQueries:
             await tx.execute("UPDATE signals SET sender_id = NULL WHERE sender_id = ?", (user_id,))
             await tx.execute("DELETE FROM members WHERE user_id = ?", (user_id,))
             await tx.execute("DELETE FROM users WHERE id = ?", (user_id,))
+
+
+class RetentionQueries:
+    """Forget content after its time; keep what the figures need, without names."""
+
+    async def forget_old_content(
+        self,
+        tx: Any,
+        *,
+        requests_before: str,
+        checkins_before: str,
+        signals_before: str,
+        messages_before: str,
+    ) -> dict[str, int]:
+        counts = {}
+        cur = await tx.execute(
+            "UPDATE requests SET details = NULL, voice_file_id = NULL, asked_by = NULL, "
+            "member_id = NULL, helper_member_id = NULL WHERE status IN ('done', 'cancelled') "
+            "AND closed_at < ? AND (details IS NOT NULL OR voice_file_id IS NOT NULL "
+            "OR member_id IS NOT NULL OR helper_member_id IS NOT NULL)",
+            (requests_before,),
+        )
+        counts["requests"] = cur.rowcount
+        cur = await tx.execute(
+            "UPDATE checkin_rounds SET answer = NULL, closed_by = NULL, alerted = '[]', "
+            "going = NULL WHERE status = 'closed' AND due_at < ? "
+            "AND (answer IS NOT NULL OR closed_by IS NOT NULL OR alerted != '[]')",
+            (checkins_before,),
+        )
+        counts["checkins"] = cur.rowcount
+        cur = await tx.execute(
+            "UPDATE signals SET details = NULL, voice_file_id = NULL, sender_id = NULL, "
+            "about_member_id = NULL, owner_member_id = NULL WHERE status = 'closed' "
+            "AND closed_at < ? AND (details IS NOT NULL OR sender_id IS NOT NULL "
+            "OR about_member_id IS NOT NULL OR voice_file_id IS NOT NULL)",
+            (signals_before,),
+        )
+        counts["signals"] = cur.rowcount
+        await tx.execute(
+            "UPDATE signal_log SET detail = NULL, actor = NULL WHERE signal_id IN "
+            "(SELECT id FROM signals WHERE status = 'closed' AND closed_at < ?)",
+            (signals_before,),
+        )
+        cur = await tx.execute(
+            "DELETE FROM outbox WHERE status != 'pending' AND created_at < ?", (messages_before,)
+        )
+        counts["messages"] = cur.rowcount
+        return counts

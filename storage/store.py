@@ -17,7 +17,7 @@ import aiosqlite
 from bot.clock import Clock
 from storage.circles import CircleQueries
 from storage.database import Database
-from storage.privacy import PrivacyQueries
+from storage.privacy import PrivacyQueries, RetentionQueries
 from storage.requests import RequestQueries
 from storage.signals import SignalQueries
 from storage.summaries import SummaryQueries
@@ -64,7 +64,13 @@ class OutgoingMessage:
 
 
 class Store(
-    CircleQueries, WaakvlamQueries, PrivacyQueries, RequestQueries, SignalQueries, SummaryQueries
+    CircleQueries,
+    WaakvlamQueries,
+    PrivacyQueries,
+    RetentionQueries,
+    RequestQueries,
+    SignalQueries,
+    SummaryQueries,
 ):
     def __init__(self, db: Database, clock: Clock) -> None:
         self.db = db
