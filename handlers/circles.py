@@ -437,6 +437,8 @@ class JoinWizard(Wizard):
             "delete it all.\n\n"
             "Do you want to join?"
         )
+        # Said before anything else is shared: the PIN never goes through anyone.
+        text = _(common.NEVER_SHARE_PIN) + "\n\n" + text
         await self.ask(
             update,
             context,

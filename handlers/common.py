@@ -20,7 +20,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.i18n import LANGUAGES, I18n, normalise_language
+from bot.i18n import LANGUAGES, N_, I18n, normalise_language
 from bot.services import OmkijkContext
 from handlers.menu import MENU_EXPLAIN, MENU_LANGUAGE, main_menu, menu_filter
 from handlers.wizard import route_private_message
@@ -66,6 +66,9 @@ async def start_private(update: Update, context: OmkijkContext) -> None:
     await update.effective_message.reply_text(text, reply_markup=await main_menu(context))
 
 
+NEVER_SHARE_PIN = N_("🔒 Never share your PIN or bank card, not even with neighbours.")
+
+
 async def help_command(update: Update, context: OmkijkContext) -> None:
     _ = context.t.gettext
     text = _(
@@ -77,6 +80,7 @@ async def help_command(update: Update, context: OmkijkContext) -> None:
         "Everything works with the buttons. /taal changes the language.\n\n"
         "This bot is no alarm service. In an emergency: call 112."
     )
+    text += "\n\n" + _(NEVER_SHARE_PIN)
     await update.effective_message.reply_text(text)
 
 

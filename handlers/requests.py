@@ -11,10 +11,11 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot.i18n import I18n
+from bot.i18n import N_, I18n
 from bot.services import OmkijkContext
 from domain.policy import Action, Role
 from domain.requests import KIND_LABELS, NOT_A_TASK, TIMES, Kind, day_options
+from domain.safeguards import asks_for_money
 from handlers import circles
 from handlers.menu import MENU_ASK, MENU_HELP_OTHERS, main_menu, menu_filter
 from handlers.wizard import Wizard, answer_stale
@@ -142,7 +143,43 @@ class AskWizard(Wizard):
         else:
             await message.reply_text(context.t.gettext("Please type a few words."))
             return
+        if asks_for_money(state.get("details")):
+            await self._money_refused(update, context, state)
+            return
         await self._after_details(update, context, state)
+
+    async def _money_refused(self, update: Update, context: OmkijkContext, state: dict) -> None:
+        """Not posted: said kindly to the asker, and the voorzitter knows."""
+        _ = context.t.gettext
+        store = context.services.store
+        await store.clear_draft(update.effective_user.id)
+        await update.effective_message.reply_text(
+            _(
+                "Requests about money, a PIN or a bank card are not passed on through the bot. "
+                "That protects everyone against abuse. Never share your PIN, not even with "
+                "neighbours. I have let the voorzitter know, so they can get in touch with you "
+                "if you need something."
+            ),
+            reply_markup=await main_menu(context),
+        )
+        member = await store.member(state["member_id"])
+        members = await store.members(state["circle_id"])
+        chairs = [
+            m
+            for m in members
+            if m.role == Role.VOORZITTER
+            and m.consented
+            and m.user_id not in (None, update.effective_user.id)
+        ]
+        await circles.tell_privately(
+            context,
+            chairs,
+            N_(
+                "{name} asked for something about money, a PIN or a bank card. I did not pass "
+                "it on. Could you get in touch with {name}?"
+            ),
+            name=member.display_name if member else "?",
+        )
 
     async def button_details(
         self, update: Update, context: OmkijkContext, state: dict, value: str

@@ -20,8 +20,16 @@ async def test_old_content_is_forgotten_and_counts_stay(world):
     services = world.runtime.services
     # A request, helped and done.
     result = await services.helpdesk.create(
-        circle_id=circle.id, member=riet_m, asked_by=riet.id, kind=Kind.GROCERIES, day=None,
-        at_minutes=None, details="melk en brood", voice_file_id=None, visibility="circle")
+        circle_id=circle.id,
+        member=riet_m,
+        asked_by=riet.id,
+        kind=Kind.GROCERIES,
+        day=None,
+        at_minutes=None,
+        details="melk en brood",
+        voice_file_id=None,
+        visibility="circle",
+    )
     await services.helpdesk.claim(jan.id, result.request.id)
     await services.helpdesk.finish(riet.id, result.request.id, "done")
     # A check-in answered.
@@ -33,12 +41,18 @@ async def test_old_content_is_forgotten_and_counts_stay(world):
     # A worry, closed.
     await world.store.remember_user(7777, "Fatima", "nl", reachable=True)
     async with world.store.db.write() as tx:
-        await world.store.add_member(tx, circle.id, 7777, "Fatima", "professional",
-                                     consented=True)
+        await world.store.add_member(tx, circle.id, 7777, "Fatima", "professional", consented=True)
     outcome = await services.worries.create(
-        circle_id=circle.id, sender_id=jan.id, about=riet_m, about_self=False,
-        kind=WorryKind.HEALTH, details="ze hoest veel", voice_file_id=None, urgency="week",
-        safety=False)
+        circle_id=circle.id,
+        sender_id=jan.id,
+        about=riet_m,
+        about_self=False,
+        kind=WorryKind.HEALTH,
+        details="ze hoest veel",
+        voice_file_id=None,
+        urgency="week",
+        safety=False,
+    )
     await services.worries.act(7777, outcome.signal.id, "close")
     start = world.clock.now() - dt.timedelta(days=1)
     before = await world.store.week_figures(circle.id, start, start + dt.timedelta(days=7))
@@ -70,10 +84,13 @@ async def test_old_content_is_forgotten_and_counts_stay(world):
     # And no sent message texts older than a month are kept.
     from storage.timefmt import to_db
 
-    async with world.runtime.db.read() as conn, conn.execute(
-        "SELECT COUNT(*) FROM outbox WHERE created_at < ?",
-        (to_db(world.clock.now() - dt.timedelta(days=31)),),
-    ) as cur:
+    async with (
+        world.runtime.db.read() as conn,
+        conn.execute(
+            "SELECT COUNT(*) FROM outbox WHERE created_at < ?",
+            (to_db(world.clock.now() - dt.timedelta(days=31)),),
+        ) as cur,
+    ):
         assert (await cur.fetchone())[0] == 0
 
 
