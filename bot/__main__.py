@@ -64,6 +64,39 @@ async def _practice(settings: Settings) -> None:
     await _serve_until_signal(practice.start, practice.stop)
 
 
+def _operate(mode: str, file: str | None, settings: Settings) -> int:
+    import datetime as dt
+    from pathlib import Path
+
+    from bot.operations import OperationError, backup, restore, status
+    from storage.timefmt import to_db
+
+    try:
+        if mode == "status":
+            for key, value in status(settings.db_path, to_db(dt.datetime.now(dt.UTC))).items():
+                print(f"{key:<24} {value}")
+            return 0
+        if not file:
+            print(
+                f"omkijkbot: {mode} needs a file name, e.g. omkijkbot {mode} backup.sqlite3",
+                file=sys.stderr,
+            )
+            return 2
+        if mode == "backup":
+            size = backup(settings.db_path, Path(file))
+            print(f"backup written to {file} ({size} bytes), checked")
+        else:
+            kept = restore(Path(file), settings.db_path)
+            print(
+                f"restored {file} to {settings.db_path}"
+                + (f"; the previous file is kept as {kept}" if kept else "")
+            )
+    except OperationError as exc:
+        print(f"omkijkbot: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="omkijkbot",
@@ -73,13 +106,18 @@ def main(argv: list[str] | None = None) -> int:
         "mode",
         nargs="?",
         default="practice",
-        choices=["practice", "run"],
-        help="practice: a local practice page, no Telegram account needed "
-        "(default); run: talk to Telegram with TELEGRAM_TOKEN",
+        choices=["practice", "run", "backup", "restore", "status"],
+        help="practice: a local practice page, no Telegram account needed (default); "
+        "run: talk to Telegram with TELEGRAM_TOKEN; backup FILE: a consistent copy of the "
+        "database while the bot runs; restore FILE: check a copy and put it in place (stop "
+        "the bot first); status: the database's health",
     )
+    parser.add_argument("file", nargs="?", help="the backup file, for backup and restore")
     args = parser.parse_args(argv)
     try:
         settings = load_settings()
+        if args.mode in ("backup", "restore", "status"):
+            return _operate(args.mode, args.file, settings)
         _setup_logging(settings.log_level)
         asyncio.run(_practice(settings) if args.mode == "practice" else _run(settings))
     except ConfigError as exc:
