@@ -1254,11 +1254,6 @@ class NoPhoneWizard(Wizard):
             reply_markup=await main_menu(context),
         )
 
-    async def cancelled(self, update: Update, context: OmkijkContext, state: dict) -> None:
-        await update.effective_message.reply_text(
-            context.t.gettext("Stopped. Nothing was saved."), reply_markup=await main_menu(context)
-        )
-
 
 class RenameWizard(Wizard):
     flow = RENAME
@@ -1286,9 +1281,6 @@ class RenameWizard(Wizard):
         await update.effective_message.reply_text(
             _("Done: the circle is now called {name}.", name=name)
         )
-
-    async def cancelled(self, update: Update, context: OmkijkContext, state: dict) -> None:
-        await update.effective_message.reply_text(context.t.gettext("Stopped. Nothing was saved."))
 
 
 class SignpostWizard(Wizard):
@@ -1324,9 +1316,6 @@ class SignpostWizard(Wizard):
         await store.clear_draft(update.effective_user.id)
         circle = await store.circle(state["circle_id"])
         await _show_signposts(update, context, circle, me)
-
-    async def cancelled(self, update: Update, context: OmkijkContext, state: dict) -> None:
-        await update.effective_message.reply_text(context.t.gettext("Stopped. Nothing was saved."))
 
 
 NO_PHONE_WIZARD = NoPhoneWizard()

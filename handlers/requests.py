@@ -135,13 +135,7 @@ class AskWizard(Wizard):
         )
 
     async def text_details(self, update: Update, context: OmkijkContext, state: dict) -> None:
-        message = update.effective_message
-        if message.voice is not None:
-            state["voice_file_id"] = message.voice.file_id
-        elif message.text:
-            state["details"] = " ".join(message.text.split())[:500]
-        else:
-            await message.reply_text(context.t.gettext("Please type a few words."))
+        if not await self.words_or_voice(update, context, state, limit=500):
             return
         if asks_for_money(state.get("details")):
             await self._money_refused(update, context, state)
@@ -272,11 +266,6 @@ class AskWizard(Wizard):
                 "requests with /taken."
             )
         await update.effective_message.reply_text(reply, reply_markup=await main_menu(context))
-
-    async def cancelled(self, update: Update, context: OmkijkContext, state: dict) -> None:
-        await update.effective_message.reply_text(
-            context.t.gettext("Stopped. Nothing was saved."), reply_markup=await main_menu(context)
-        )
 
 
 ASK_WIZARD = AskWizard()

@@ -115,13 +115,7 @@ class WorryWizard(Wizard):
         )
 
     async def text_details(self, update: Update, context: OmkijkContext, state: dict) -> None:
-        message = update.effective_message
-        if message.voice is not None:
-            state["voice_file_id"] = message.voice.file_id
-        elif message.text:
-            state["details"] = " ".join(message.text.split())[:1000]
-        else:
-            await message.reply_text(context.t.gettext("Please type a few words."))
+        if not await self.words_or_voice(update, context, state, limit=1000):
             return
         await self.goto(update, context, state, "urgency")
 
@@ -254,11 +248,6 @@ class WorryWizard(Wizard):
                 names=", ".join(outcome.recipients),
             ),
             reply_markup=await main_menu(context),
-        )
-
-    async def cancelled(self, update: Update, context: OmkijkContext, state: dict) -> None:
-        await update.effective_message.reply_text(
-            context.t.gettext("Stopped. Nothing was saved."), reply_markup=await main_menu(context)
         )
 
 

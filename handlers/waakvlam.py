@@ -18,7 +18,7 @@ from domain.policy import Action, Role, checkin_rights
 from domain.waakvlam import EVERY_DAY, WEEKDAYS, Answer, CheckinSettings, ladder_contacts
 from handlers import circles
 from handlers.menu import MENU_CHECKIN, main_menu, menu_filter
-from handlers.wizard import answer_stale
+from handlers.wizard import answer_stale, mark_chosen
 from scheduling.waakvlam import Outcome
 from storage.circles import Circle, Member
 
@@ -470,26 +470,7 @@ async def _after(update: Update, context: OmkijkContext, outcome: Outcome) -> No
 
 
 async def _drop_buttons(update: Update, *, chosen: bool = False) -> None:
-    query = update.callback_query
-    message = query.message
-    label = next(
-        (
-            b.text
-            for row in (message.reply_markup.inline_keyboard if message.reply_markup else ())
-            for b in row
-            if b.callback_data == query.data
-        ),
-        None,
-    )
-    try:
-        if chosen and label:
-            await query.edit_message_text(
-                f"{html.escape(message.text or '')}\n\n➜ {html.escape(label)}"
-            )
-        else:
-            await query.edit_message_reply_markup(None)
-    except TelegramError:
-        pass
+    await mark_chosen(update, drop_only=not chosen)
 
 
 async def sign_of_life(update: Update, context: OmkijkContext) -> None:

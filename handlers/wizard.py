@@ -25,6 +25,31 @@ log = logging.getLogger(__name__)
 Options = list[list[tuple[str, str]]]
 
 
+async def mark_chosen(update: Update, *, drop_only: bool = False) -> None:
+    """Show under a question what was chosen, and take its buttons away (so an old
+    button cannot be pressed again by an unsteady hand)."""
+    query = update.callback_query
+    message = query.message
+    label = next(
+        (
+            b.text
+            for row in (message.reply_markup.inline_keyboard if message.reply_markup else ())
+            for b in row
+            if b.callback_data == query.data
+        ),
+        None,
+    )
+    try:
+        if label and not drop_only:
+            await query.edit_message_text(
+                f"{html.escape(message.text or '')}\n\n➜ {html.escape(label)}"
+            )
+        else:
+            await query.edit_message_reply_markup(None)
+    except TelegramError:
+        log.debug("could not mark the chosen button", exc_info=True)
+
+
 async def answer_stale(update: Update, context: OmkijkContext) -> None:
     """A button that no longer applies (or was forged): say so kindly, change nothing."""
     query = update.callback_query
@@ -98,7 +123,11 @@ class Wizard:
     async def cancelled(
         self, update: Update, context: OmkijkContext, state: dict[str, Any]
     ) -> None:
-        await update.effective_message.reply_text(context.t.gettext("Stopped. Nothing was saved."))
+        from handlers.menu import main_menu
+
+        await update.effective_message.reply_text(
+            context.t.gettext("Stopped. Nothing was saved."), reply_markup=await main_menu(context)
+        )
 
     # -- answers ----------------------------------------------------------------------
 
@@ -131,24 +160,21 @@ class Wizard:
             await query.answer()
 
     async def _mark_chosen(self, update: Update, value: str) -> None:
-        """Show what was chosen under the question and take its buttons away."""
-        query = update.callback_query
-        message = query.message
-        label = next(
-            (
-                b.text
-                for row in (message.reply_markup.inline_keyboard if message.reply_markup else ())
-                for b in row
-                if b.callback_data == query.data
-            ),
-            value,
-        )
-        try:
-            await query.edit_message_text(
-                f"{html.escape(message.text or '')}\n\n➜ {html.escape(label)}"
-            )
-        except TelegramError:
-            log.debug("could not mark the chosen button", exc_info=True)
+        await mark_chosen(update)
+
+    async def words_or_voice(
+        self, update: Update, context: OmkijkContext, state: dict[str, Any], limit: int
+    ) -> bool:
+        """Take a few typed words or a voice message into the state. False: neither."""
+        message = update.effective_message
+        if message.voice is not None:
+            state["voice_file_id"] = message.voice.file_id
+        elif message.text:
+            state["details"] = " ".join(message.text.split())[:limit]
+        else:
+            await message.reply_text(context.t.gettext("Please type a few words."))
+            return False
+        return True
 
     async def on_message(
         self, update: Update, context: OmkijkContext, state: dict[str, Any]

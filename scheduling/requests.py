@@ -17,8 +17,7 @@ from typing import Any
 
 import aiosqlite
 
-from bot.clock import Clock
-from bot.i18n import N_, I18n
+from bot.i18n import N_
 from bot.ratelimit import Priority
 from domain.requests import (
     KIND_WORDS,
@@ -30,10 +29,11 @@ from domain.requests import (
     nudge_after,
     superburen_first,
 )
+from scheduling.service import Service
 from scheduling.timers import Scheduler, TimerRun
 from storage.circles import Member
 from storage.requests import HelpRequest
-from storage.store import OutgoingMessage, Store
+from storage.store import OutgoingMessage
 
 log = logging.getLogger(__name__)
 
@@ -58,13 +58,7 @@ def request_key(request_id: int) -> str:
     return f"hulp:{request_id}:"
 
 
-class HelpDesk:
-    def __init__(self, store: Store, i18n: I18n, clock: Clock) -> None:
-        self.store = store
-        self.i18n = i18n
-        self.clock = clock
-        self.tz = i18n.timezone
-
+class HelpDesk(Service):
     def register(self, scheduler: Scheduler) -> None:
         scheduler.register(NUDGE, self._on_nudge)
         scheduler.register(DEADLINE, self._on_deadline)
@@ -72,10 +66,6 @@ class HelpDesk:
         scheduler.register(FOLLOW_UP, self._on_follow_up)
 
     # -- words ----------------------------------------------------------------------
-
-    async def _t(self, user_id: int | None):
-        person = await self.store.user(user_id) if user_id else None
-        return self.i18n.for_language(person.language if person else None)
 
     def describe(self, t, request: HelpRequest) -> str:
         """'boodschappen, morgen rond 12:00' in the reader's language."""
@@ -105,36 +95,6 @@ class HelpDesk:
         if request.voice_file_id:
             text += "\n" + t.gettext("🎤 With a voice message for the helper.")
         return text
-
-    async def _send(
-        self,
-        tx: aiosqlite.Connection,
-        user_id: int,
-        text_id: str,
-        *,
-        priority: int = Priority.INTERACTIVE,
-        source: str,
-        buttons: list[tuple[str, str]] | None = None,
-        **params: Any,
-    ) -> int:
-        t = await self._t(user_id)
-        markup = (
-            {
-                "inline_keyboard": [
-                    [{"text": t.gettext(label), "callback_data": data}] for label, data in buttons
-                ]
-            }
-            if buttons
-            else None
-        )
-        return await self.store.enqueue_message(
-            tx,
-            user_id,
-            t.gettext(text_id, **params),
-            reply_markup=markup,
-            priority=priority,
-            source=source,
-        )
 
     async def asker_id(self, request: HelpRequest) -> int | None:
         """Who hears back: the member, or whoever asked on their behalf."""

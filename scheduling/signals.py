@@ -15,8 +15,7 @@ from typing import Any
 
 import aiosqlite
 
-from bot.clock import Clock
-from bot.i18n import N_, I18n
+from bot.i18n import N_
 from bot.ratelimit import Priority
 from domain.signals import (
     WORRY_LABELS,
@@ -26,10 +25,10 @@ from domain.signals import (
     professionals,
     voorzitters,
 )
+from scheduling.service import Service
 from scheduling.timers import Scheduler, TimerRun
 from storage.circles import Member
 from storage.signals import Signal
-from storage.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -54,20 +53,10 @@ def signal_key(signal_id: int) -> str:
     return f"zorg:{signal_id}:"
 
 
-class Worries:
-    def __init__(self, store: Store, i18n: I18n, clock: Clock) -> None:
-        self.store = store
-        self.i18n = i18n
-        self.clock = clock
-        self.tz = i18n.timezone
-
+class Worries(Service):
     def register(self, scheduler: Scheduler) -> None:
         scheduler.register(REMIND, self._on_remind)
         scheduler.register(ESCALATE, self._on_escalate)
-
-    async def _t(self, user_id: int | None):
-        person = await self.store.user(user_id) if user_id else None
-        return self.i18n.for_language(person.language if person else None)
 
     async def who_will_see(self, circle_id: int, sender_id: int) -> list[Member]:
         members = await self.store.members(circle_id)

@@ -5,14 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from bot.clock import Clock
-from bot.i18n import I18n, Translator
+from bot.i18n import Translator
 from bot.ratelimit import Priority
 from domain.chart import weeks_chart
 from domain.summary import split_message, summary_text, week_bounds
 from domain.waakvlam import CheckinSettings, next_checkin
+from scheduling.service import Service
 from scheduling.timers import Scheduler, TimerRun
-from storage.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -20,13 +19,7 @@ WEEKLY = "summary.weekly"
 SEND_AT = dt.time(9, 0)  # Monday morning
 
 
-class Summaries:
-    def __init__(self, store: Store, i18n: I18n, clock: Clock) -> None:
-        self.store = store
-        self.i18n = i18n
-        self.clock = clock
-        self.tz = i18n.timezone
-
+class Summaries(Service):
     def register(self, scheduler: Scheduler) -> None:
         scheduler.register(WEEKLY, self._on_weekly)
 

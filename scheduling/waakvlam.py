@@ -18,7 +18,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import dataclass, field, replace
-from typing import Any
 
 import aiosqlite
 
@@ -37,6 +36,7 @@ from domain.waakvlam import (
     next_checkin,
     visit_contact,
 )
+from scheduling.service import Service
 from scheduling.timers import Scheduler, TimerRun
 from storage.circles import Member
 from storage.store import OutgoingMessage, Store
@@ -78,14 +78,11 @@ def step_key(round_id: int) -> str:
     return f"wvs:{round_id}:"
 
 
-class Waakvlam:
+class Waakvlam(Service):
     def __init__(
         self, store: Store, i18n: I18n, clock: Clock, admin_ids: list[int] | None = None
     ) -> None:
-        self.store = store
-        self.i18n = i18n
-        self.clock = clock
-        self.tz = i18n.timezone
+        super().__init__(store, i18n, clock)
         self.admin_ids = admin_ids or []
 
     def register(self, scheduler: Scheduler) -> None:
@@ -116,39 +113,6 @@ class Waakvlam:
         return due
 
     # -- rendering --------------------------------------------------------------
-
-    async def _language(self, user_id: int | None) -> str | None:
-        person = await self.store.user(user_id) if user_id else None
-        return person.language if person else None
-
-    async def _send(
-        self,
-        tx: aiosqlite.Connection,
-        user_id: int,
-        text_id: str,
-        *,
-        priority: int,
-        buttons: list[tuple[str, str]] | None = None,
-        source: str,
-        extra_ids: tuple[str, ...] = (),
-        **params: Any,
-    ) -> int:
-        t = self.i18n.for_language(await self._language(user_id))
-        text = t.gettext(text_id, **params)
-        for extra in extra_ids:
-            text += "\n\n" + t.gettext(extra)
-        markup = (
-            {
-                "inline_keyboard": [
-                    [{"text": t.gettext(label), "callback_data": data}] for label, data in buttons
-                ]
-            }
-            if buttons
-            else None
-        )
-        return await self.store.enqueue_message(
-            tx, user_id, text, reply_markup=markup, priority=priority, source=source
-        )
 
     def _local_time(self, moment: dt.datetime) -> str:
         return moment.astimezone(self.tz).strftime("%H:%M")

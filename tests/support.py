@@ -62,6 +62,21 @@ class World:
         await self.handled(update)
         return self.emulator.bot_messages(chat)[before:]
 
+    async def restart(self) -> None:
+        """Stop the bot and start it again on the same database (a restart mid-way)."""
+        settings = self.runtime.settings
+        await self.runtime.stop()
+        self.runtime = Runtime(
+            settings,
+            self.clock,
+            token=self.emulator.token,
+            base_url=self.server.api_url,
+            base_file_url=self.server.file_url,
+            tick_seconds=None,
+            strict_i18n=True,
+        )
+        await self.runtime.start()
+
     def answers_to(self, update_count: int = 1) -> list[dict]:
         return self.emulator.callback_answers[-update_count:]
 

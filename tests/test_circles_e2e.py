@@ -347,25 +347,14 @@ async def test_someone_without_a_smartphone_is_added_and_marked(world):
     assert "Sandra" not in page  # she did not share her number
 
 
-async def test_wizard_survives_a_restart_and_old_buttons_are_refused(world, tmp_path):
+async def test_wizard_survives_a_restart_and_old_buttons_are_refused(world):
     henk = world.person("Henk")
     chat_id = await world.group_with_bot("Zandweerd", henk)
     await world.say(henk, f"/start {world.join_link_code(chat_id)}")
     await world.say(henk, "Henk van Dam")
     language_question = world.emulator.bot_messages(henk.id)[-1]
     # The bot restarts here: the draft is in the database.
-    await world.runtime.stop()
-    from bot.app import Runtime
-
-    world.runtime = Runtime(
-        world.runtime.settings,
-        world.clock,
-        token=world.emulator.token,
-        base_url=world.server.api_url,
-        tick_seconds=None,
-        strict_i18n=True,
-    )
-    await world.runtime.start()
+    await world.restart()
     await world.press(henk, language_question, "ob:language:nl")
     # An old button from the first step no longer acts.
     first = world.emulator.bot_messages(henk.id)[0]

@@ -269,22 +269,11 @@ async def test_forged_and_stale_buttons_change_nothing(world, circle):
 
 
 async def test_wizard_survives_a_restart(world, circle):
-    from bot.app import Runtime
-
     p = circle["people"]
     await world.say(p["Riet"], "🙏 Ik zoek hulp")
     await world.tap(p["Riet"], "🛒 Boodschappen")
     await world.tap(p["Riet"], "Morgen")
-    await world.runtime.stop()
-    world.runtime = Runtime(
-        world.runtime.settings,
-        world.clock,
-        token=world.emulator.token,
-        base_url=world.server.api_url,
-        tick_seconds=None,
-        strict_i18n=True,
-    )
-    await world.runtime.start()
+    await world.restart()
     await world.tap(p["Riet"], "rond 10:00")
     await world.say(p["Riet"], "melk en brood")
     await world.tap(p["Riet"], "Alleen de superburen en de voorzitter")

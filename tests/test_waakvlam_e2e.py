@@ -219,22 +219,11 @@ async def test_someone_elses_check_in_button_is_refused(world, circle):
 
 
 async def test_a_restart_in_the_middle_continues_the_ladder(world, circle):
-    from bot.app import Runtime
-
     p, m = circle["people"], circle["members"]
     await switch_on(world, m["Riet"])
     await at(world, 10)
     await at(world, 11)
-    await world.runtime.stop()
-    world.runtime = Runtime(
-        world.runtime.settings,
-        world.clock,
-        token=world.emulator.token,
-        base_url=world.server.api_url,
-        tick_seconds=None,
-        strict_i18n=True,
-    )
-    await world.runtime.start()
+    await world.restart()
     await at(world, 12)
     assert last(world, p["Sandra"]).startswith(NEIGHBOURS)
     await at(world, 14)
