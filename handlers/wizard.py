@@ -194,6 +194,8 @@ class Wizard:
 
 async def route_private_message(update: Update, context: OmkijkContext) -> bool:
     """Give a private message to the wizard the person is in. False: not in one."""
+    if update.effective_user is None or update.effective_message is None:
+        return True  # nobody to answer (Telegram never sends this; a forged update might)
     draft = await context.services.store.draft(update.effective_user.id)
     if draft is None or draft[0] not in Wizard.registry:
         return False
