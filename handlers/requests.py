@@ -39,13 +39,46 @@ async def _begin(update: Update, context: OmkijkContext, circle: Circle, me: Mem
             context.t.gettext("This is not possible for you (any more).")
         )
         return
-    await ASK_WIZARD.begin(update, context, {"circle_id": circle.id, "member_id": me.id})
+    state = {"circle_id": circle.id, "member_id": me.id}
+    if me.role in (Role.SUPERBUUR, Role.VOORZITTER):
+        # A superbuur or voorzitter may ask on behalf of someone (also without a phone).
+        state["first_step"] = "whom"
+    await ASK_WIZARD.begin(update, context, state)
 
 
 class AskWizard(Wizard):
     flow = ASK
     prefix = "hq"
     first = "kind"
+
+    async def step_whom(self, update: Update, context: OmkijkContext, state: dict) -> None:
+        _ = context.t.gettext
+        members = [
+            m
+            for m in await context.services.store.members(state["circle_id"])
+            if m.id != state["member_id"]
+            and m.role != Role.PROFESSIONAL
+            and (m.consented or m.no_phone)
+        ]
+        await self.ask(
+            update,
+            context,
+            state,
+            _("Who is the help for?"),
+            [[(_("For myself"), "me")]]
+            + [[(m.display_name + (" 📵" if m.no_phone else ""), str(m.id))] for m in members],
+        )
+
+    async def button_whom(
+        self, update: Update, context: OmkijkContext, state: dict, value: str
+    ) -> None:
+        if value != "me":
+            member = await context.services.store.member(int(value)) if value.isdigit() else None
+            if member is None or member.circle_id != state["circle_id"]:
+                await answer_stale(update, context)
+                return
+            state["member_id"] = member.id
+        await self.goto(update, context, state, "kind")
 
     async def step_kind(self, update: Update, context: OmkijkContext, state: dict) -> None:
         _ = context.t.gettext
@@ -242,7 +275,19 @@ class AskWizard(Wizard):
         member = await store.member(state["member_id"])
         circle = await store.circle(state["circle_id"])
         _ = context.t.gettext
-        if member is None or circle is None or member.user_id != update.effective_user.id:
+        me = await store.member_of(state["circle_id"], update.effective_user.id) if circle else None
+        on_behalf = (
+            me is not None
+            and member is not None
+            and me.id != member.id
+            and me.role in (Role.SUPERBUUR, Role.VOORZITTER)
+            and me.consented
+        )
+        if (
+            member is None
+            or circle is None
+            or (member.user_id != update.effective_user.id and not on_behalf)
+        ):
             await store.clear_draft(update.effective_user.id)
             await update.effective_message.reply_text(_("This is not possible for you (any more)."))
             return

@@ -67,9 +67,8 @@ class Wizard:
     # -- moving between steps ------------------------------------------------------
 
     async def begin(self, update: Update, context: OmkijkContext, state: dict[str, Any]) -> None:
-        state = {**state, "step": getattr(self, "first_step", self.first), "history": []}
-        if not hasattr(self, f"step_{state['step']}"):
-            state["step"] = next(name[5:] for name in dir(self) if name.startswith("step_"))
+        first = state.pop("first_step", None) or self.first
+        state = {**state, "step": first, "history": []}
         await context.services.store.save_draft(update.effective_user.id, self.flow, state)
         await getattr(self, f"step_{state['step']}")(update, context, state)
 

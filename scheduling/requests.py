@@ -94,6 +94,12 @@ class HelpDesk(Service):
             text += "\n“" + html.escape(request.details, quote=False) + "”"
         if request.voice_file_id:
             text += "\n" + t.gettext("🎤 With a voice message for the helper.")
+        if request.asked_by and member is not None and request.asked_by != member.user_id:
+            asker = await self.store.member_of(request.circle_id, request.asked_by)
+            if asker is not None:
+                text += "\n" + t.gettext(
+                    "Asked on their behalf by {name}.", name=asker.display_name
+                )
         return text
 
     async def asker_id(self, request: HelpRequest) -> int | None:

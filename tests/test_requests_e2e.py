@@ -337,3 +337,42 @@ async def test_group_post_that_cannot_be_delivered_goes_to_coordinators(world, c
     await world.runtime.tick()
     assert world.texts(p["Sandra"].id)[-1].startswith("Riet zoekt hulp: soep")
     assert world.texts(p["Henk"].id)[-1].startswith("Riet zoekt hulp: soep")
+
+
+async def test_a_superbuur_asks_on_behalf_of_someone_without_a_phone(world, circle):
+    p = circle["people"]
+    async with world.store.db.write() as tx:
+        await world.store.add_member(
+            tx,
+            circle["circle"].id,
+            None,
+            "Mevrouw de Vries",
+            "lid",
+            consented=True,
+            added_by=p["Sandra"].id,
+        )
+    await world.say(p["Sandra"], "🙏 Ik zoek hulp")
+    await world.tap(p["Sandra"], "Mevrouw de Vries 📵")
+    await world.tap(p["Sandra"], "💊 Medicijnen ophalen")
+    await world.tap(p["Sandra"], "Morgen")
+    await world.tap(p["Sandra"], "rond 10:00")
+    await world.tap(p["Sandra"], "Overslaan")
+    await world.tap(p["Sandra"], "De hele kring (in de groep)")
+    await world.tap(p["Sandra"], "✅ Versturen")
+    group_post = post(world, circle["chat_id"])
+    assert group_post["text"] == (
+        "Mevrouw de Vries zoekt hulp: medicijnen ophalen, morgen rond "
+        "10:00.\nGevraagd door Sandra, voor diegene."
+    )
+    await world.press(
+        p["Jan"], group_post, group_post["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+    )
+    # The news goes to the one who asked on her behalf.
+    assert world.texts(p["Sandra"].id)[-1].startswith(
+        "Goed nieuws: Jan helpt je met medicijnen ophalen"
+    )
+    [task] = await world.say(p["Sandra"], "/taken")
+    assert "Mevrouw de Vries zoekt hulp" in task["text"]
+    # A plain member is not asked "for whom": only for themselves.
+    await world.say(p["Riet"], "🙏 Ik zoek hulp")
+    assert world.texts(p["Riet"].id)[-1].startswith("Waar wil je hulp bij?")
