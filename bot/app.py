@@ -25,6 +25,7 @@ from bot.outbox import OutboxSender
 from bot.ratelimit import PriorityRateLimiter
 from bot.services import BotData, OmkijkContext, Services
 from handlers import (
+    activities,
     circles,
     common,
     errors,
@@ -34,6 +35,7 @@ from handlers import (
     summaries,
     waakvlam,
 )
+from scheduling.activities import Activities
 from scheduling.builtin import Retention, register_builtin_timers, schedule_housekeeping
 from scheduling.requests import HelpDesk
 from scheduling.signals import Worries
@@ -55,6 +57,7 @@ PRIVATE_COMMANDS = [
     ("hulpvraag", N_("Ask your neighbours for help")),
     ("helpen", N_("Who would like some help")),
     ("taken", N_("What I help with, and what I asked")),
+    ("activiteit", N_("Announce something to do together")),
     ("zorgen", N_("I am worried about someone")),
     ("overzicht", N_("Overview: the week, or open worries")),
     ("cirkel", N_("My circle: members and roles")),
@@ -97,6 +100,7 @@ def build_application(
     requests.register(application, services.i18n)
     signals.register(application, services.i18n)
     summaries.register(application)
+    activities.register(application)
     common.register(application, services.i18n)
     common.register_fallbacks(application)
     application.add_error_handler(errors.on_error)
@@ -174,6 +178,8 @@ class Runtime:
         worries.register(scheduler)
         summary_service = Summaries(store, i18n, self.clock)
         summary_service.register(scheduler)
+        activity_service = Activities(store, i18n, self.clock)
+        activity_service.register(scheduler)
         self.services = Services(
             settings,
             self.clock,
@@ -185,6 +191,7 @@ class Runtime:
             helpdesk,
             worries,
             summary_service,
+            activity_service,
         )
         self.application = build_application(
             self.token, self.base_url, self.services, base_file_url=self.base_file_url

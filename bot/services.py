@@ -11,6 +11,7 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.i18n import I18n, Translator
 from bot.outbox import OutboxSender
+from scheduling.activities import Activities
 from scheduling.requests import HelpDesk
 from scheduling.signals import Worries
 from scheduling.summaries import Summaries
@@ -34,6 +35,7 @@ class Services:
     helpdesk: HelpDesk
     worries: Worries
     summaries: Summaries
+    activities: Activities
     inbox: Inbox | None = None
 
 

@@ -246,6 +246,25 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE outbox ADD COLUMN photo BLOB;
     """,
+    # 9: joint activities (soepmoment, koffieochtend) and who comes.
+    """
+    CREATE TABLE activities (
+        id            INTEGER PRIMARY KEY,
+        circle_id     INTEGER NOT NULL REFERENCES circles (id) ON DELETE CASCADE,
+        kind          TEXT NOT NULL,
+        day           TEXT NOT NULL,               -- local date
+        at_minutes    INTEGER NOT NULL,
+        place         TEXT,
+        created_by    INTEGER,
+        created_at    TEXT NOT NULL
+    );
+    CREATE TABLE attendance (
+        activity_id   INTEGER NOT NULL REFERENCES activities (id) ON DELETE CASCADE,
+        member_id     INTEGER NOT NULL REFERENCES members (id) ON DELETE CASCADE,
+        coming        INTEGER NOT NULL,
+        PRIMARY KEY (activity_id, member_id)
+    );
+    """,
 ]
 
 LATEST = len(MIGRATIONS)

@@ -15,6 +15,7 @@ from typing import Any
 import aiosqlite
 
 from bot.clock import Clock
+from storage.activities import ActivityQueries
 from storage.circles import CircleQueries
 from storage.database import Database
 from storage.privacy import PrivacyQueries, RetentionQueries
@@ -71,6 +72,7 @@ class Store(
     RequestQueries,
     SignalQueries,
     SummaryQueries,
+    ActivityQueries,
 ):
     def __init__(self, db: Database, clock: Clock) -> None:
         self.db = db

@@ -376,3 +376,42 @@ async def test_a_superbuur_asks_on_behalf_of_someone_without_a_phone(world, circ
     # A plain member is not asked "for whom": only for themselves.
     await world.say(p["Riet"], "🙏 Ik zoek hulp")
     assert world.texts(p["Riet"].id)[-1].startswith("Waar wil je hulp bij?")
+
+
+async def test_an_activity_with_i_am_coming_and_a_reminder(world, circle):
+    p = circle["people"]
+    await world.say(p["Sandra"], "/activiteit")
+    await world.tap(p["Sandra"], "🍲 Soepmoment")
+    await world.tap(p["Sandra"], "donderdag 26 november")
+    await world.tap(p["Sandra"], "12:00")
+    await world.say(p["Sandra"], "de buurtkamer")
+    assert world.texts(p["Sandra"].id)[-1].startswith("Aangekondigd in de groep.")
+    announcement = post(world, circle["chat_id"])
+    assert announcement["text"] == ("🍲 Soepmoment: donderdag 26 november om 12:00.\n"
+                                     "📍 de buurtkamer")
+    assert [b["text"] for b in world.emulator.buttons(announcement)] == ["✅ Ik kom",
+                                                                        "Deze keer niet"]
+    for name in ("Riet", "Jan"):
+        await world.press(p[name], announcement, announcement["reply_markup"][
+            "inline_keyboard"][0][0]["callback_data"])
+    await world.press(p["Kees"], announcement, announcement["reply_markup"][
+        "inline_keyboard"][0][1]["callback_data"])
+    updated = world.emulator.messages[circle["chat_id"]][announcement["message_id"] - 1]
+    assert updated["text"].endswith("Er komen: 2 (Jan, Riet)")
+    # Jan changes his mind: the count follows.
+    await world.press(p["Jan"], updated, updated["reply_markup"]["inline_keyboard"][0][1][
+        "callback_data"])
+    updated = world.emulator.messages[circle["chat_id"]][announcement["message_id"] - 1]
+    assert updated["text"].endswith("Er komen: 1 (Riet)")
+    tz = world.runtime.services.i18n.timezone
+    world.clock.set(dt.datetime(2026, 11, 25, 19, 0, tzinfo=tz))
+    await world.runtime.tick()
+    assert world.texts(p["Riet"].id)[-1].startswith("Een herinnering: morgen 🍲 Soepmoment")
+    assert not world.texts(p["Jan"].id)[-1].startswith("Een herinnering")
+    # Someone outside the circle cannot sign up, even with the button's data.
+    stranger = world.person("Onbekend")
+    await world.say(stranger, "/start")
+    await world.press(stranger, world.emulator.bot_messages(stranger.id)[-1],
+                      announcement["reply_markup"]["inline_keyboard"][0][0]["callback_data"],
+                      forge=True)
+    assert world.last_alert().startswith("Doe eerst mee met de kring")

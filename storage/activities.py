@@ -1,0 +1,93 @@
+"""SQL for joint activities and who comes (part of ``Store``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import aiosqlite
+
+from storage.database import Database
+
+
+@dataclass(frozen=True)
+class Activity:
+    id: int
+    circle_id: int
+    kind: str
+    day: dt.date
+    at_minutes: int
+    place: str | None
+
+
+class ActivityQueries:
+    db: Database
+
+    def _now(self) -> str:  # provided by Store
+        raise NotImplementedError
+
+    async def create_activity(self, tx: aiosqlite.Connection, **values: Any) -> int:
+        cur = await tx.execute(
+            "INSERT INTO activities (circle_id, kind, day, at_minutes, place, created_by, "
+            "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                values["circle_id"],
+                values["kind"],
+                values["day"].isoformat(),
+                values["at_minutes"],
+                values.get("place"),
+                values["created_by"],
+                self._now(),
+            ),
+        )
+        assert cur.lastrowid is not None
+        return cur.lastrowid
+
+    async def activity(
+        self, activity_id: int, tx: aiosqlite.Connection | None = None
+    ) -> Activity | None:
+        sql = "SELECT id, circle_id, kind, day, at_minutes, place FROM activities WHERE id = ?"
+        if tx is not None:
+            async with tx.execute(sql, (activity_id,)) as cur:
+                row = await cur.fetchone()
+        else:
+            async with self.db.read() as conn, conn.execute(sql, (activity_id,)) as cur:
+                row = await cur.fetchone()
+        if row is None:
+            return None
+        return Activity(row[0], row[1], row[2], dt.date.fromisoformat(row[3]), row[4], row[5])
+
+    async def set_attendance(self, activity_id: int, member_id: int, coming: bool) -> None:
+        async with self.db.write() as tx:
+            await tx.execute(
+                "INSERT INTO attendance (activity_id, member_id, coming) VALUES (?, ?, ?) "
+                "ON CONFLICT (activity_id, member_id) DO UPDATE SET coming = excluded.coming",
+                (activity_id, member_id, int(coming)),
+            )
+
+    async def coming(
+        self, activity_id: int, tx: aiosqlite.Connection | None = None
+    ) -> list[tuple[int, str, int | None]]:
+        """(member id, name, user id) of those who come."""
+        sql = (
+            "SELECT m.id, m.display_name, m.user_id FROM attendance a JOIN members m "
+            "ON m.id = a.member_id WHERE a.activity_id = ? AND a.coming = 1 "
+            "ORDER BY m.display_name"
+        )
+        if tx is not None:
+            async with tx.execute(sql, (activity_id,)) as cur:
+                return [tuple(r) for r in await cur.fetchall()]
+        async with self.db.read() as conn, conn.execute(sql, (activity_id,)) as cur:
+            return [tuple(r) for r in await cur.fetchall()]
+
+    async def activity_posts(self, activity_id: int) -> list[tuple[int, int]]:
+        async with (
+            self.db.read() as conn,
+            conn.execute(
+                "SELECT chat_id, telegram_message_id FROM outbox WHERE source = ? "
+                "AND status = 'sent'",
+                (f"act:post:{activity_id}",),
+            ) as cur,
+        ):
+            return [(r[0], r[1]) for r in await cur.fetchall()]
