@@ -58,6 +58,7 @@ PRIVATE_COMMANDS = [
     ("helpen", N_("Who would like some help")),
     ("taken", N_("What I help with, and what I asked")),
     ("activiteit", N_("Announce something to do together")),
+    ("aanbod", N_("What I can offer, or a break from giving")),
     ("zorgen", N_("I am worried about someone")),
     ("overzicht", N_("Overview: the week, or open worries")),
     ("cirkel", N_("My circle: members and roles")),
@@ -98,6 +99,7 @@ def build_application(
     waakvlam.register(application, services.i18n)
     privacy.register(application)
     requests.register(application, services.i18n)
+    requests.register_offers(application)
     signals.register(application, services.i18n)
     summaries.register(application)
     activities.register(application)

@@ -7,6 +7,7 @@ import html
 import logging
 import re
 
+from babel.dates import get_day_names
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
@@ -152,6 +153,26 @@ class AskWizard(Wizard):
             await answer_stale(update, context)
             return
         state["at_minutes"] = None if value == "any" else int(value)
+        await self.goto(update, context, state, "repeat")
+
+    async def step_repeat(self, update: Update, context: OmkijkContext, state: dict) -> None:
+        _ = context.t.gettext
+        weekday = context.t.date(dt.date.fromisoformat(state["day"])).split()[0]
+        await self.ask(
+            update,
+            context,
+            state,
+            _("Just once, or every week?"),
+            [
+                [(_("Just once"), "once")],
+                [(_("Every week on {weekday}", weekday=weekday), "weekly")],
+            ],
+        )
+
+    async def button_repeat(
+        self, update: Update, context: OmkijkContext, state: dict, value: str
+    ) -> None:
+        state["repeat_weekly"] = value == "weekly"
         await self.goto(update, context, state, "details")
 
     async def step_details(self, update: Update, context: OmkijkContext, state: dict) -> None:
@@ -301,6 +322,7 @@ class AskWizard(Wizard):
             details=state.get("details"),
             voice_file_id=state.get("voice_file_id"),
             visibility=state.get("visibility", "circle"),
+            repeat_weekly=bool(state.get("repeat_weekly")),
         )
         await context.services.outbox.deliver(context.bot, result.message_ids)
         if Kind(state["kind"]) in NOT_A_TASK:
@@ -525,5 +547,164 @@ def register(application: Application, i18n: I18n) -> None:
             MessageHandler(private & menu_filter(i18n, MENU_HELP_OTHERS), open_requests_command),
             CallbackQueryHandler(request_button, pattern=r"^hv:"),
             CallbackQueryHandler(ask_button, pattern=r"^ask:start$"),
+        ]
+    )
+
+
+# -- standing offers and "ik kan even niets terugdoen" ----------------------------------
+
+REST_WEEKS = [2, 4, 12]
+
+
+async def offers_command(update: Update, context: OmkijkContext) -> None:
+    chosen = await circles.choose_circle(update, context, "aanbod", Action.SEE_MEMBERS)
+    if chosen:
+        await _show_offers(update, context, *chosen)
+
+
+async def _show_offers(update: Update, context: OmkijkContext, circle: Circle, me: Member) -> None:
+    _ = context.t.gettext
+    store = context.services.store
+    offers = await store.offers_of(me.id)
+    resting = await store.resting_until(me.id)
+    today = context.services.clock.now().astimezone(context.services.i18n.timezone).date()
+    lines = [_("🤲 <b>What you offer</b>")]
+    names = get_day_names("wide", locale=context.t.locale)
+    rows = []
+    for offer_id, kind, weekday in offers:
+        label = _(KIND_LABELS[Kind(kind)]) + (f" ({names[weekday]})" if weekday is not None else "")
+        lines.append("• " + label)
+        rows.append([InlineKeyboardButton("🗑 " + label, callback_data=f"of:rm:{me.id}:{offer_id}")])
+    if not offers:
+        lines.append(_("Nothing yet. When a request fits your offer, you are asked first."))
+    rows.append([InlineKeyboardButton(_("➕ Offer something"), callback_data=f"of:add:{me.id}")])
+    if resting and resting >= today:
+        lines.append(
+            _(
+                "You are taking a break until {date}: the bot asks nothing of you.",
+                date=context.t.date(resting),
+            )
+        )
+        rows.append([InlineKeyboardButton(_("▶️ I'm back"), callback_data=f"of:wake:{me.id}")])
+    else:
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    _("⏸ I can't give anything back for a while"), callback_data=f"of:rest:{me.id}"
+                )
+            ]
+        )
+    await update.effective_message.reply_text(
+        "\n".join(lines), reply_markup=InlineKeyboardMarkup(rows)
+    )
+
+
+async def offers_button(update: Update, context: OmkijkContext) -> None:
+    """``of:<what>:<member>[:<value>]``: only ever about the presser's own membership."""
+    query = update.callback_query
+    match = re.fullmatch(r"of:(rm|add|rest|restw|wake):(\d+)(?::(\d+))?", query.data or "")
+    store = context.services.store
+    me = await store.member(int(match.group(2))) if match else None
+    _ = context.t.gettext
+    if me is None or me.user_id != update.effective_user.id:
+        await query.answer(_("This is not possible for you (any more)."), show_alert=True)
+        return
+    what, value = match.group(1), match.group(3)
+    circle = await store.circle(me.circle_id)
+    today = context.services.clock.now().astimezone(context.services.i18n.timezone).date()
+    await query.answer()
+    if what == "add":
+        await OFFER_WIZARD.begin(update, context, {"member_id": me.id})
+        return
+    if what == "rm" and value:
+        await store.remove_offer(me.id, int(value))
+    elif what == "rest":
+        await update.effective_message.reply_text(
+            _(
+                "That is fine: receiving for a while without giving back is what a circle is "
+                "for. Until when?"
+            ),
+            reply_markup=InlineKeyboardMarkup(
+                [
+                    [
+                        InlineKeyboardButton(
+                            context.t.ngettext("{n} week", "{n} weeks", weeks),
+                            callback_data=f"of:restw:{me.id}:{weeks}",
+                        )
+                        for weeks in REST_WEEKS
+                    ]
+                ]
+            ),
+        )
+        return
+    elif what == "restw" and value and int(value) in REST_WEEKS:
+        await store.set_resting(me.id, today + dt.timedelta(weeks=int(value)))
+    elif what == "wake":
+        await store.set_resting(me.id, None)
+    await _show_offers(update, context, circle, await store.member(me.id))
+
+
+class OfferWizard(Wizard):
+    flow = "offer"
+    prefix = "ow"
+    first = "kind"
+
+    async def step_kind(self, update: Update, context: OmkijkContext, state: dict) -> None:
+        _ = context.t.gettext
+        await self.ask(
+            update,
+            context,
+            state,
+            _("What could you do for a neighbour?"),
+            [[(_(KIND_LABELS[k]), k.value)] for k in Kind if k not in NOT_A_TASK],
+        )
+
+    async def button_kind(
+        self, update: Update, context: OmkijkContext, state: dict, value: str
+    ) -> None:
+        if value not in {k.value for k in Kind} or Kind(value) in NOT_A_TASK:
+            await answer_stale(update, context)
+            return
+        state["kind"] = value
+        await self.goto(update, context, state, "weekday")
+
+    async def step_weekday(self, update: Update, context: OmkijkContext, state: dict) -> None:
+        _ = context.t.gettext
+        names = get_day_names("wide", locale=context.t.locale)
+        await self.ask(
+            update,
+            context,
+            state,
+            _("On which day of the week?"),
+            [[(_("Any day"), "any")]] + [[(names[d], str(d))] for d in range(7)],
+        )
+
+    async def button_weekday(
+        self, update: Update, context: OmkijkContext, state: dict, value: str
+    ) -> None:
+        if value != "any" and not (value.isdigit() and int(value) < 7):
+            await answer_stale(update, context)
+            return
+        store = context.services.store
+        member = await store.member(state["member_id"])
+        if member is None or member.user_id != update.effective_user.id:
+            await answer_stale(update, context)
+            return
+        await store.add_offer(member.id, state["kind"], None if value == "any" else int(value))
+        await store.clear_draft(update.effective_user.id)
+        circle = await store.circle(member.circle_id)
+        await _show_offers(update, context, circle, member)
+
+
+OFFER_WIZARD = OfferWizard()
+
+
+def register_offers(application: Application) -> None:
+    circles.CIRCLE_PURPOSES["aanbod"] = (Action.SEE_MEMBERS, _show_offers)
+    OFFER_WIZARD.register(application)
+    application.add_handlers(
+        [
+            CommandHandler("aanbod", offers_command, filters=filters.ChatType.PRIVATE),
+            CallbackQueryHandler(offers_button, pattern=r"^of:"),
         ]
     )

@@ -41,6 +41,7 @@ NUDGE = "hulp.nudge"
 DEADLINE = "hulp.deadline"
 REMIND = "hulp.remind"
 FOLLOW_UP = "hulp.followup"
+REPEAT = "hulp.repeat"
 BUTTON_HELP = N_("🙋 I'll help")
 BUTTON_DONE = N_("✅ Done")
 BUTTON_HAND_BACK = N_("😕 I can't make it after all")
@@ -64,6 +65,7 @@ class HelpDesk(Service):
         scheduler.register(DEADLINE, self._on_deadline)
         scheduler.register(REMIND, self._on_remind)
         scheduler.register(FOLLOW_UP, self._on_follow_up)
+        scheduler.register(REPEAT, self._on_repeat)
 
     # -- words ----------------------------------------------------------------------
 
@@ -127,17 +129,15 @@ class HelpDesk(Service):
         details: str | None,
         voice_file_id: str | None,
         visibility: str,
+        repeat_weekly: bool = False,
     ) -> Result:
         """Store the request and queue its posts, all in one transaction."""
-        circle = await self.store.circle(circle_id)
-        members = await self.store.members(circle_id)
-        familiar = await self.store.earlier_helpers(member.id)
-        ids: list[int] = []
         async with self.store.db.write() as tx:
-            request_id = await self.store.create_request(
+            await self.store.clear_draft(asked_by, tx)
+            return await self._create(
                 tx,
                 circle_id=circle_id,
-                member_id=member.id,
+                member=member,
                 asked_by=asked_by,
                 kind=kind,
                 day=day,
@@ -145,73 +145,161 @@ class HelpDesk(Service):
                 details=details,
                 voice_file_id=voice_file_id,
                 visibility=visibility,
+                repeat_weekly=repeat_weekly,
             )
-            await self.store.clear_draft(asked_by, tx)
-            request = await self.store.help_request(request_id, tx)
-            source = f"hulp:post:{request_id}"
-            if kind in NOT_A_TASK:
-                # Not a task for the group: one superbuur hears it, privately.
-                for person in superburen_first(members, exclude=member.id)[:1]:
-                    t = await self._t(person.user_id)
-                    ids.append(
-                        await self.store.enqueue_message(
-                            tx,
-                            person.user_id,
-                            await self.post_text(t, request),
-                            source=source,
-                            priority=Priority.INTERACTIVE,
-                            reply_markup=self._help_markup(t, request_id),
-                        )
-                    )
-                return Result("created", request, ids)
-            group = (
-                circle is not None
-                and circle.active
-                and circle.chat_id is not None
-                and visibility == "circle"
-            )
-            if group:
-                t = self.i18n.for_language(None)
+
+    async def _resting(self, member_id: int) -> bool:
+        """'Ik kan even niets terugdoen': asked nothing, invited to nothing, until then."""
+        until = await self.store.resting_until(member_id)
+        return until is not None and until >= self.clock.now().astimezone(self.tz).date()
+
+    async def _create(
+        self,
+        tx: aiosqlite.Connection,
+        *,
+        circle_id: int,
+        member: Member,
+        asked_by: int,
+        kind: Kind,
+        day: dt.date | None,
+        at_minutes: int | None,
+        details: str | None,
+        voice_file_id: str | None,
+        visibility: str,
+        repeat_weekly: bool,
+    ) -> Result:
+        circle = await self.store.circle(circle_id)
+        members = await self.store.members(circle_id)
+        ids: list[int] = []
+        request_id = await self.store.create_request(
+            tx,
+            circle_id=circle_id,
+            member_id=member.id,
+            asked_by=asked_by,
+            kind=kind,
+            day=day,
+            at_minutes=at_minutes,
+            details=details,
+            voice_file_id=voice_file_id,
+            visibility=visibility,
+        )
+        request = await self.store.help_request(request_id, tx)
+        source = f"hulp:post:{request_id}"
+        if kind in NOT_A_TASK:
+            # Not a task for the group: one superbuur hears it, privately.
+            for person in superburen_first(members, exclude=member.id)[:1]:
+                t = await self._t(person.user_id)
                 ids.append(
                     await self.store.enqueue_message(
                         tx,
-                        circle.chat_id,
+                        person.user_id,
                         await self.post_text(t, request),
                         source=source,
                         priority=Priority.INTERACTIVE,
                         reply_markup=self._help_markup(t, request_id),
                     )
                 )
-            else:
-                ids += await self._post_privately(tx, request, coordinators(members, member.id))
-            # Familiar faces first: who helped this person before hears it personally.
-            for helper_id in familiar:
-                helper = next((m for m in members if m.id == helper_id), None)
-                if (
-                    helper is not None
-                    and helper.user_id
-                    and may_claim(helper, circle_id, member, visibility)
-                ):
-                    ids.append(
-                        await self._send(
-                            tx,
-                            helper.user_id,
-                            N_("You helped {name} before. Could you help again? {what}"),
-                            name=member.display_name,
-                            what=self.describe(await self._t(helper.user_id), request),
-                            source=f"hulp:familiar:{request_id}",
-                            buttons=[(BUTTON_HELP, f"hv:{request_id}:claim")],
-                        )
-                    )
-            today = self.clock.now().astimezone(self.tz).date()
+            return Result("created", request, ids)
+        if repeat_weekly and day is not None:
+            await self.store.set_repeat_weekly(tx, request_id)
+            next_post = dt.datetime.combine(
+                day + dt.timedelta(days=1), dt.time(0, 5), tzinfo=self.tz
+            ).astimezone(dt.UTC)
             await self.store.schedule(
-                NUDGE,
-                self.clock.now() + nudge_after(day, today),
+                REPEAT,
+                next_post,
                 {"request_id": request_id},
-                dedupe_key=f"{request_key(request_id)}nudge",
+                # Not under request_key: claiming an occurrence must not stop the series.
+                dedupe_key=f"hulpserie:{request_id}",
                 tx=tx,
             )
+        if (
+            circle is not None
+            and circle.active
+            and circle.chat_id is not None
+            and visibility == "circle"
+        ):
+            t = self.i18n.for_language(None)
+            ids.append(
+                await self.store.enqueue_message(
+                    tx,
+                    circle.chat_id,
+                    await self.post_text(t, request),
+                    source=source,
+                    priority=Priority.INTERACTIVE,
+                    reply_markup=self._help_markup(t, request_id),
+                )
+            )
+        else:
+            ids += await self._post_privately(tx, request, coordinators(members, member.id))
+        # Familiar faces first: who helped this person before, and whose standing offer
+        # fits, hear it personally.
+        familiar = await self.store.earlier_helpers(member.id)
+        offering = await self.store.matching_offers(circle_id, kind, day.weekday() if day else None)
+        asked: set[int] = set()
+        for helper_id, text in [
+            (h, N_("You helped {name} before. Could you help again? {what}")) for h in familiar
+        ] + [
+            (o, N_("You offered to help with this. {name} is looking for help: {what}"))
+            for o in offering
+        ]:
+            helper = next((m for m in members if m.id == helper_id), None)
+            if (
+                helper is None
+                or not helper.user_id
+                or helper.id in asked
+                or not may_claim(helper, circle_id, member, visibility)
+                or await self._resting(helper.id)
+            ):
+                continue
+            asked.add(helper.id)
+            ids.append(
+                await self._send(
+                    tx,
+                    helper.user_id,
+                    text,
+                    name=member.display_name,
+                    what=self.describe(await self._t(helper.user_id), request),
+                    source=f"hulp:familiar:{request_id}",
+                    buttons=[(BUTTON_HELP, f"hv:{request_id}:claim")],
+                )
+            )
+        today = self.clock.now().astimezone(self.tz).date()
+        await self.store.schedule(
+            NUDGE,
+            self.clock.now() + nudge_after(day, today),
+            {"request_id": request_id},
+            dedupe_key=f"{request_key(request_id)}nudge",
+            tx=tx,
+        )
         return Result("created", request, ids)
+
+    async def _on_repeat(self, run: TimerRun) -> None:
+        """A weekly request: the next occurrence, posted anew, with its own claims."""
+        request = await self.store.help_request(int(run.timer.payload["request_id"]), run.tx)
+        if (
+            request is None
+            or request.day is None
+            or request.member_id is None
+            or not await self.store.repeats_weekly(request.id, run.tx)
+        ):
+            return
+        member = await self.store.member(request.member_id)
+        if member is None:
+            return
+        await self._create(
+            run.tx,
+            circle_id=request.circle_id,
+            member=member,
+            asked_by=request.asked_by or member.user_id,
+            kind=Kind(request.kind),
+            day=request.day + dt.timedelta(days=7),
+            at_minutes=request.at_minutes,
+            details=request.details,
+            voice_file_id=request.voice_file_id,
+            visibility=request.visibility,
+            repeat_weekly=True,
+        )
 
     def _help_markup(self, t, request_id: int) -> dict[str, Any]:
         return {
@@ -375,6 +463,9 @@ class HelpDesk(Service):
         async with self.store.db.write() as tx:
             if not await self.store.close_request(tx, request_id, status):
                 return Result("already", request)
+            if status == "cancelled":
+                # Cancelling stops a weekly series too: no surprise posts next week.
+                await self.store.set_repeat_weekly(tx, request_id, on=False)
             await self.store.cancel_timers(request_key(request_id), tx)
             if helper is not None and helper.user_id and not is_helper:
                 text = (
@@ -426,6 +517,8 @@ class HelpDesk(Service):
             return
         request, member, members = found
         for person in superburen_first(members, exclude=member.id):
+            if await self._resting(person.id):
+                continue
             await self._send(
                 run.tx,
                 person.user_id,

@@ -265,6 +265,19 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (activity_id, member_id)
     );
     """,
+    # 10: standing offers, a pause in giving, and requests that repeat weekly.
+    """
+    CREATE TABLE offers (
+        id            INTEGER PRIMARY KEY,
+        member_id     INTEGER NOT NULL REFERENCES members (id) ON DELETE CASCADE,
+        kind          TEXT NOT NULL,
+        weekday       INTEGER,                     -- Monday = 0; NULL: any day
+        created_at    TEXT NOT NULL,
+        UNIQUE (member_id, kind, weekday)
+    );
+    ALTER TABLE members ADD COLUMN resting_until TEXT;  -- "ik kan even niets terugdoen"
+    ALTER TABLE requests ADD COLUMN repeat_weekly INTEGER NOT NULL DEFAULT 0;
+    """,
 ]
 
 LATEST = len(MIGRATIONS)

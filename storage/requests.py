@@ -193,3 +193,79 @@ class RequestQueries:
             ) as cur,
         ):
             return [r[0] for r in await cur.fetchall()]
+
+
+class OfferQueries:
+    db: Database
+
+    def _now(self) -> str:  # provided by Store
+        raise NotImplementedError
+
+    async def add_offer(self, member_id: int, kind: str, weekday: int | None) -> None:
+        async with self.db.write() as tx:
+            await tx.execute(
+                "INSERT OR IGNORE INTO offers (member_id, kind, weekday, created_at) "
+                "VALUES (?, ?, ?, ?)",
+                (member_id, kind, weekday, self._now()),
+            )
+
+    async def remove_offer(self, member_id: int, offer_id: int) -> bool:
+        async with self.db.write() as tx:
+            cur = await tx.execute(
+                "DELETE FROM offers WHERE id = ? AND member_id = ?", (offer_id, member_id)
+            )
+            return cur.rowcount > 0
+
+    async def offers_of(self, member_id: int) -> list[tuple[int, str, int | None]]:
+        async with (
+            self.db.read() as conn,
+            conn.execute(
+                "SELECT id, kind, weekday FROM offers WHERE member_id = ? ORDER BY id", (member_id,)
+            ) as cur,
+        ):
+            return [(r[0], r[1], r[2]) for r in await cur.fetchall()]
+
+    async def matching_offers(self, circle_id: int, kind: str, weekday: int | None) -> list[int]:
+        """Member ids whose standing offer fits this request."""
+        async with (
+            self.db.read() as conn,
+            conn.execute(
+                "SELECT DISTINCT o.member_id FROM offers o JOIN members m ON m.id = o.member_id "
+                "WHERE m.circle_id = ? AND o.kind = ? AND (o.weekday IS NULL OR ? IS NULL "
+                "OR o.weekday = ?)",
+                (circle_id, kind, weekday, weekday),
+            ) as cur,
+        ):
+            return [r[0] for r in await cur.fetchall()]
+
+    async def set_resting(self, member_id: int, until: dt.date | None) -> None:
+        async with self.db.write() as tx:
+            await tx.execute(
+                "UPDATE members SET resting_until = ? WHERE id = ?",
+                (until.isoformat() if until else None, member_id),
+            )
+
+    async def resting_until(self, member_id: int) -> dt.date | None:
+        async with (
+            self.db.read() as conn,
+            conn.execute("SELECT resting_until FROM members WHERE id = ?", (member_id,)) as cur,
+        ):
+            row = await cur.fetchone()
+        return dt.date.fromisoformat(row[0]) if row and row[0] else None
+
+    async def set_repeat_weekly(
+        self, tx: aiosqlite.Connection, request_id: int, on: bool = True
+    ) -> None:
+        await tx.execute(
+            "UPDATE requests SET repeat_weekly = ? WHERE id = ?", (int(on), request_id)
+        )
+
+    async def repeats_weekly(self, request_id: int, tx: aiosqlite.Connection | None = None) -> bool:
+        sql = "SELECT repeat_weekly FROM requests WHERE id = ?"
+        if tx is not None:
+            async with tx.execute(sql, (request_id,)) as cur:
+                row = await cur.fetchone()
+        else:
+            async with self.db.read() as conn, conn.execute(sql, (request_id,)) as cur:
+                row = await cur.fetchone()
+        return bool(row and row[0])

@@ -19,7 +19,7 @@ from storage.activities import ActivityQueries
 from storage.circles import CircleQueries
 from storage.database import Database
 from storage.privacy import PrivacyQueries, RetentionQueries
-from storage.requests import RequestQueries
+from storage.requests import OfferQueries, RequestQueries
 from storage.signals import SignalQueries
 from storage.summaries import SummaryQueries
 from storage.timefmt import from_db, to_db
@@ -73,6 +73,7 @@ class Store(
     SignalQueries,
     SummaryQueries,
     ActivityQueries,
+    OfferQueries,
 ):
     def __init__(self, db: Database, clock: Clock) -> None:
         self.db = db

@@ -40,6 +40,7 @@ async def ask(
         await world.tap(person, day)
         if day != "Maakt niet uit welke dag":
             await world.tap(person, time)
+            await world.tap(person, "Eén keer")
     if details is None:
         await world.tap(person, "Overslaan")
     elif details == "voice":
@@ -275,6 +276,7 @@ async def test_wizard_survives_a_restart(world, circle):
     await world.tap(p["Riet"], "Morgen")
     await world.restart()
     await world.tap(p["Riet"], "rond 10:00")
+    await world.tap(p["Riet"], "Eén keer")
     await world.say(p["Riet"], "melk en brood")
     await world.tap(p["Riet"], "Alleen de superburen en de voorzitter")
     await world.tap(p["Riet"], "✅ Versturen")
@@ -356,6 +358,7 @@ async def test_a_superbuur_asks_on_behalf_of_someone_without_a_phone(world, circ
     await world.tap(p["Sandra"], "💊 Medicijnen ophalen")
     await world.tap(p["Sandra"], "Morgen")
     await world.tap(p["Sandra"], "rond 10:00")
+    await world.tap(p["Sandra"], "Eén keer")
     await world.tap(p["Sandra"], "Overslaan")
     await world.tap(p["Sandra"], "De hele kring (in de groep)")
     await world.tap(p["Sandra"], "✅ Versturen")
@@ -387,20 +390,30 @@ async def test_an_activity_with_i_am_coming_and_a_reminder(world, circle):
     await world.say(p["Sandra"], "de buurtkamer")
     assert world.texts(p["Sandra"].id)[-1].startswith("Aangekondigd in de groep.")
     announcement = post(world, circle["chat_id"])
-    assert announcement["text"] == ("🍲 Soepmoment: donderdag 26 november om 12:00.\n"
-                                     "📍 de buurtkamer")
-    assert [b["text"] for b in world.emulator.buttons(announcement)] == ["✅ Ik kom",
-                                                                        "Deze keer niet"]
+    assert announcement["text"] == (
+        "🍲 Soepmoment: donderdag 26 november om 12:00.\n📍 de buurtkamer"
+    )
+    assert [b["text"] for b in world.emulator.buttons(announcement)] == [
+        "✅ Ik kom",
+        "Deze keer niet",
+    ]
     for name in ("Riet", "Jan"):
-        await world.press(p[name], announcement, announcement["reply_markup"][
-            "inline_keyboard"][0][0]["callback_data"])
-    await world.press(p["Kees"], announcement, announcement["reply_markup"][
-        "inline_keyboard"][0][1]["callback_data"])
+        await world.press(
+            p[name],
+            announcement,
+            announcement["reply_markup"]["inline_keyboard"][0][0]["callback_data"],
+        )
+    await world.press(
+        p["Kees"],
+        announcement,
+        announcement["reply_markup"]["inline_keyboard"][0][1]["callback_data"],
+    )
     updated = world.emulator.messages[circle["chat_id"]][announcement["message_id"] - 1]
     assert updated["text"].endswith("Er komen: 2 (Jan, Riet)")
     # Jan changes his mind: the count follows.
-    await world.press(p["Jan"], updated, updated["reply_markup"]["inline_keyboard"][0][1][
-        "callback_data"])
+    await world.press(
+        p["Jan"], updated, updated["reply_markup"]["inline_keyboard"][0][1]["callback_data"]
+    )
     updated = world.emulator.messages[circle["chat_id"]][announcement["message_id"] - 1]
     assert updated["text"].endswith("Er komen: 1 (Riet)")
     tz = world.runtime.services.i18n.timezone
@@ -411,7 +424,90 @@ async def test_an_activity_with_i_am_coming_and_a_reminder(world, circle):
     # Someone outside the circle cannot sign up, even with the button's data.
     stranger = world.person("Onbekend")
     await world.say(stranger, "/start")
-    await world.press(stranger, world.emulator.bot_messages(stranger.id)[-1],
-                      announcement["reply_markup"]["inline_keyboard"][0][0]["callback_data"],
-                      forge=True)
+    await world.press(
+        stranger,
+        world.emulator.bot_messages(stranger.id)[-1],
+        announcement["reply_markup"]["inline_keyboard"][0][0]["callback_data"],
+        forge=True,
+    )
     assert world.last_alert().startswith("Doe eerst mee met de kring")
+
+
+async def test_standing_offer_is_asked_first_and_a_break_is_respected(world, circle):
+    p = circle["people"]
+    [screen] = await world.say(p["Kees"], "/aanbod")
+    assert "Nog niets." in screen["text"]
+    await world.tap(p["Kees"], "➕ Iets aanbieden")
+    await world.tap(p["Kees"], "🚗 Vervoer of een lift")
+    await world.tap(p["Kees"], "woensdag")
+    assert "• 🚗 Vervoer of een lift (woensdag)" in world.texts(p["Kees"].id)[-1]
+    # A lift on Wednesday 25 November: Kees hears it personally.
+    await ask(world, p["Riet"], kind="🚗 Vervoer of een lift", day="Morgen")
+    await world.tap(p["Riet"], "✅ Versturen")
+    assert world.texts(p["Kees"].id)[-1].startswith(
+        "Je bood aan hierbij te helpen. Riet zoekt hulp: vervoer of een lift, morgen"
+    )
+    # Sandra (superbuur) takes a break: she is not nudged while it lasts.
+    await world.say(p["Sandra"], "/aanbod")
+    await world.tap(p["Sandra"], "⏸ Ik kan even niets terugdoen")
+    await world.tap(p["Sandra"], "2 weken")
+    assert "Je hebt pauze tot en met dinsdag 8 december" in world.texts(p["Sandra"].id)[-1]
+    before = len(world.texts(p["Sandra"].id))
+    world.clock.advance(hours=4)
+    await world.runtime.tick()
+    assert len(world.texts(p["Sandra"].id)) == before
+    # Someone else's offers cannot be touched.
+    kees = await world.store.member_of(circle["circle"].id, p["Kees"].id)
+    await world.press(
+        p["Jan"], world.emulator.bot_messages(p["Sandra"].id)[-1], f"of:wake:{kees.id}", forge=True
+    )
+    assert world.last_alert() == "Dit kan (nu) niet voor jou."
+
+
+async def test_a_weekly_request_over_three_weeks_with_claims_per_occurrence(world, circle):
+    p = circle["people"]
+    await world.say(p["Riet"], "🙏 Ik zoek hulp")
+    await world.tap(p["Riet"], "🍲 Soep of een maaltijd")
+    await world.tap(p["Riet"], "maandag 30 november")
+    await world.tap(p["Riet"], "rond 12:00")
+    await world.tap(p["Riet"], "Elke week op maandag")
+    await world.tap(p["Riet"], "Overslaan")
+    await world.tap(p["Riet"], "De hele kring (in de groep)")
+    await world.tap(p["Riet"], "✅ Versturen")
+    tz = world.runtime.services.i18n.timezone
+    helpers = ["Jan", "Kees", "Jan"]
+    for week, helper in enumerate(helpers):
+        day = dt.date(2026, 11, 30) + dt.timedelta(weeks=week)
+        group_post = post(world, circle["chat_id"])
+        assert group_post["text"].startswith("Riet zoekt hulp: soep of een maaltijd, ")
+        assert (
+            world.runtime.services.i18n.for_language("nl").date(day) in group_post["text"]
+            or "morgen" in group_post["text"]
+            or "vandaag" in group_post["text"]
+        )
+        await world.press(
+            p[helper],
+            group_post,
+            group_post["reply_markup"]["inline_keyboard"][0][0]["callback_data"],
+        )
+        # The day after: the next week's occurrence is posted, unclaimed.
+        world.clock.set(dt.datetime.combine(day + dt.timedelta(days=1), dt.time(9, 0), tzinfo=tz))
+        await world.runtime.tick()
+    requests = [await world.store.help_request(n) for n in range(1, 5)]
+    assert [r.day for r in requests] == [
+        dt.date(2026, 11, 30) + dt.timedelta(weeks=n) for n in range(4)
+    ]
+    assert [r.status for r in requests] == ["claimed", "claimed", "claimed", "open"]
+    # Cancelling stops the series.
+    await world.say(p["Riet"], "/taken")
+    for _ in range(4):
+        if not any(
+            b["text"] == "Deze vraag intrekken"
+            for m in world.emulator.bot_messages(p["Riet"].id)[-4:]
+            for b in world.emulator.buttons(m)
+        ):
+            break
+        await world.tap(p["Riet"], "Deze vraag intrekken")
+    world.clock.advance(weeks=2)
+    await world.runtime.tick()
+    assert await world.store.help_request(6) is None
