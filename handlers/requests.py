@@ -26,6 +26,7 @@ from storage.requests import HelpRequest
 
 log = logging.getLogger(__name__)
 ASK = "ask"
+MANY_HANDS = {Kind.JOB, Kind.OTHER}  # kinds that may need several helpers
 
 
 async def ask_command(update: Update, context: OmkijkContext) -> None:
@@ -238,8 +239,29 @@ class AskWizard(Wizard):
         if Kind(state["kind"]) in NOT_A_TASK:
             state["visibility"] = "coordinators"
             await self.goto(update, context, state, "confirm")
+        elif Kind(state["kind"]) in MANY_HANDS:
+            await self.goto(update, context, state, "helpers")
         else:
             await self.goto(update, context, state, "visibility")
+
+    async def step_helpers(self, update: Update, context: OmkijkContext, state: dict) -> None:
+        _ = context.t.gettext
+        await self.ask(
+            update,
+            context,
+            state,
+            _("How many people are needed? Some jobs need several hands (a move, the garden)."),
+            [[(context.t.ngettext("{n} person", "{n} people", n), str(n))] for n in (1, 2, 3)],
+        )
+
+    async def button_helpers(
+        self, update: Update, context: OmkijkContext, state: dict, value: str
+    ) -> None:
+        if value not in ("1", "2", "3"):
+            await answer_stale(update, context)
+            return
+        state["helpers_needed"] = int(value)
+        await self.goto(update, context, state, "visibility")
 
     async def step_visibility(self, update: Update, context: OmkijkContext, state: dict) -> None:
         _ = context.t.gettext
@@ -323,6 +345,7 @@ class AskWizard(Wizard):
             voice_file_id=state.get("voice_file_id"),
             visibility=state.get("visibility", "circle"),
             repeat_weekly=bool(state.get("repeat_weekly")),
+            helpers_needed=int(state.get("helpers_needed", 1)),
         )
         await context.services.outbox.deliver(context.bot, result.message_ids)
         if Kind(state["kind"]) in NOT_A_TASK:
@@ -379,10 +402,13 @@ async def request_button(update: Update, context: OmkijkContext) -> None:
     if result.status == "already":
         await query.answer(_("This request is closed already. Thank you!"), show_alert=True)
         return
+    if result.status == "already_helping":
+        await query.answer(_("You are helping with this already. Thank you!"), show_alert=True)
+        return
     await query.answer()
     await context.services.outbox.deliver(context.bot, result.message_ids)
     await _refresh_posts(context, result)
-    if result.status == "claimed":
+    if result.status in ("claimed", "joined"):
         await _tell_helper(update, context, result.request)
     elif result.status == "handed_back":
         await context.bot.send_message(
@@ -426,13 +452,27 @@ async def _refresh_posts(context: OmkijkContext, result: Result) -> None:
     t = context.services.i18n.for_language(None)
     text = await desk.post_text(t, request)
     markup = None
-    if request.status == "claimed":
-        text += "\n\n" + t.gettext("🙌 {helper} is helping.", helper=result.helper)
+    store = context.services.store
+    helpers = [
+        m.display_name
+        for m in [await store.member(i) for i in await store.request_helpers(request.id)]
+        if m
+    ]
+    names = ", ".join(helpers)
+    if request.status in ("open", "claimed") and helpers and request.helpers_needed > 1:
+        text += "\n\n" + t.gettext(
+            "🙌 Helping: {names} ({count} of {needed}).",
+            names=names,
+            count=len(helpers),
+            needed=request.helpers_needed,
+        )
+    elif request.status == "claimed":
+        text += "\n\n" + t.gettext("🙌 {helper} is helping.", helper=names or result.helper)
     elif request.status == "done":
-        text += "\n\n" + t.gettext("✅ Done. Thank you, {helper}!", helper=result.helper)
+        text += "\n\n" + t.gettext("✅ Done. Thank you, {helper}!", helper=names or result.helper)
     elif request.status == "cancelled":
         text += "\n\n" + t.gettext("No longer needed.")
-    else:
+    if request.status == "open":
         markup = InlineKeyboardMarkup(
             [[InlineKeyboardButton(t.gettext(BUTTON_HELP), callback_data=f"hv:{request.id}:claim")]]
         )

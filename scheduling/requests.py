@@ -130,6 +130,7 @@ class HelpDesk(Service):
         voice_file_id: str | None,
         visibility: str,
         repeat_weekly: bool = False,
+        helpers_needed: int = 1,
     ) -> Result:
         """Store the request and queue its posts, all in one transaction."""
         async with self.store.db.write() as tx:
@@ -146,6 +147,7 @@ class HelpDesk(Service):
                 voice_file_id=voice_file_id,
                 visibility=visibility,
                 repeat_weekly=repeat_weekly,
+                helpers_needed=helpers_needed,
             )
 
     async def _resting(self, member_id: int) -> bool:
@@ -167,6 +169,7 @@ class HelpDesk(Service):
         voice_file_id: str | None,
         visibility: str,
         repeat_weekly: bool,
+        helpers_needed: int = 1,
     ) -> Result:
         circle = await self.store.circle(circle_id)
         members = await self.store.members(circle_id)
@@ -183,6 +186,8 @@ class HelpDesk(Service):
             voice_file_id=voice_file_id,
             visibility=visibility,
         )
+        if helpers_needed > 1:
+            await self.store.set_helpers_needed(tx, request_id, min(helpers_needed, 5))
         request = await self.store.help_request(request_id, tx)
         source = f"hulp:post:{request_id}"
         if kind in NOT_A_TASK:
@@ -299,6 +304,7 @@ class HelpDesk(Service):
             voice_file_id=request.voice_file_id,
             visibility=request.visibility,
             repeat_weekly=True,
+            helpers_needed=request.helpers_needed,
         )
 
     def _help_markup(self, t, request_id: int) -> dict[str, Any]:
@@ -338,7 +344,10 @@ class HelpDesk(Service):
             return Result("not_allowed", request)
         ids: list[int] = []
         async with self.store.db.write() as tx:
-            if not await self.store.claim_request(tx, request_id, helper.id):
+            joined = await self.store.claim_request(tx, request_id, helper.id)
+            if joined == "already":
+                return Result("already_helping", request, helper=helper.display_name)
+            if joined == "full":
                 current = await self.store.help_request(request_id, tx)
                 taken_by = (
                     await self.store.member(current.helper_member_id)
@@ -347,7 +356,10 @@ class HelpDesk(Service):
                 )
                 return Result("taken", current, helper=taken_by.display_name if taken_by else "")
             request = await self.store.help_request(request_id, tx)
-            await self.store.cancel_timers(request_key(request_id), tx)
+            if joined == "claimed":
+                # Complete: no more nudges for helpers (reminders are per helper).
+                await self.store.cancel_timers(f"{request_key(request_id)}nudge", tx)
+                await self.store.cancel_timers(f"{request_key(request_id)}deadline", tx)
             asker_id = await self.asker_id(request)
             if asker_id:
                 ids.append(
@@ -361,7 +373,7 @@ class HelpDesk(Service):
                     )
                 )
             await self._schedule_reminders(tx, request, helper)
-        return Result("claimed", request, ids, helper.display_name)
+        return Result(joined, request, ids, helper.display_name)
 
     async def _schedule_reminders(
         self, tx: aiosqlite.Connection, request: HelpRequest, helper: Member
@@ -389,22 +401,30 @@ class HelpDesk(Service):
             FOLLOW_UP,
             max(follow_up, now),
             {"request_id": request.id},
-            dedupe_key=f"{key}followup:{helper.id}",
+            dedupe_key=f"{key}followup",
             tx=tx,
         )
 
     async def hand_back(self, user_id: int, request_id: int) -> Result:
         request = await self.store.help_request(request_id)
         helper = await self.store.member_of(request.circle_id, user_id) if request else None
-        if request is None or helper is None or request.helper_member_id != helper.id:
+        if (
+            request is None
+            or helper is None
+            or helper.id not in await self.store.request_helpers(request_id)
+        ):
             return Result("not_allowed", request)
         members = await self.store.members(request.circle_id)
         ids: list[int] = []
         async with self.store.db.write() as tx:
             if not await self.store.reopen_request(tx, request_id, helper.id):
                 return Result("not_allowed", request)
-            await self.store.cancel_timers(request_key(request_id), tx)
+            key = request_key(request_id)
+            for moment in ("evening", "hour"):  # this helper's reminders, not the others'
+                await self.store.cancel_timers(f"{key}remind:{moment}:{helper.id}", tx)
             request = await self.store.help_request(request_id, tx)
+            if request.helper_member_id is None:
+                await self.store.cancel_timers(f"{key}followup", tx)
             asker_id = await self.asker_id(request)
             if asker_id:
                 ids.append(
@@ -451,10 +471,16 @@ class HelpDesk(Service):
         if request is None:
             return Result("not_allowed")
         asker_id = await self.asker_id(request)
-        helper = (
-            await self.store.member(request.helper_member_id) if request.helper_member_id else None
-        )
-        is_helper = helper is not None and helper.user_id == user_id
+        helpers = [
+            h
+            for h in [
+                await self.store.member(m) for m in await self.store.request_helpers(request_id)
+            ]
+            if h is not None
+        ]
+        presser = next((h for h in helpers if h.user_id == user_id), None)
+        is_helper = presser is not None
+        helper = presser or (helpers[0] if helpers else None)
         allowed = user_id == asker_id or (status == "done" and is_helper)
         if not allowed:
             return Result("not_allowed", request)
@@ -467,7 +493,7 @@ class HelpDesk(Service):
                 # Cancelling stops a weekly series too: no surprise posts next week.
                 await self.store.set_repeat_weekly(tx, request_id, on=False)
             await self.store.cancel_timers(request_key(request_id), tx)
-            if helper is not None and helper.user_id and not is_helper:
+            for other in [h for h in helpers if h.user_id and h is not presser]:
                 text = (
                     N_("{name} says: done, thank you so much for your help! 🙏")
                     if status == "done"
@@ -476,10 +502,10 @@ class HelpDesk(Service):
                 ids.append(
                     await self._send(
                         tx,
-                        helper.user_id,
+                        other.user_id,
                         text,
                         name=member.display_name if member else "?",
-                        what=self.describe(await self._t(helper.user_id), request),
+                        what=self.describe(await self._t(other.user_id), request),
                         source=f"hulp:closed:{request_id}",
                     )
                 )
@@ -583,7 +609,11 @@ class HelpDesk(Service):
     async def _on_remind(self, run: TimerRun) -> None:
         request = await self.store.help_request(int(run.timer.payload["request_id"]), run.tx)
         helper_id = int(run.timer.payload["helper_member_id"])
-        if request is None or request.status != "claimed" or request.helper_member_id != helper_id:
+        if (
+            request is None
+            or request.status not in ("open", "claimed")
+            or helper_id not in await self.store.request_helpers(request.id)
+        ):
             return
         helper = await self.store.member(helper_id)
         member = await self.store.member(request.member_id) if request.member_id else None
@@ -602,7 +632,11 @@ class HelpDesk(Service):
 
     async def _on_follow_up(self, run: TimerRun) -> None:
         request = await self.store.help_request(int(run.timer.payload["request_id"]), run.tx)
-        if request is None or request.status != "claimed":
+        if (
+            request is None
+            or request.status not in ("open", "claimed")
+            or request.helper_member_id is None
+        ):
             return
         asker_id = await self.asker_id(request)
         if asker_id:

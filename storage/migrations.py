@@ -278,6 +278,20 @@ MIGRATIONS: list[str] = [
     ALTER TABLE members ADD COLUMN resting_until TEXT;  -- "ik kan even niets terugdoen"
     ALTER TABLE requests ADD COLUMN repeat_weekly INTEGER NOT NULL DEFAULT 0;
     """,
+    # 11: some jobs need several hands (a move, a garden).
+    """
+    ALTER TABLE requests ADD COLUMN helpers_needed INTEGER NOT NULL DEFAULT 1;
+    CREATE TABLE request_helpers (
+        request_id    INTEGER NOT NULL REFERENCES requests (id) ON DELETE CASCADE,
+        member_id     INTEGER NOT NULL REFERENCES members (id) ON DELETE CASCADE,
+        joined_at     TEXT NOT NULL,
+        PRIMARY KEY (request_id, member_id)
+    );
+    CREATE INDEX request_helpers_member ON request_helpers (member_id);
+    INSERT INTO request_helpers (request_id, member_id, joined_at)
+        SELECT id, helper_member_id, COALESCE(claimed_at, created_at) FROM requests
+        WHERE helper_member_id IS NOT NULL;
+    """,
 ]
 
 LATEST = len(MIGRATIONS)

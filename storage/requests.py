@@ -12,7 +12,7 @@ from storage.database import Database
 
 _COLUMNS = (
     "id, circle_id, member_id, asked_by, kind, day, at_minutes, details, "
-    "voice_file_id, visibility, status, helper_member_id"
+    "voice_file_id, visibility, status, helper_member_id, helpers_needed"
 )
 
 
@@ -30,6 +30,7 @@ class HelpRequest:
     visibility: str
     status: str
     helper_member_id: int | None
+    helpers_needed: int = 1
 
 
 def _request(row: Any) -> HelpRequest:
@@ -46,6 +47,7 @@ def _request(row: Any) -> HelpRequest:
         row[9],
         row[10],
         row[11],
+        row[12],
     )
 
 
@@ -102,24 +104,81 @@ class RequestQueries:
 
     async def claim_request(
         self, tx: aiosqlite.Connection, request_id: int, helper_member_id: int
-    ) -> bool:
-        """One helper: the first tap wins, the second finds it taken."""
-        cur = await tx.execute(
-            "UPDATE requests SET status = 'claimed', helper_member_id = ?, claimed_at = ? "
-            "WHERE id = ? AND status = 'open'",
-            (helper_member_id, self._now(), request_id),
+    ) -> str:
+        """Join as a helper. 'claimed': now complete; 'joined': more hands still wanted;
+        'full': too late; 'already': this person helps already. One transaction, so
+        two taps at once can never make one helper too many."""
+        async with tx.execute(
+            "SELECT status, helpers_needed FROM requests WHERE id = ?", (request_id,)
+        ) as cur:
+            row = await cur.fetchone()
+        async with tx.execute(
+            "SELECT 1 FROM request_helpers WHERE request_id = ? AND member_id = ?",
+            (request_id, helper_member_id),
+        ) as cur:
+            if await cur.fetchone():
+                return "already"
+        if row is None or row[0] != "open":
+            return "full"
+        now = self._now()
+        await tx.execute(
+            "INSERT INTO request_helpers (request_id, member_id, joined_at) VALUES (?, ?, ?)",
+            (request_id, helper_member_id, now),
         )
-        return cur.rowcount > 0
+        count = await self._helper_count(tx, request_id)
+        complete = count >= row[1]
+        await tx.execute(
+            "UPDATE requests SET status = ?, helper_member_id = COALESCE(helper_member_id, ?), "
+            "claimed_at = COALESCE(claimed_at, ?) WHERE id = ?",
+            ("claimed" if complete else "open", helper_member_id, now, request_id),
+        )
+        return "claimed" if complete else "joined"
+
+    async def _helper_count(self, tx: aiosqlite.Connection, request_id: int) -> int:
+        async with tx.execute(
+            "SELECT COUNT(*) FROM request_helpers WHERE request_id = ?", (request_id,)
+        ) as cur:
+            return int((await cur.fetchone())[0])
 
     async def reopen_request(
         self, tx: aiosqlite.Connection, request_id: int, helper_member_id: int
     ) -> bool:
+        """A helper steps back: the request is open again for someone else."""
         cur = await tx.execute(
-            "UPDATE requests SET status = 'open', helper_member_id = NULL, claimed_at = NULL "
-            "WHERE id = ? AND status = 'claimed' AND helper_member_id = ?",
+            "DELETE FROM request_helpers WHERE request_id = ? AND member_id = ? AND "
+            "request_id IN (SELECT id FROM requests WHERE status IN ('open', 'claimed'))",
             (request_id, helper_member_id),
         )
-        return cur.rowcount > 0
+        if not cur.rowcount:
+            return False
+        await tx.execute(
+            "UPDATE requests SET status = 'open', helper_member_id = (SELECT member_id FROM "
+            "request_helpers WHERE request_id = ? ORDER BY joined_at LIMIT 1) WHERE id = ?",
+            (request_id, request_id),
+        )
+        await tx.execute(
+            "UPDATE requests SET claimed_at = NULL WHERE id = ? AND helper_member_id IS NULL",
+            (request_id,),
+        )
+        return True
+
+    async def request_helpers(self, request_id: int) -> list[int]:
+        """Member ids of everyone helping with this request, first one first."""
+        async with (
+            self.db.read() as conn,
+            conn.execute(
+                "SELECT member_id FROM request_helpers WHERE request_id = ? ORDER BY joined_at",
+                (request_id,),
+            ) as cur,
+        ):
+            return [r[0] for r in await cur.fetchall()]
+
+    async def set_helpers_needed(
+        self, tx: aiosqlite.Connection, request_id: int, needed: int
+    ) -> None:
+        await tx.execute(
+            "UPDATE requests SET helpers_needed = ? WHERE id = ?", (needed, request_id)
+        )
 
     async def close_request(self, tx: aiosqlite.Connection, request_id: int, status: str) -> bool:
         cur = await tx.execute(
@@ -162,8 +221,9 @@ class RequestQueries:
         async with (
             self.db.read() as conn,
             conn.execute(
-                f"SELECT {_COLUMNS} FROM requests WHERE status = 'claimed' "
-                f"AND helper_member_id IN ({marks}) ORDER BY day, at_minutes",
+                f"SELECT {_COLUMNS} FROM requests WHERE status IN ('open', 'claimed') "
+                f"AND id IN (SELECT request_id FROM request_helpers WHERE member_id IN "
+                f"({marks})) ORDER BY day, at_minutes",
                 tuple(member_ids),
             ) as cur,
         ):

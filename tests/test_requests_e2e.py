@@ -511,3 +511,37 @@ async def test_a_weekly_request_over_three_weeks_with_claims_per_occurrence(worl
     world.clock.advance(weeks=2)
     await world.runtime.tick()
     assert await world.store.help_request(6) is None
+
+
+async def test_a_job_that_needs_several_hands(world, circle):
+    p = circle["people"]
+    await ask(world, p["Riet"], kind="🔧 Een klusje", details="de tuin omspitten", who=None)
+    await world.tap(p["Riet"], "2 personen")
+    await world.tap(p["Riet"], "De hele kring (in de groep)")
+    await world.tap(p["Riet"], "✅ Versturen")
+    group_post = post(world, circle["chat_id"])
+    data = group_post["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+    await world.press(p["Jan"], group_post, data)
+    updated = world.emulator.messages[circle["chat_id"]][group_post["message_id"] - 1]
+    assert updated["text"].endswith("🙌 Helpen mee: Jan (1 van de 2).")
+    assert [b["text"] for b in world.emulator.buttons(updated)] == ["🙋 Ik help"]  # still open
+    await world.press(p["Jan"], updated, data)
+    assert world.last_alert() == "Je helpt hier al mee. Dank je wel!"
+    await world.press(p["Kees"], updated, data)
+    updated = world.emulator.messages[circle["chat_id"]][group_post["message_id"] - 1]
+    assert updated["text"].endswith("🙌 Helpen mee: Jan, Kees (2 van de 2).")
+    assert world.emulator.buttons(updated) == []  # complete
+    await world.press(p["Sandra"], updated, data, forge=True)
+    assert world.last_alert().startswith("Al geregeld")
+    # Kees steps back: open again for one more; Jan still helps.
+    await world.tap(p["Kees"], "😕 Het lukt me toch niet")
+    updated = world.emulator.messages[circle["chat_id"]][group_post["message_id"] - 1]
+    assert updated["text"].endswith("🙌 Helpen mee: Jan (1 van de 2).")
+    await world.press(p["Sandra"], updated, data)
+    # Done by the asker: both helpers are thanked.
+    await world.say(p["Riet"], "/taken")
+    await world.tap(p["Riet"], "✅ Gedaan")
+    for name in ("Jan", "Sandra"):
+        assert world.texts(p[name].id)[-1] == (
+            "Riet zegt: gelukt, heel erg bedankt voor je hulp! 🙏"
+        )
