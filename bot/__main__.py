@@ -65,15 +65,14 @@ async def _practice(settings: Settings) -> None:
 
 
 def _operate(mode: str, file: str | None, settings: Settings) -> int:
-    import datetime as dt
     from pathlib import Path
 
     from bot.operations import OperationError, backup, restore, status
-    from storage.timefmt import to_db
 
     try:
         if mode == "status":
-            for key, value in status(settings.db_path, to_db(dt.datetime.now(dt.UTC))).items():
+            clock = SystemClock(settings.time_scale, settings.clock_start)
+            for key, value in status(settings.db_path, clock.now()).items():
                 print(f"{key:<24} {value}")
             return 0
         if not file:

@@ -1,0 +1,68 @@
+"""SQL for the beheerder's commands: checking a database file and its health counts.
+
+Plain sqlite3 (not aiosqlite): these run from the command line, beside or without
+the bot.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from storage.migrations import LATEST
+
+
+class DatabaseFileError(Exception):
+    """The file is missing, damaged, or from a newer program; one line says which."""
+
+
+def check_file(path: Path) -> int:
+    """Integrity and schema version of a database file. Returns the schema version."""
+    if not path.exists():
+        raise DatabaseFileError(f"no file at {path}")
+    try:
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
+            result = conn.execute("PRAGMA integrity_check").fetchone()[0]
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseFileError(f"{path} is not a usable SQLite database: {exc}") from None
+    if result != "ok":
+        raise DatabaseFileError(f"{path} is damaged: {result}")
+    if version > LATEST:
+        raise DatabaseFileError(f"{path} is from a newer Omkijkbot (schema {version} > {LATEST})")
+    return int(version)
+
+
+def copy_database(source: Path, target: Path) -> None:
+    """SQLite's online backup: consistent even while the bot writes."""
+    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
+
+
+def health_counts(db_path: Path, now_iso: str) -> dict[str, object]:
+    """What an operator wants to know at a glance. Counts only."""
+    check_file(db_path)
+    with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as conn:
+
+        def one(sql: str, *args: object) -> int:
+            return int(conn.execute(sql, args).fetchone()[0] or 0)
+
+        return {
+            "schema version": one("PRAGMA user_version"),
+            "circles (active)": one("SELECT COUNT(*) FROM circles WHERE active = 1"),
+            "members": one("SELECT COUNT(*) FROM members"),
+            "updates waiting": one("SELECT COUNT(*) FROM inbox WHERE status = 'pending'"),
+            "updates that failed": one("SELECT COUNT(*) FROM inbox WHERE status = 'failed'"),
+            "timers overdue": one(
+                "SELECT COUNT(*) FROM timers WHERE status = 'pending' AND due_at < ?", now_iso
+            ),
+            "timers that failed": one("SELECT COUNT(*) FROM timers WHERE status = 'failed'"),
+            "messages waiting": one("SELECT COUNT(*) FROM outbox WHERE status = 'pending'"),
+            "messages undeliverable": one(
+                "SELECT COUNT(*) FROM outbox WHERE status IN ('unreachable', 'failed')"
+            ),
+            "open check-in rounds": one(
+                "SELECT COUNT(*) FROM checkin_rounds WHERE status = 'open'"
+            ),
+            "open worries": one("SELECT COUNT(*) FROM signals WHERE status != 'closed'"),
+        }
