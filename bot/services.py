@@ -53,6 +53,8 @@ class OmkijkContext(CallbackContext[ExtBot, dict, dict, BotData]):
     ) -> None:
         super().__init__(application=application, chat_id=chat_id, user_id=user_id)
         self.person: User | None = None
+        # A button press is answered once; whoever answers it first says so here.
+        self.callback_answered = False
         self._translator: Translator | None = None
 
     @property

@@ -29,11 +29,6 @@ async def activity_command(update: Update, context: OmkijkContext) -> None:
 
 
 async def _begin(update: Update, context: OmkijkContext, circle: Circle, me: Member) -> None:
-    if me.role == Role.PROFESSIONAL:
-        await update.effective_message.reply_text(
-            context.t.gettext("This is not possible for you (any more).")
-        )
-        return
     await ACTIVITY_WIZARD.begin(update, context, {"circle_id": circle.id})
 
 

@@ -36,11 +36,6 @@ async def ask_command(update: Update, context: OmkijkContext) -> None:
 
 
 async def _begin(update: Update, context: OmkijkContext, circle: Circle, me: Member) -> None:
-    if me.role == Role.PROFESSIONAL:
-        await update.effective_message.reply_text(
-            context.t.gettext("This is not possible for you (any more).")
-        )
-        return
     state = {"circle_id": circle.id, "member_id": me.id}
     if me.role in (Role.SUPERBUUR, Role.VOORZITTER):
         # A superbuur or voorzitter may ask on behalf of someone (also without a phone).

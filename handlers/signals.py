@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import re
 
@@ -12,7 +13,7 @@ from bot.i18n import I18n
 from bot.services import OmkijkContext
 from domain.policy import Action, Role
 from domain.signals import WORRY_LABELS, WorryKind, may_share_name
-from handlers import circles, waakvlam
+from handlers import circles, summaries
 from handlers.menu import MENU_WORRY, main_menu, menu_filter
 from handlers.wizard import Wizard, answer_stale
 from storage.circles import Circle, Member
@@ -341,17 +342,13 @@ async def overview_command(update: Update, context: OmkijkContext) -> None:
         )
         return
     if chair_of:
-        from handlers import summaries
-
         for circle in chair_of:
             await summaries.send_summary(context, circle, update.effective_user.id)
     if not professional_of:
         return
-    from handlers import summaries
-
     for circle in professional_of:
         await summaries.export_buttons(context, circle, update.effective_user.id)
-    since = context.services.clock.now() - __import__("datetime").timedelta(days=30)
+    since = context.services.clock.now() - dt.timedelta(days=30)
     found = await store.signals_of([c.id for c in professional_of], since=since)
     if not found:
         await update.effective_message.reply_text(_("No open or recent worries. 🌿"))
@@ -374,7 +371,6 @@ async def overview_command(update: Update, context: OmkijkContext) -> None:
 
 def register(application: Application, i18n: I18n) -> None:
     circles.CIRCLE_PURPOSES["zorgen"] = (Action.SEE_MEMBERS, _begin)
-    waakvlam.WORRIES_AVAILABLE = True
     private = filters.ChatType.PRIVATE
     WORRY_WIZARD.register(application)
     REPLY_WIZARD.register(application)

@@ -22,8 +22,6 @@ from handlers.wizard import answer_stale, mark_chosen
 from scheduling.waakvlam import Outcome
 from storage.circles import Circle, Member
 
-# Set by the worries feature when it is there, so the offer only shows what works.
-WORRIES_AVAILABLE = False
 TIMES = ["08:00", "09:00", "10:00", "11:00", "12:00", "14:00", "16:00", "19:00"]
 HOLIDAY_WEEKS = [1, 2, 3, 4]
 
@@ -414,9 +412,10 @@ async def answer_button(update: Update, context: OmkijkContext) -> None:
     if outcome.status == Answer.NOT_WELL:
         # Offer the next step, without pushing: ask for help, or share a worry.
         markup = InlineKeyboardMarkup(
-            [[InlineKeyboardButton(_("🙏 Ask for help"), callback_data="ask:start")]]
-            + [[InlineKeyboardButton(_("💭 Share a worry"), callback_data="worry:start")]]
-            * WORRIES_AVAILABLE
+            [
+                [InlineKeyboardButton(_("🙏 Ask for help"), callback_data="ask:start")],
+                [InlineKeyboardButton(_("💭 Share a worry"), callback_data="worry:start")],
+            ]
         )
     await update.effective_message.reply_text(replies[Answer(outcome.status)], reply_markup=markup)
 
@@ -461,16 +460,12 @@ async def _after(update: Update, context: OmkijkContext, outcome: Outcome) -> No
             _("Already arranged: {name} is fine. Thank you!", name=html.unescape(outcome.name)),
             show_alert=True,
         )
-        await _drop_buttons(update)
+        await mark_chosen(update, drop_only=True)
         return
     await query.answer()
     if outcome.status != "going":
-        await _drop_buttons(update, chosen=True)
+        await mark_chosen(update)
     await context.services.outbox.deliver(context.bot, outcome.message_ids)
-
-
-async def _drop_buttons(update: Update, *, chosen: bool = False) -> None:
-    await mark_chosen(update, drop_only=not chosen)
 
 
 async def sign_of_life(update: Update, context: OmkijkContext) -> None:

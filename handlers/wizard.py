@@ -53,7 +53,7 @@ async def mark_chosen(update: Update, *, drop_only: bool = False) -> None:
 async def answer_stale(update: Update, context: OmkijkContext) -> None:
     """A button that no longer applies (or was forged): say so kindly, change nothing."""
     query = update.callback_query
-    if query is not None and not getattr(context, "callback_answered", False):
+    if query is not None and not context.callback_answered:
         context.callback_answered = True
         await query.answer(context.t.gettext("This button no longer works."), show_alert=True)
 
@@ -143,7 +143,7 @@ class Wizard:
             await answer_stale(update, context)
             return
         state, value = draft[1], match.group(2)
-        await self._mark_chosen(update, value)
+        await mark_chosen(update)
         if value == "_stop":
             await self.cancel(update, context, state)
         elif value == "_back" and state.get("history"):
@@ -154,12 +154,9 @@ class Wizard:
                 await answer_stale(update, context)
                 return
             await handler(update, context, state, value)
-        if not getattr(context, "callback_answered", False):
+        if not context.callback_answered:
             context.callback_answered = True
             await query.answer()
-
-    async def _mark_chosen(self, update: Update, value: str) -> None:
-        await mark_chosen(update)
 
     async def words_or_voice(
         self, update: Update, context: OmkijkContext, state: dict[str, Any], limit: int
