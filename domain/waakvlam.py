@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from domain.calendar import next_local_time
 from domain.policy import Role
 from storage.circles import Member
 
@@ -64,16 +65,7 @@ def next_checkin(
         return None
     if settings.paused and settings.paused_until is None:
         return None  # paused until switched back on
-    local_start = after.astimezone(tz).date()
-    for offset in range(0, 400):
-        day = local_start + dt.timedelta(days=offset)
-        if day.weekday() not in settings.days or settings.paused_on(day):
-            continue
-        # combine() with a ZoneInfo takes that day's offset: 10:00 stays 10:00 in summer.
-        moment = dt.datetime.combine(day, settings.at, tzinfo=tz).astimezone(dt.UTC)
-        if moment > after:
-            return moment
-    return None
+    return next_local_time(after, tz, settings.at, settings.days, skip=settings.paused_on)
 
 
 def ladder_contacts(

@@ -7,6 +7,7 @@ import logging
 from dataclasses import dataclass
 
 from bot.i18n import I18n
+from domain.calendar import next_local_time
 from scheduling.timers import Scheduler, TimerRun
 from storage.timefmt import to_db
 
@@ -15,17 +16,6 @@ log = logging.getLogger(__name__)
 NOTICE = "notice"
 HOUSEKEEPING = "housekeeping"
 INBOX_KEEP = dt.timedelta(days=7)
-
-
-def next_local_time(now: dt.datetime, tz: dt.tzinfo, hour: int, minute: int) -> dt.datetime:
-    """The next moment (after ``now``) that reads hour:minute on a local clock."""
-    local = now.astimezone(tz)
-    candidate = local.replace(hour=hour, minute=minute, second=0, microsecond=0)
-    if candidate <= local:
-        candidate = (local + dt.timedelta(days=1)).replace(
-            hour=hour, minute=minute, second=0, microsecond=0
-        )
-    return candidate.astimezone(dt.UTC)
 
 
 @dataclass(frozen=True)
@@ -77,5 +67,5 @@ def register_builtin_timers(
 async def schedule_housekeeping(run_or_scheduler: TimerRun | Scheduler, tz: dt.tzinfo) -> None:
     store = run_or_scheduler.store
     tx = run_or_scheduler.tx if isinstance(run_or_scheduler, TimerRun) else None
-    due = next_local_time(run_or_scheduler.clock.now(), tz, 3, 30)
+    due = next_local_time(run_or_scheduler.clock.now(), tz, dt.time(3, 30))
     await store.schedule(HOUSEKEEPING, due, dedupe_key=f"housekeeping:{due.date()}", tx=tx)

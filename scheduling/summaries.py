@@ -7,9 +7,9 @@ import logging
 
 from bot.i18n import Translator
 from bot.ratelimit import Priority
+from domain.calendar import next_local_time
 from domain.chart import weeks_chart
 from domain.summary import split_message, summary_text, week_bounds
-from domain.waakvlam import CheckinSettings, next_checkin
 from scheduling.service import Service
 from scheduling.timers import Scheduler, TimerRun
 
@@ -24,10 +24,8 @@ class Summaries(Service):
         scheduler.register(WEEKLY, self._on_weekly)
 
     def _next_monday(self, after: dt.datetime) -> dt.datetime:
-        # The waakvlam's calendar rules (local time, daylight saving) serve here too.
-        monday = CheckinSettings(member_id=0, enabled=True, days=frozenset({0}), at=SEND_AT)
-        due = next_checkin(monday, after, self.tz)
-        assert due is not None
+        due = next_local_time(after, self.tz, SEND_AT, weekdays={0})
+        assert due is not None  # a Monday always comes
         return due
 
     async def ensure_scheduled(self, circle_id: int, tx=None) -> None:
