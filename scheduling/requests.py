@@ -538,37 +538,30 @@ class HelpDesk(Service):
         return request, member, await self.store.members(request.circle_id)
 
     async def _on_nudge(self, run: TimerRun) -> None:
+        """Nobody yet: the superburen (not those taking a break) are asked."""
         found = await self._open(run)
         if found is None:
             return
         request, member, members = found
-        for person in superburen_first(members, exclude=member.id):
-            if await self._resting(person.id):
-                continue
-            await self._send(
-                run.tx,
-                person.user_id,
-                N_(
-                    "Nobody has offered to help {name} yet: {what}. "
-                    "Can you help, or do you know someone?"
-                ),
-                name=member.display_name,
-                what=self.describe(await self._t(person.user_id), request),
-                source=f"hulp:nudge:{request.id}",
-                priority=Priority.INTERACTIVE,
-                buttons=[(BUTTON_HELP, f"hv:{request.id}:claim")],
-            )
-        asker_id = await self.asker_id(request)
-        if asker_id:
-            await self._send(
-                run.tx,
-                asker_id,
-                N_(
-                    "Nobody has responded to your request yet. I have asked the superburen to "
-                    "help look for someone. I will keep you posted."
-                ),
-                source=f"hulp:nudge:{request.id}",
-            )
+        people = [
+            p for p in superburen_first(members, exclude=member.id) if not await self._resting(p.id)
+        ]
+        await self._widen(
+            run,
+            request,
+            member,
+            people,
+            "nudge",
+            Priority.INTERACTIVE,
+            N_(
+                "Nobody has offered to help {name} yet: {what}. Can you help, or do you know "
+                "someone?"
+            ),
+            N_(
+                "Nobody has responded to your request yet. I have asked the superburen to help "
+                "look for someone. I will keep you posted."
+            ),
+        )
         today = self.clock.now().astimezone(self.tz).date()
         await self.store.schedule(
             DEADLINE,
@@ -579,32 +572,52 @@ class HelpDesk(Service):
         )
 
     async def _on_deadline(self, run: TimerRun) -> None:
+        """Still nobody: the voorzitter is asked."""
         found = await self._open(run)
         if found is None:
             return
         request, member, members = found
-        for person in [m for m in coordinators(members, member.id) if m.role == "voorzitter"]:
+        people = [m for m in coordinators(members, member.id) if m.role == "voorzitter"]
+        await self._widen(
+            run,
+            request,
+            member,
+            people,
+            "deadline",
+            Priority.ALERT,
+            N_("Still nobody to help {name}: {what}. Could you find someone?"),
+            N_(
+                "Still nobody has been found. I have asked the voorzitter too. Sorry it takes "
+                "this long."
+            ),
+        )
+
+    async def _widen(
+        self,
+        run: TimerRun,
+        request: HelpRequest,
+        member: Member,
+        people: list[Member],
+        step: str,
+        priority: int,
+        to_people: str,
+        to_asker: str,
+    ) -> None:
+        """Ask more people, with "Ik help", and tell the asker honestly what happens."""
+        for person in people:
             await self._send(
                 run.tx,
                 person.user_id,
-                N_("Still nobody to help {name}: {what}. Could you find someone?"),
+                to_people,
                 name=member.display_name,
                 what=self.describe(await self._t(person.user_id), request),
-                source=f"hulp:deadline:{request.id}",
-                priority=Priority.ALERT,
+                source=f"hulp:{step}:{request.id}",
+                priority=priority,
                 buttons=[(BUTTON_HELP, f"hv:{request.id}:claim")],
             )
         asker_id = await self.asker_id(request)
         if asker_id:
-            await self._send(
-                run.tx,
-                asker_id,
-                N_(
-                    "Still nobody has been found. I have asked the voorzitter too. Sorry it takes "
-                    "this long."
-                ),
-                source=f"hulp:deadline:{request.id}",
-            )
+            await self._send(run.tx, asker_id, to_asker, source=f"hulp:{step}:{request.id}")
 
     async def _on_remind(self, run: TimerRun) -> None:
         request = await self.store.help_request(int(run.timer.payload["request_id"]), run.tx)
