@@ -143,6 +143,37 @@ def _check_html(text: str) -> None:
         )
 
 
+def chat_member_json(status: str, user: dict[str, Any]) -> dict[str, Any]:
+    """A ChatMember as the Bot API sends it, with the fields each status needs."""
+    data: dict[str, Any] = {"status": status, "user": user}
+    if status == "kicked":
+        data["until_date"] = 0
+    if status == "administrator":
+        data.update(
+            {
+                key: True
+                for key in (
+                    "can_be_edited",
+                    "can_manage_chat",
+                    "can_delete_messages",
+                    "can_manage_video_chats",
+                    "can_restrict_members",
+                    "can_promote_members",
+                    "can_change_info",
+                    "can_invite_users",
+                    "can_post_stories",
+                    "can_edit_stories",
+                    "can_delete_stories",
+                )
+            }
+        )
+        data["is_anonymous"] = False
+        data["can_be_edited"] = False
+    if status == "creator":
+        data["is_anonymous"] = False
+    return data
+
+
 class Emulator:
     def __init__(
         self,
@@ -429,33 +460,7 @@ class Emulator:
         )
 
     def _member_json(self, status: str, user: dict[str, Any]) -> dict[str, Any]:
-        data: dict[str, Any] = {"status": status, "user": user}
-        if status == "kicked":
-            data["until_date"] = 0
-        if status == "administrator":
-            data.update(
-                {
-                    key: True
-                    for key in (
-                        "can_be_edited",
-                        "can_manage_chat",
-                        "can_delete_messages",
-                        "can_manage_video_chats",
-                        "can_restrict_members",
-                        "can_promote_members",
-                        "can_change_info",
-                        "can_invite_users",
-                        "can_post_stories",
-                        "can_edit_stories",
-                        "can_delete_stories",
-                    )
-                }
-            )
-            data["is_anonymous"] = False
-            data["can_be_edited"] = False
-        if status == "creator":
-            data["is_anonymous"] = False
-        return data
+        return chat_member_json(status, user)
 
     async def add_bot_to_group(
         self, chat_id: int, by_user_id: int, *, admin: bool = False

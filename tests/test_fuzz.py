@@ -8,6 +8,8 @@ import itertools
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from emulator.core import chat_member_json
+
 TEXT = st.one_of(
     st.text(max_size=300),
     st.text(alphabet="‏‎שלום مرحبا 👋🏽🧓🏻\u0000\u200b\ufeff", max_size=50),
@@ -135,32 +137,10 @@ def updates(draw):
         return {"message": message}
     if kind == "my_chat_member":
         status = draw(st.sampled_from(["member", "left", "kicked", "administrator"]))
-        member = {
-            "status": status,
-            "user": {"id": 7_000_000_001, "is_bot": True, "first_name": "Omkijkbot"},
-        }
-        if status == "kicked":
-            member["until_date"] = 0
-        if status == "administrator":
-            member.update(
-                {
-                    k: True
-                    for k in (
-                        "can_be_edited",
-                        "can_manage_chat",
-                        "can_delete_messages",
-                        "can_manage_video_chats",
-                        "can_restrict_members",
-                        "can_promote_members",
-                        "can_change_info",
-                        "can_invite_users",
-                        "can_post_stories",
-                        "can_edit_stories",
-                        "can_delete_stories",
-                    )
-                },
-                is_anonymous=False,
-            )
+        # The emulator's own shape of a chat member, not a copy of it.
+        member = chat_member_json(
+            status, {"id": 7_000_000_001, "is_bot": True, "first_name": "Omkijkbot"}
+        )
         return {
             "my_chat_member": {
                 "chat": chat,
