@@ -394,6 +394,10 @@ async def request_button(update: Update, context: OmkijkContext) -> None:
             show_alert=True,
         )
         return
+    if result.status in ("already", "already_helping") and result.request is not None:
+        # The same tap again, or handled again after a crash that came between the
+        # change and the edit: make the posts show the truth (an edit is idempotent).
+        await _refresh_posts(context, result)
     if result.status == "already":
         await query.answer(_("This request is closed already. Thank you!"), show_alert=True)
         return

@@ -68,7 +68,7 @@ class Wizard:
 
     async def begin(self, update: Update, context: OmkijkContext, state: dict[str, Any]) -> None:
         first = state.pop("first_step", None) or self.first
-        state = {**state, "step": first, "history": []}
+        state = {**state, "step": first, "history": [], "by_update": update.update_id}
         await context.services.store.save_draft(update.effective_user.id, self.flow, state)
         await getattr(self, f"step_{state['step']}")(update, context, state)
 
@@ -84,8 +84,23 @@ class Wizard:
         if remember and state.get("step") != step:
             state.setdefault("history", []).append(state.get("step"))
         state["step"] = step
+        state["by_update"] = update.update_id
         await context.services.store.save_draft(update.effective_user.id, self.flow, state)
         await getattr(self, f"step_{step}")(update, context, state)
+
+    async def ask_again_after_crash(
+        self, update: Update, context: OmkijkContext, state: dict[str, Any]
+    ) -> bool:
+        """True if this update already moved the wizard on before a crash.
+
+        The durable inbox hands an update to us again when the process died while
+        handling it. If its step was saved but the next question never left, the
+        person would otherwise be stuck on an old button: show the question again.
+        """
+        if state.get("by_update") != update.update_id:
+            return False
+        await getattr(self, f"step_{state['step']}")(update, context, state)
+        return True
 
     async def ask(
         self,
@@ -135,6 +150,15 @@ class Wizard:
         match = re.fullmatch(rf"{self.prefix}:([a-z_]+):([\w-]{{1,40}})", query.data or "")
         draft = await context.services.store.draft(update.effective_user.id)
         if (
+            match
+            and draft is not None
+            and draft[0] == self.flow
+            and await self.ask_again_after_crash(update, context, draft[1])
+        ):
+            context.callback_answered = True
+            await query.answer()
+            return
+        if (
             not match
             or draft is None
             or draft[0] != self.flow
@@ -175,6 +199,8 @@ class Wizard:
     async def on_message(
         self, update: Update, context: OmkijkContext, state: dict[str, Any]
     ) -> None:
+        if await self.ask_again_after_crash(update, context, state):
+            return
         handler = getattr(self, f"text_{state.get('step')}", None)
         if handler is None:
             await update.effective_message.reply_text(
