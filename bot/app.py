@@ -11,6 +11,7 @@ import contextlib
 import datetime as dt
 import logging
 import secrets
+from typing import Any
 
 from telegram import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats
 from telegram.constants import ParseMode
@@ -22,7 +23,7 @@ from bot.config import Settings
 from bot.i18n import DEFAULT_LANGUAGE, N_, I18n
 from bot.inbox import Inbox
 from bot.outbox import OutboxSender
-from bot.ratelimit import PriorityRateLimiter
+from bot.ratelimit import Priority, PriorityRateLimiter
 from bot.services import BotData, OmkijkContext, Services
 from handlers import (
     activities,
@@ -198,7 +199,7 @@ class Runtime:
         self.application = build_application(
             self.token, self.base_url, self.services, base_file_url=self.base_file_url
         )
-        self.inbox = Inbox(store, self.application)
+        self.inbox = Inbox(store, self.application, on_set_aside=self._apologise)
         self.services.inbox = self.inbox
         await self.application.initialize()
         try:
@@ -242,6 +243,29 @@ class Runtime:
             self.inbox.start(polling=True)
         log.info("Omkijkbot is running as @%s", bot.username)
         return self
+
+    async def _apologise(self, payload: dict[str, Any]) -> None:
+        """Tell a person that what they sent could not be handled (set aside)."""
+        event = payload.get("callback_query") or payload.get("message") or {}
+        sender = event.get("from") or {}
+        chat = (event.get("message") or event).get("chat") or {}
+        if chat.get("type") != "private" or not isinstance(sender.get("id"), int):
+            return  # groups and strangers: the log line is enough
+        store = self.services.store
+        person = await store.user(sender["id"])
+        t = self.services.i18n.for_language(person.language if person else None)
+        async with store.db.write() as tx:
+            await store.enqueue_message(
+                tx,
+                sender["id"],
+                t.gettext(
+                    "Sorry, something went wrong with what you just sent. "
+                    "Please try it once more, or tap /start."
+                ),
+                priority=Priority.INTERACTIVE,
+                source="inbox:set-aside",
+            )
+        self.services.outbox.wake()
 
     async def _tick_job(self, context: object) -> None:
         """The ticker: fire what is due (urgent first), then wake the sender."""

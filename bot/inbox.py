@@ -16,6 +16,7 @@ import contextlib
 import logging
 import os
 import warnings
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiohttp import web
@@ -29,7 +30,7 @@ from storage.store import Store
 log = logging.getLogger(__name__)
 
 POLL_TIMEOUT = 25  # seconds Telegram may hold a getUpdates open
-MAX_ATTEMPTS = 3  # an update that crashed the process this often is set aside
+MAX_ATTEMPTS = 5  # an update that crashed the process this often is set aside
 
 # Test-only fault injection: makes the process die at a given point, as a power
 # cut or a kill -9 would, so tests can prove nothing is lost. Never set it in
@@ -44,9 +45,15 @@ def _crash_here(point: str) -> None:
 
 
 class Inbox:
-    def __init__(self, store: Store, application: Application) -> None:
+    def __init__(
+        self,
+        store: Store,
+        application: Application,
+        on_set_aside: Callable[[dict[str, Any]], Awaitable[None]] | None = None,
+    ) -> None:
         self.store = store
         self.application = application
+        self.on_set_aside = on_set_aside
         self._wake = asyncio.Event()
         self._idle = asyncio.Event()
         self._failures: dict[int, str] = {}
@@ -150,6 +157,9 @@ class Inbox:
                         item.attempts,
                     )
                     await self.store.finish_update(item.update_id, error="set aside after crashes")
+                    if self.on_set_aside is not None:
+                        # Never a silence: the person hears it did not work.
+                        await self.on_set_aside(item.payload)
                     await self._notify_handled()
                     continue
                 await self.store.note_update_attempt(item.update_id)

@@ -8,6 +8,7 @@ import socket
 import aiohttp
 
 from bot.app import Runtime
+from bot.inbox import MAX_ATTEMPTS
 from tests.support import make_settings
 
 
@@ -66,7 +67,7 @@ async def test_an_update_that_keeps_crashing_the_bot_is_set_aside(world):
     store = world.store
     await store.store_updates([{"update_id": 10_000, "message": {"bad": True}}])
     async with world.runtime.db.write() as tx:
-        await tx.execute("UPDATE inbox SET attempts = 3 WHERE update_id = 10000")
+        await tx.execute("UPDATE inbox SET attempts = ? WHERE update_id = 10000", (MAX_ATTEMPTS,))
     await world.runtime.inbox.drain_once()
     assert (await store.inbox_counts()).get("failed") == 1
     async with (
@@ -83,3 +84,32 @@ async def test_garbage_update_is_logged_not_fatal(world):
     riet = world.person("Riet")
     [reply] = await world.say(riet, "/start")  # and the bot goes on
     assert reply["text"].startswith("Welkom")
+
+
+async def test_an_update_set_aside_after_crashes_gets_a_kind_answer(world):
+    """An update that took the process down five times is set aside, but the person
+    who sent it hears that it did not work instead of a silence."""
+    riet = world.person("Riet")
+    await world.say(riet, "/start")
+    store = world.store
+    update = {
+        "update_id": 9_000,
+        "message": {
+            "message_id": 77,
+            "date": 0,
+            "chat": {"id": riet.id, "type": "private", "first_name": "Riet"},
+            "from": {"id": riet.id, "is_bot": False, "first_name": "Riet"},
+            "text": "/help",
+        },
+    }
+    await store.store_updates([update])
+    for _ in range(MAX_ATTEMPTS):
+        await store.note_update_attempt(9_000)
+    before = len(world.emulator.bot_messages(riet.id))
+    await world.runtime.inbox.drain_once()
+    await world.runtime.tick()
+    assert world.texts(riet.id)[before:] == [
+        "Sorry, er ging iets mis met wat je net stuurde. "
+        "Probeer het nog één keer, of tik op /start."
+    ]
+    assert (await store.inbox_counts()).get("pending", 0) == 0
