@@ -13,18 +13,9 @@ from telegram.error import InvalidToken, NetworkError
 
 from bot.clock import SystemClock
 from bot.config import ConfigError, Settings, load_settings, require_token
+from bot.logs import setup_logging
 
 log = logging.getLogger("omkijkbot")
-
-
-def _setup_logging(level: str) -> None:
-    logging.basicConfig(
-        level=getattr(logging, level.upper(), logging.INFO),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    # httpx logs every request at INFO; long polling makes that noise.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
 
 
 async def _serve_until_signal(
@@ -117,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
         settings = load_settings()
         if args.mode in ("backup", "restore", "status"):
             return _operate(args.mode, args.file, settings)
-        _setup_logging(settings.log_level)
+        setup_logging(settings.log_level, settings.log_format)
         asyncio.run(_practice(settings) if args.mode == "practice" else _run(settings))
     except ConfigError as exc:
         print(f"omkijkbot: {exc}", file=sys.stderr)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, ValidationError, field_validator
@@ -47,6 +47,10 @@ class Settings(BaseSettings):
         default=8080, ge=0, le=65535, validation_alias="OMKIJK_PRACTICE_PORT"
     )
     log_level: str = Field(default="INFO", validation_alias="OMKIJK_LOG_LEVEL")
+    # json: one object per line, for log collectors. Either way: ids, never content.
+    log_format: Literal["text", "json"] = Field(
+        default="text", validation_alias="OMKIJK_LOG_FORMAT"
+    )
     # How long content is kept (days); the figures stay as counts. See PRIVACY.md.
     retain_requests_days: int = Field(
         default=90, ge=1, validation_alias="OMKIJK_RETAIN_REQUESTS_DAYS"
