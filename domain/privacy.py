@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import html
 import json
+import re
+from pathlib import Path
 from typing import Any
 
 from bot.i18n import Translator
@@ -58,3 +61,22 @@ def readable_export(data: dict[str, Any], t: Translator) -> str:
 
 def json_export(data: dict[str, Any]) -> bytes:
     return json.dumps(data, ensure_ascii=False, indent=2, default=str).encode()
+
+
+PRIVACY_DOCUMENT = Path(__file__).resolve().parent.parent / "PRIVACY.md"
+_SECTIONS = {"nl": "## Nederlands", "en": "## English"}
+
+
+def privacy_statement(language: str, document: Path = PRIVACY_DOCUMENT) -> str:
+    """The section of PRIVACY.md in this language, as Telegram HTML.
+
+    The onboarding shows the very document the operator publishes, so what a
+    person agrees to cannot drift from it.
+    """
+    text = document.read_text(encoding="utf-8")
+    heading = _SECTIONS.get(language, _SECTIONS["nl"])
+    section = text.split(heading, 1)[1]
+    section = section.split("\n## ", 1)[0].strip()
+    section = html.escape(section, quote=False).replace("`", "")
+    section = re.sub(r"\*\*(.+?)\*\*", r"<b>\1</b>", section)
+    return re.sub(r"^- ", "• ", section, flags=re.MULTILINE)

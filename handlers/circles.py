@@ -36,6 +36,7 @@ from bot.services import OmkijkContext
 from domain import circles as rules
 from domain.phone_list import phone_list_html
 from domain.policy import Action, Role, may
+from domain.privacy import privacy_statement
 from handlers import common
 from handlers.menu import MENU_CIRCLE, MENU_SIGNPOSTS, main_menu, menu_filter
 from handlers.wizard import Wizard, answer_stale
@@ -444,12 +445,21 @@ class JoinWizard(Wizard):
             context,
             state,
             text,
-            [[(_("✅ Yes, I'm in"), "yes")], [(_("No, rather not"), "no")]],
+            [
+                [(_("✅ Yes, I'm in"), "yes")],
+                [(_("🔒 Read the privacy statement"), "privacy")],
+                [(_("No, rather not"), "no")],
+            ],
         )
 
     async def button_consent(
         self, update: Update, context: OmkijkContext, state: dict, value: str
     ) -> None:
+        if value == "privacy":
+            # The whole statement (PRIVACY.md), then the same question again.
+            await update.effective_message.reply_text(privacy_statement(context.t.language))
+            await self.step_consent(update, context, state)
+            return
         if value != "yes":
             await self.cancel(update, context, state)
             return

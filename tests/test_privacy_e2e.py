@@ -67,3 +67,22 @@ async def test_the_last_voorzitter_forgetting_hands_over_the_chair(world):
     await world.say(henk, "/vergeetmij")
     await world.tap(henk, "Ja, wis alles")
     assert world.texts(riet.id)[-1].startswith("Zandweerd heeft geen voorzitter meer.")
+
+
+async def test_the_consent_screen_opens_the_privacy_statement(world):
+    henk, riet = world.person("Henk"), world.person("Riet")
+    chat_id = await world.group_with_bot("Zandweerd", henk, [riet])
+    code = world.join_link_code(chat_id)
+    await world.join(henk, code)
+    await world.say(riet, f"/start {code}")
+    await world.tap(riet, "Riet")
+    await world.tap(riet, "Nederlands")
+    statement, question = await world.tap(riet, "🔒 Lees de privacyverklaring")
+    # The statement is PRIVACY.md itself, the Dutch part.
+    assert statement["text"].startswith("Wat bewaart de bot?")
+    assert "• Inhoud van afgeronde hulpvragen: 90 dagen." in statement["text"]
+    assert "English" not in statement["text"]
+    # Then the same question, to decide with the statement read.
+    assert question["text"].endswith("Doe je mee?")
+    [next_question] = await world.tap(riet, "✅ Ja, ik doe mee")
+    assert "professional" in next_question["text"]
