@@ -8,7 +8,7 @@ import logging
 import re
 
 from babel.dates import get_day_names
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, MaybeInaccessibleMessage, Update
 from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
@@ -397,7 +397,7 @@ async def request_button(update: Update, context: OmkijkContext) -> None:
     if result.status in ("already", "already_helping") and result.request is not None:
         # The same tap again, or handled again after a crash that came between the
         # change and the edit: make the posts show the truth (an edit is idempotent).
-        await _refresh_posts(context, result)
+        await _refresh_posts(context, result, query.message)
     if result.status == "already":
         await query.answer(_("This request is closed already. Thank you!"), show_alert=True)
         return
@@ -406,7 +406,7 @@ async def request_button(update: Update, context: OmkijkContext) -> None:
         return
     await query.answer()
     await context.services.outbox.deliver(context.bot, result.message_ids)
-    await _refresh_posts(context, result)
+    await _refresh_posts(context, result, query.message)
     if result.status in ("claimed", "joined"):
         await _tell_helper(update, context, result.request)
     elif result.status == "handed_back":
@@ -444,8 +444,14 @@ async def _tell_helper(update: Update, context: OmkijkContext, request: HelpRequ
             )
 
 
-async def _refresh_posts(context: OmkijkContext, result: Result) -> None:
-    """Every post of the request shows who helps, or gets its button back."""
+async def _refresh_posts(
+    context: OmkijkContext, result: Result, tapped: MaybeInaccessibleMessage | None = None
+) -> None:
+    """Every post of the request shows who helps, or gets its button back.
+
+    The post that was tapped counts too: after a crash between Telegram accepting
+    a post and the outbox writing that down, the post is sent again, and the first
+    copy is known only by the tap on it."""
     request = result.request
     desk = context.services.helpdesk
     t = context.services.i18n.for_language(None)
@@ -475,7 +481,10 @@ async def _refresh_posts(context: OmkijkContext, result: Result) -> None:
         markup = InlineKeyboardMarkup(
             [[InlineKeyboardButton(t.gettext(BUTTON_HELP), callback_data=f"hv:{request.id}:claim")]]
         )
-    for chat_id, message_id in await context.services.store.request_posts(request.id):
+    posts = {tuple(post) for post in await context.services.store.request_posts(request.id)}
+    if tapped is not None and tapped.chat.type in ("group", "supergroup"):
+        posts.add((tapped.chat.id, tapped.message_id))
+    for chat_id, message_id in sorted(posts):
         try:
             await context.bot.edit_message_text(
                 text, chat_id=chat_id, message_id=message_id, reply_markup=markup

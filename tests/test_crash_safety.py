@@ -418,3 +418,28 @@ async def test_a_claim_handled_again_after_a_crash_still_updates_the_post(world)
     shown = world.emulator.messages[chat_id][post["message_id"] - 1]
     assert shown["text"].endswith("🙌 Jan helpt.")
     assert world.emulator.buttons(shown) == []
+
+
+async def test_a_post_sent_twice_after_a_crash_shows_the_helper_on_both(world):
+    """Telegram accepted the post, the process died before the outbox noted it, and
+    the post went out again. Whichever copy is tapped, both end up showing the helper."""
+    henk, riet, jan = world.person("Henk"), world.person("Riet"), world.person("Jan")
+    chat_id = await world.group_with_bot(TITLE, henk, [riet, jan])
+    code = world.join_link_code(chat_id)
+    for person in (henk, riet, jan):
+        await world.join(person, code)
+    await world.say(riet, "🙏 Ik zoek hulp")
+    for label in ("🛒 Boodschappen", "Morgen", "rond 12:00", "Eén keer", "Overslaan"):
+        await world.tap(riet, label)
+    await world.tap(riet, "De hele kring (in de groep)")
+    await world.tap(riet, "✅ Versturen")
+    known = world.emulator.bot_messages(chat_id)[-1]
+    # The copy nobody wrote down (what the lost first send left in the group).
+    orphan = await world.runtime.application.bot.send_message(
+        chat_id, known["text"], reply_markup=known["reply_markup"]
+    )
+    await world.press(jan, orphan.to_dict(), world.emulator.buttons(known)[0]["callback_data"])
+    for message_id in (known["message_id"], orphan.message_id):
+        shown = world.emulator.messages[chat_id][message_id - 1]
+        assert shown["text"].endswith("🙌 Jan helpt."), message_id
+        assert world.emulator.buttons(shown) == []
