@@ -211,15 +211,21 @@ async def chair_candidates(store: Store, circle_id: int) -> list[Member]:
     return superburen or [m for m in members if m.role == Role.LID]
 
 
-async def take_chair(store: Store, circle_id: int, member: Member) -> bool:
-    """First one to say yes becomes voorzitter; True if that was this member."""
-    if member.circle_id != circle_id or not member.consented:
-        return False
+async def take_chair(store: Store, circle_id: int, member: Member) -> str:
+    """First one asked to say yes becomes voorzitter.
+
+    'done': this member is voorzitter now; 'taken': someone was first;
+    'not_allowed': this member was never asked (a forged or replayed ✋).
+    """
+    if member.circle_id != circle_id:
+        return "not_allowed"
     async with store.db.write() as tx:
         if await store.count_role(circle_id, Role.VOORZITTER, tx) > 0:
-            return False
+            return "taken"
+        if member.id not in {m.id for m in await chair_candidates(store, circle_id)}:
+            return "not_allowed"
         await store.set_role(tx, member.id, Role.VOORZITTER)
-    return True
+    return "done"
 
 
 def needs_second_kartrekker(members: list[Member]) -> bool:

@@ -39,7 +39,7 @@ from domain.policy import Action, Role, may
 from domain.privacy import privacy_statement
 from handlers import common
 from handlers.menu import MENU_CIRCLE, MENU_SIGNPOSTS, main_menu, menu_filter
-from handlers.wizard import Wizard, answer_stale
+from handlers.wizard import Wizard, answer_stale, mark_chosen
 from storage.circles import Circle, Member
 
 log = logging.getLogger(__name__)
@@ -1064,16 +1064,19 @@ async def chair_button(update: Update, context: OmkijkContext) -> None:
         return
     circle = await store.circle(member.circle_id)
     _ = context.t.gettext
-    if await rules.take_chair(store, circle.id, member):
+    outcome = await rules.take_chair(store, circle.id, member)
+    if outcome == "done":
         await query.answer()
         await query.edit_message_text(
             _("Thank you! You are now the voorzitter of {circle}.", circle=circle.title)
         )
-    else:
+    elif outcome == "taken":
         await query.answer(
             _("Already arranged: someone else took it on. Thank you!"), show_alert=True
         )
-        await query.edit_message_reply_markup(None)
+        await mark_chosen(update, drop_only=True)
+    else:
+        await query.answer(_("This is not possible for you (any more)."), show_alert=True)
 
 
 # -- invites and the phone list ------------------------------------------------

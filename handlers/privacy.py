@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, ReplyKeyboardRemove, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
@@ -29,8 +31,15 @@ async def my_data(update: Update, context: OmkijkContext) -> None:
     await message.reply_document(json_export(data), filename="omkijkbot-gegevens.json")
 
 
+FORGET_FLOW = "forget"
+
+
 async def forget_me(update: Update, context: OmkijkContext) -> None:
     _ = context.t.gettext
+    # The "yes" only works for this very question: a replayed or made-up
+    # "forget:yes" cannot delete anyone.
+    nonce = secrets.token_hex(6)
+    await context.services.store.save_draft(update.effective_user.id, FORGET_FLOW, {"nonce": nonce})
     await update.effective_message.reply_text(
         _(
             "Do you want us to delete everything about you? Your name, your circles, your "
@@ -39,8 +48,12 @@ async def forget_me(update: Update, context: OmkijkContext) -> None:
         ),
         reply_markup=InlineKeyboardMarkup(
             [
-                [InlineKeyboardButton(_("Yes, delete everything"), callback_data="forget:yes")],
-                [InlineKeyboardButton(_("No, keep it"), callback_data="forget:no")],
+                [
+                    InlineKeyboardButton(
+                        _("Yes, delete everything"), callback_data=f"forget:yes:{nonce}"
+                    )
+                ],
+                [InlineKeyboardButton(_("No, keep it"), callback_data=f"forget:no:{nonce}")],
             ]
         ),
     )
@@ -49,15 +62,19 @@ async def forget_me(update: Update, context: OmkijkContext) -> None:
 async def forget_button(update: Update, context: OmkijkContext) -> None:
     query = update.callback_query
     _ = context.t.gettext
-    if query.data == "forget:no":
+    store = context.services.store
+    user_id = update.effective_user.id
+    draft = await store.draft(user_id)
+    asked = draft[1].get("nonce") if draft and draft[0] == FORGET_FLOW else None
+    answer = (query.data or "").split(":")
+    if len(answer) != 3 or answer[1] not in ("yes", "no") or answer[2] != asked:
+        await answer_stale(update, context)
+        return
+    if answer[1] == "no":
+        await store.clear_draft(user_id)
         await query.answer()
         await query.edit_message_text(_("Fine, nothing was deleted."))
         return
-    if query.data != "forget:yes":
-        await answer_stale(update, context)
-        return
-    store = context.services.store
-    user_id = update.effective_user.id
     # Circles where this person is the only voorzitter need someone new afterwards.
     chairless = []
     for circle, member in await store.memberships(user_id):

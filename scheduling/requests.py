@@ -342,6 +342,8 @@ class HelpDesk(Service):
         asker = await self.store.member(request.member_id) if request.member_id else None
         if not may_claim(helper, request.circle_id, asker, request.visibility):
             return Result("not_allowed", request)
+        if request.status in ("done", "cancelled"):
+            return Result("already", request)
         ids: list[int] = []
         async with self.store.db.write() as tx:
             joined = await self.store.claim_request(tx, request_id, helper.id)

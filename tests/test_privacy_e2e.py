@@ -86,3 +86,15 @@ async def test_the_consent_screen_opens_the_privacy_statement(world):
     assert question["text"].endswith("Doe je mee?")
     [next_question] = await world.tap(riet, "✅ Ja, ik doe mee")
     assert "professional" in next_question["text"]
+
+
+async def test_an_old_yes_delete_button_cannot_delete_later(world):
+    _henk, riet, chat_id = await _member_of_circle(world)
+    [question] = await world.say(riet, "/vergeetmij")
+    old_yes = world.emulator.buttons(question)[0]["callback_data"]
+    await world.press(riet, question, world.emulator.buttons(question)[1]["callback_data"])
+    # Pressed again later (a replay, or the old message scrolled back to): refused.
+    await world.press(riet, question, old_yes, forge=True)
+    assert world.last_alert() == "Deze knop werkt niet meer."
+    circle = await world.store.circle_by_chat(chat_id)
+    assert await world.store.member_of(circle.id, riet.id) is not None

@@ -1,0 +1,194 @@
+"""Forged, replayed and stale buttons, for every kind of button the bot makes.
+
+Button data comes from the person's phone, so it is never trusted: each press
+below is made up by someone who has no business pressing it (another circle's
+request, someone else's check-in, a task already done, a role they do not have,
+garbage). Every one must get a clear refusal and change nothing at all: the
+database is compared table by table before and after, and nobody else hears of it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+
+from domain.waakvlam import CheckinSettings
+
+REFUSALS = {
+    "Dit kan (nu) niet voor jou.",
+    "Deze knop werkt niet meer.",
+    "Deze vraag is al afgerond. Dank je wel!",
+    "Al geregeld: iemand anders doet het al. Dank je wel!",
+}
+
+
+def snapshot(db_path) -> dict[str, list[tuple]]:
+    """Every row of every table, except the inbox (the press itself is stored there)."""
+    with sqlite3.connect(db_path) as conn:
+        tables = [
+            name
+            for (name,) in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' "
+                "AND name NOT IN ('inbox', 'sqlite_sequence')"
+            )
+        ]
+        return {t: conn.execute(f"SELECT * FROM {t} ORDER BY rowid").fetchall() for t in tables}
+
+
+async def two_circles(world):
+    """Zandweerd (Henk voorzitter, Sandra superbuur, Riet, Fatima professional) and
+    Vogelwijk (Bea voorzitter, Bob), with a check-in round, requests and a worry."""
+    names = ("Henk", "Sandra", "Riet", "Fatima", "Bea", "Bob")
+    p = {n: world.person(n) for n in names}
+    zandweerd = await world.group_with_bot("Zandweerd", p["Henk"], [p["Sandra"], p["Riet"]])
+    vogelwijk = await world.group_with_bot("Vogelwijk", p["Bea"], [p["Bob"]])
+    for chat_id, people in ((zandweerd, ("Henk", "Sandra", "Riet")), (vogelwijk, ("Bea", "Bob"))):
+        code = world.join_link_code(chat_id)
+        for name in people:
+            await world.join(p[name], code)
+    store = world.store
+    a = await store.circle_by_chat(zandweerd)
+    b = await store.circle_by_chat(vogelwijk)
+    await store.remember_user(p["Fatima"].id, "Fatima", "nl", reachable=True)
+    world.emulator.users[p["Fatima"].id].started_bot = True
+    members = {m.display_name: m for m in await store.members(a.id)}
+    async with store.db.write() as tx:
+        await store.set_role(tx, members["Sandra"].id, "superbuur")
+        await store.add_member(tx, a.id, p["Fatima"].id, "Fatima", "professional", consented=True)
+    members = {m.display_name: m for m in await store.members(a.id)}
+    members |= {m.display_name: m for m in await store.members(b.id)}
+
+    # Riet's check-in is asked: a round is open.
+    await world.runtime.services.waakvlam.apply_settings(
+        CheckinSettings(member_id=members["Riet"].id, enabled=True)
+    )
+    world.clock.advance(hours=1)
+    await world.runtime.tick()
+    [checkin_round] = await store.rounds_of(members["Riet"].id)
+
+    # Bob asks for help in Vogelwijk; Riet's request in Zandweerd is done.
+    async def ask(person, chat_id):
+        await world.say(person, "🙏 Ik zoek hulp")
+        for label in ("🛒 Boodschappen", "Morgen", "rond 12:00", "Eén keer", "Overslaan"):
+            await world.tap(person, label)
+        await world.tap(person, "De hele kring (in de groep)")
+        await world.tap(person, "✅ Versturen")
+        post = world.emulator.bot_messages(chat_id)[-1]
+        return int(world.emulator.buttons(post)[0]["callback_data"].split(":")[1])
+
+    open_request = await ask(p["Bob"], vogelwijk)
+    done_request = await ask(p["Riet"], zandweerd)
+    desk = world.runtime.services.helpdesk
+    await desk.claim(p["Sandra"].id, done_request)
+    await desk.finish(p["Sandra"].id, done_request, "done")
+
+    # Sandra shares a worry about Riet with Zandweerd's professional.
+    await world.say(p["Sandra"], "💭 Ik maak me zorgen")
+    for label in ("Riet", "Eenzaamheid", "Overslaan", "Deze week", "✅ Versturen"):
+        await world.tap(p["Sandra"], label)
+    [worry] = await store.signals_of([a.id])
+    invite = "forgedtest"
+    await store.create_invite(
+        invite, a.id, "member", p["Henk"].id, world.clock.now() + dt.timedelta(days=7)
+    )
+    await world.runtime.tick()
+    return {
+        "p": p,
+        "m": members,
+        "a": a,
+        "b": b,
+        "round": checkin_round.id,
+        "open_request": open_request,
+        "done_request": done_request,
+        "worry": worry.id,
+        "invite": invite,
+    }
+
+
+async def test_every_forged_button_is_refused_and_changes_nothing(world):
+    w = await two_circles(world)
+    p, m, a = w["p"], w["m"], w["a"]
+    round_id, worry = w["round"], w["worry"]
+    cases = [
+        # Someone else's check-in: answer it, or confirm it as a neighbour never asked.
+        ("Bob", f"wv:{round_id}:ok"),
+        ("Henk", f"wv:{round_id}:notwell"),
+        ("Bob", f"wn:{round_id}:ok"),
+        ("Bea", f"wn:{round_id}:going"),
+        # Someone else's check-in settings.
+        ("Bob", f"wz:{m['Riet'].id}:off"),
+        ("Sandra", f"wz:{m['Riet'].id}:off"),
+        ("Bob", f"wz:{m['Riet'].id}:tm:0600"),
+        # Another circle's request; a request already done; cancelling another's.
+        ("Riet", f"hv:{w['open_request']}:claim"),
+        ("Henk", f"hv:{w['open_request']}:cancel"),
+        ("Sandra", f"hv:{w['done_request']}:claim"),
+        ("Bob", f"hv:{w['done_request']}:done"),
+        ("Henk", "hv:999999:claim"),
+        # A worry: only its professional acts on it; another circle sees nothing.
+        ("Riet", f"zs:{worry}:log"),
+        ("Bob", f"zs:{worry}:ack"),
+        ("Henk", f"zs:{worry}:close"),
+        ("Bea", f"zs:{worry}:reply"),
+        # Another circle's management, roles, invites, exports, wegwijzer, chair.
+        ("Bea", f"cm:roles:{a.id}"),
+        ("Riet", f"cm:r:{m['Sandra'].id}:voorzitter"),
+        ("Riet", f"cm:rmy:{m['Henk'].id}"),
+        ("Bea", f"cm:rmy:{m['Riet'].id}"),
+        ("Riet", f"inv:rv:{w['invite']}"),
+        ("Bob", f"ov:csv:{a.id}"),
+        ("Riet", f"ov:html:{a.id}"),
+        ("Bob", f"ww:add:{a.id}"),
+        ("Riet", f"chair:{a.id}"),
+        ("Bob", f"chair:{a.id}"),
+        ("Bob", f"k:ask:{a.id}"),
+        # Someone else's standing offers.
+        ("Bob", f"of:rest:{m['Riet'].id}"),
+        ("Bob", f"of:restw:{m['Riet'].id}:4"),
+        # A wizard step the person is not at, and plain garbage.
+        ("Riet", "ask:day:tomorrow"),
+        ("Riet", "forget:yes"),
+        ("Riet", "forget:yes:0123456789ab"),
+        ("Bob", "taal:xx"),
+        ("Bob", "hv:abc:claim"),
+        ("Bob", "wv:1:explode"),
+        ("Bob", "🙂" * 30),
+        ("Bob", ""),
+    ]
+    db_path = world.runtime.settings.db_path
+    failures = []
+    for who, data in cases:
+        person = p[who]
+        before = snapshot(db_path)
+        others = {
+            chat: len(msgs) for chat, msgs in world.emulator.messages.items() if chat != person.id
+        }
+        own = len(world.emulator.bot_messages(person.id))
+        await world.say(person, "/help")
+        screen = world.emulator.bot_messages(person.id)[-1]
+        own += 1
+        answers = len(world.emulator.callback_answers)
+        await world.press(person, screen, data, forge=True)
+        await world.runtime.tick()
+        answer = world.emulator.callback_answers[answers:]
+        problems = []
+        if [x.get("text") for x in answer if x.get("show_alert")] == []:
+            problems.append(f"no refusal alert: {answer}")
+        elif answer[-1].get("text") not in REFUSALS:
+            problems.append(f"unexpected answer {answer[-1].get('text')!r}")
+        after = snapshot(db_path)
+        changed = [t for t in before if before[t] != after.get(t)]
+        if changed:
+            problems.append(f"changed tables {changed}")
+        told = [
+            chat
+            for chat, msgs in world.emulator.messages.items()
+            if chat != person.id and len(msgs) != others.get(chat, 0)
+        ]
+        if told:
+            problems.append(f"others were messaged: {told}")
+        if len(world.emulator.bot_messages(person.id)) != own:
+            problems.append(f"sent {world.emulator.bot_messages(person.id)[own:]}")
+        if problems:
+            failures.append((who, data, problems))
+    assert failures == [], "\n".join(map(str, failures))
