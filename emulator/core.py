@@ -429,9 +429,13 @@ class Emulator:
         user = self.users[user_id]
         chat = self._chat(chat_id)
         message = next((m for m in self.messages[chat.id] if m["message_id"] == message_id), None)
-        if message is None:
+        if message is None and check_exists:
             raise KeyError(f"no message {message_id} in chat {chat_id}")
-        if check_exists:
+        if message is None:
+            # What Telegram sends for a message older than 48 hours (or deleted): an
+            # InaccessibleMessage, only chat, id and date 0.
+            message = {"chat": self.chat_json(chat), "message_id": message_id, "date": 0}
+        elif check_exists:
             rows = message.get("reply_markup", {}).get("inline_keyboard", [])
             if not any(b.get("callback_data") == callback_data for row in rows for b in row):
                 raise KeyError(f"no button {callback_data!r} on message {message_id}")

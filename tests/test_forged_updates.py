@@ -192,3 +192,41 @@ async def test_every_forged_button_is_refused_and_changes_nothing(world):
         if problems:
             failures.append((who, data, problems))
     assert failures == [], "\n".join(map(str, failures))
+
+
+async def test_buttons_on_messages_older_than_two_days_still_work(world):
+    """Telegram sends an InaccessibleMessage (chat, id, date 0) for a button under a
+    message older than 48 hours. The press must still do what it says, or be
+    refused kindly; never the "something went wrong" apology."""
+    w = await two_circles(world)
+    p, emu = w["p"], world.emulator
+    store = world.store
+
+    async def press_old(person, chat_id, data):
+        answers = len(emu.callback_answers)
+        update = await emu.press_button(person.id, chat_id, 999_999, data, check_exists=False)
+        await world.handled(update)
+        await world.runtime.tick()
+        return emu.callback_answers[answers:]
+
+    # Bob's check-in at 11:00; he answers on a message Telegram no longer shows us.
+    await world.runtime.services.waakvlam.apply_settings(
+        CheckinSettings(member_id=w["m"]["Bob"].id, enabled=True, at=dt.time(11, 0))
+    )
+    world.clock.advance(hours=1)
+    await world.runtime.tick()
+    [bob_round] = await store.rounds_of(w["m"]["Bob"].id)
+    await press_old(p["Bob"], p["Bob"].id, f"wv:{bob_round.id}:ok")
+    [bob_round] = await store.rounds_of(w["m"]["Bob"].id)
+    assert bob_round.answer == "ok"
+    vogelwijk = (await store.circle(w["m"]["Bea"].circle_id)).chat_id
+    await press_old(p["Bea"], vogelwijk, f"hv:{w['open_request']}:claim")
+    assert (await store.help_request(w["open_request"])).status == "claimed"
+    await press_old(p["Fatima"], p["Fatima"].id, f"zs:{w['worry']}:ack")
+    assert (await store.signal(w["worry"])).status == "acknowledged"
+    [answer] = await press_old(p["Bob"], p["Bob"].id, "ask:kind:shopping")
+    assert answer.get("text") == "Deze knop werkt niet meer."
+    apology = "Sorry, er ging iets mis aan onze kant"
+    for person in p.values():
+        assert not any(t.startswith(apology) for t in world.texts(person.id)), person.first_name
+    assert (await store.inbox_counts()).get("failed", 0) == 0
