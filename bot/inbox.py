@@ -25,12 +25,13 @@ from telegram.error import InvalidToken, NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application
 from telegram.warnings import PTBUserWarning
 
-from storage.store import Store
+from storage.store import InboxItem, Store
 
 log = logging.getLogger(__name__)
 
 POLL_TIMEOUT = 25  # seconds Telegram may hold a getUpdates open
 MAX_ATTEMPTS = 5  # an update that crashed the process this often is set aside
+CONCURRENCY = 64  # updates handled at the same time (each person's in order)
 
 # Test-only fault injection: makes the process die at a given point, as a power
 # cut or a kill -9 would, so tests can prove nothing is lost. Never set it in
@@ -42,6 +43,30 @@ def _crash_here(point: str) -> None:
     if point == _CRASH_POINT:
         log.critical("test crash injected at %s", point)
         os._exit(75)
+
+
+def ordering_key(payload: dict[str, Any]) -> tuple[str, int]:
+    """Updates with the same key are handled in order: one person's private chat
+    (their wizard, their taps), or everything in one group (its post edits)."""
+    for kind in ("message", "edited_message", "callback_query", "my_chat_member", "chat_member"):
+        event = payload.get(kind)
+        if not isinstance(event, dict):
+            continue
+        holder = event.get("message") if kind == "callback_query" else event
+        chat = holder.get("chat") if isinstance(holder, dict) else None
+        if isinstance(chat, dict) and chat.get("type") != "private" and "id" in chat:
+            return ("chat", _as_int(chat["id"]))
+        sender = event.get("from")
+        if isinstance(sender, dict) and "id" in sender:
+            return ("user", _as_int(sender["id"]))
+    return ("other", 0)  # channel posts, odd updates: one line, in order
+
+
+def _as_int(value: Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
 
 
 class Inbox:
@@ -63,6 +88,9 @@ class Inbox:
         self._handled = asyncio.Condition()
         self._recent: set[int] = set()
         self._recent_order: collections.deque[int] = collections.deque()
+        self._in_flight: dict[int, asyncio.Task[None]] = {}
+        self._chains: dict[tuple[str, int], asyncio.Task[None]] = {}
+        self._slots = asyncio.Semaphore(CONCURRENCY)
 
     # -- intake -------------------------------------------------------------
 
@@ -145,53 +173,90 @@ class Inbox:
         """Called by the error handler: the handler of this update raised."""
         self._failures[update_id] = error
 
+    async def _handle(self, item: InboxItem) -> bool:
+        """Hand one stored update to the Application, then mark it done. False: set aside."""
+        if item.attempts >= MAX_ATTEMPTS:
+            log.error(
+                "update %s crashed the bot %d times; set aside", item.update_id, item.attempts
+            )
+            await self.store.finish_update(item.update_id, error="set aside after crashes")
+            if self.on_set_aside is not None:
+                # Never a silence: the person hears it did not work.
+                await self.on_set_aside(item.payload)
+            await self._notify_handled()
+            return False
+        await self.store.note_update_attempt(item.update_id)
+        _crash_here("before_handle")
+        try:
+            update = Update.de_json(item.payload, self.application.bot)
+            await self.application.process_update(update)
+        except Exception as exc:  # process_update already routes handler errors
+            log.exception("update %s could not be processed", item.update_id)
+            self._failures[item.update_id] = repr(exc)
+        await self.store.finish_update(
+            item.update_id, error=self._failures.pop(item.update_id, None)
+        )
+        self._remember_handled(item.update_id)
+        await self._notify_handled()
+        return True
+
     async def drain_once(self) -> int:
-        """Handle every stored, unhandled update in order. Returns how many."""
+        """Handle every stored, unhandled update, one by one in order. Returns how many."""
         handled = 0
         while items := await self.store.pending_updates():
             for item in items:
-                if item.attempts >= MAX_ATTEMPTS:
-                    log.error(
-                        "update %s crashed the bot %d times; set aside",
-                        item.update_id,
-                        item.attempts,
-                    )
-                    await self.store.finish_update(item.update_id, error="set aside after crashes")
-                    if self.on_set_aside is not None:
-                        # Never a silence: the person hears it did not work.
-                        await self.on_set_aside(item.payload)
-                    await self._notify_handled()
-                    continue
-                await self.store.note_update_attempt(item.update_id)
-                _crash_here("before_handle")
-                try:
-                    update = Update.de_json(item.payload, self.application.bot)
-                    await self.application.process_update(update)
-                except Exception as exc:  # process_update already routes handler errors
-                    log.exception("update %s could not be processed", item.update_id)
-                    self._failures[item.update_id] = repr(exc)
-                await self.store.finish_update(
-                    item.update_id, error=self._failures.pop(item.update_id, None)
-                )
-                handled += 1
-                self._remember_handled(item.update_id)
-                await self._notify_handled()
+                handled += await self._handle(item)
         return handled
 
     async def _drain_forever(self) -> None:
+        """Hand stored updates over as they come: one person's (or one group's) in
+        order, different people at the same time, so one slow reply (waiting for
+        Telegram's send limit) does not hold up everyone else's."""
         while not self._stopping.is_set():
             self._wake.clear()
             try:
-                await self.drain_once()
+                for item in await self.store.pending_updates(limit=CONCURRENCY * 2):
+                    if item.update_id not in self._in_flight:
+                        self._start(item)
             except asyncio.CancelledError:
                 raise
             except Exception:
                 log.exception("inbox drain failed; retrying")
                 await asyncio.sleep(1)
                 continue
-            self._idle.set()
+            if not self._in_flight:
+                self._idle.set()
             await self._wake.wait()
             self._idle.clear()
+
+    def _start(self, item: InboxItem) -> None:
+        key = ordering_key(item.payload)
+        before = self._chains.get(key)
+        task = asyncio.create_task(
+            self._handle_after(before, item), name=f"update-{item.update_id}"
+        )
+        self._in_flight[item.update_id] = task
+        self._chains[key] = task
+
+        def done(finished: asyncio.Task[None]) -> None:
+            self._in_flight.pop(item.update_id, None)
+            if self._chains.get(key) is finished:
+                del self._chains[key]
+            self._wake.set()
+
+        task.add_done_callback(done)
+
+    async def _handle_after(self, before: asyncio.Task[None] | None, item: InboxItem) -> None:
+        if before is not None:
+            with contextlib.suppress(Exception, asyncio.CancelledError):
+                await asyncio.shield(before)
+        async with self._slots:
+            try:
+                await self._handle(item)
+            except Exception:
+                # Storage trouble: the update stays pending and is tried again.
+                log.exception("update %s: handling failed; it stays in the inbox", item.update_id)
+                await asyncio.sleep(1)
 
     async def wait_handled(self, update_id: int) -> None:
         """Until the update with this id has been stored and handled."""
@@ -221,6 +286,14 @@ class Inbox:
 
     # -- life cycle ---------------------------------------------------------
 
+    async def _cancel_in_flight(self) -> None:
+        tasks = list(self._in_flight.values())
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+
     def start(self, *, polling: bool) -> None:
         self._tasks.append(asyncio.create_task(self._drain_forever(), name="inbox-drain"))
         if polling:
@@ -235,6 +308,8 @@ class Inbox:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
         self._tasks.clear()
+        # Whatever was being handled stays pending in the database: handled at start.
+        await self._cancel_in_flight()
         if self._webhook_runner is not None:
             await self._webhook_runner.cleanup()
             self._webhook_runner = None

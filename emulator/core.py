@@ -44,13 +44,15 @@ class Fault:
     """An injected failure for the next ``count`` calls of a method.
 
     kind: '429' (with retry_after), '5xx' (502 Bad Gateway), 'disconnect'
-    (connection dropped, a network error for the client) or '403'.
+    (connection dropped, a network error for the client), '403', or 'hold'
+    (Telegram is slow: the call waits until ``release`` is set, then succeeds).
     """
 
     kind: str
     count: int = 1
     retry_after: int = 1
     chat_id: int | None = None
+    release: asyncio.Event | None = None
 
 
 @dataclass
@@ -184,6 +186,7 @@ class Emulator:
         first_update_id: int = 1,
         now: Callable[[], float] = time.time,
         enforce_limits: bool = False,
+        open_world: bool = False,
     ) -> None:
         self.token = token
         self.bot_username = bot_username
@@ -218,6 +221,17 @@ class Emulator:
         )
         self.rate_limited = 0
         self.closing = False
+        # Benchmarks: anyone the bot writes to exists (a user who started the bot, or
+        # a group with the bot in it), so a seeded database of 120,000 members needs
+        # no matching set-up here.
+        self.open_world = open_world
+        # Benchmarks: time from an update being queued to the bot's first answer in
+        # that chat (or to the callback query), in seconds.
+        self.latencies: list[float] = []
+        self._waiting: dict[int, collections.deque[float]] = collections.defaultdict(
+            collections.deque
+        )
+        self._waiting_callbacks: dict[str, float] = {}
 
     # -- bookkeeping ----------------------------------------------------------
 
@@ -269,9 +283,25 @@ class Emulator:
             chat = self.chats.get(int(chat_id))
         except (TypeError, ValueError):
             chat = None
+        if chat is None and self.open_world and isinstance(chat_id, int | str):
+            chat = self._appear(int(chat_id))
         if chat is None:
             raise BotApiError(400, "Bad Request: chat not found")
         return chat
+
+    def _appear(self, chat_id: int) -> EmuChat:
+        """Open world: an unknown id is a person who started the bot, or a group."""
+        if chat_id > 0:
+            self.add_user(f"Buur {chat_id}", user_id=chat_id).started_bot = True
+            return self.chats[chat_id]
+        chat = EmuChat(chat_id, "group", title=f"Kring {-chat_id}", bot_status="member")
+        self.chats[chat_id] = chat
+        return chat
+
+    def _user(self, user_id: int) -> EmuUser:
+        if user_id not in self.users and self.open_world:
+            self._appear(user_id)
+        return self.users[user_id]
 
     # -- people ---------------------------------------------------------------
 
@@ -333,6 +363,10 @@ class Emulator:
 
     async def _queue_update(self, update: dict[str, Any]) -> dict[str, Any]:
         update = {"update_id": next(self._update_ids), **update}
+        if "message" in update:
+            self._waiting[update["message"]["chat"]["id"]].append(time.perf_counter())
+        elif "callback_query" in update:
+            self._waiting_callbacks[update["callback_query"]["id"]] = time.perf_counter()
         self.pending_updates.append(update)
         await self._notify()
         return update
@@ -352,7 +386,7 @@ class Emulator:
         self, user_id: int, chat_id: int, text: str, reply_to_message_id: int | None = None
     ) -> dict[str, Any] | None:
         """A person types a message. Returns the update the bot gets, or None."""
-        user = self.users[user_id]
+        user = self._user(user_id)
         chat = self._chat(chat_id)
         if chat.type == "private":
             # A Telegram client cannot write to a bot before pressing Start.
@@ -426,7 +460,7 @@ class Emulator:
         check_exists: bool = True,
     ) -> dict[str, Any]:
         """A person taps an inline button. ``check_exists=False`` forges any data."""
-        user = self.users[user_id]
+        user = self._user(user_id)
         chat = self._chat(chat_id)
         message = next((m for m in self.messages[chat.id] if m["message_id"] == message_id), None)
         if message is None and check_exists:
@@ -615,10 +649,30 @@ class Emulator:
                 raise BotApiError(403, "Forbidden: bot was blocked by the user")
             if fault.kind == "disconnect":
                 raise ConnectionResetError("injected disconnect")
+            if fault.kind == "hold" and fault.release is not None:
+                await fault.release.wait()
         handler = getattr(self, "api_" + method.lower(), None)
         if handler is None:
             raise BotApiError(404, "Not Found")
-        return await handler(params)
+        result = await handler(params)
+        self._answered(method, params)
+        return result
+
+    def _answered(self, method: str, params: dict[str, Any]) -> None:
+        """The bot answered: a tap by its callback answer, a message by the first message
+        or edit in that chat."""
+        if method == "answerCallbackQuery":
+            queued = self._waiting_callbacks.pop(str(params.get("callback_query_id")), None)
+        elif method.startswith(("send", "edit")):
+            try:
+                waiting = self._waiting.get(int(params.get("chat_id")))
+            except (TypeError, ValueError):
+                return
+            queued = waiting.popleft() if waiting else None
+        else:
+            return
+        if queued is not None:
+            self.latencies.append(time.perf_counter() - queued)
 
     async def api_getme(self, params: dict[str, Any]) -> Any:
         return {

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import json
 import logging
@@ -72,11 +73,14 @@ class EmulatorServer:
         port: int = 0,
         *,
         practice_page: bool = True,
+        control_api: bool = False,
     ) -> None:
         self.emulator = emulator
         self.host = host
         self.port = port
         self.practice_page = practice_page
+        # Benchmarks in another process drive people and read figures over HTTP.
+        self.control_api = control_api
         self._runner: web.AppRunner | None = None
         self._webhook_task: asyncio.Task[None] | None = None
         self._callback_viewers: dict[str, int] = {}
@@ -98,13 +102,16 @@ class EmulatorServer:
         app = web.Application(client_max_size=50 * 1024 * 1024)
         app.router.add_route("*", "/bot{token}/{method}", self._bot_api)
         app.router.add_get("/file/bot{token}/{path:.+}", self._file)
+        if self.practice_page or self.control_api:
+            app.router.add_post("/emu/api/send", self._send)
+            app.router.add_post("/emu/api/press", self._press)
+        if self.control_api:
+            app.router.add_get("/emu/api/stats", self._stats)
         if self.practice_page:
             app.router.add_get("/", self._index)
             app.router.add_static("/static/", STATIC)
             app.router.add_get("/emu/api/world", self._world)
             app.router.add_get("/emu/api/chat", self._chat_view)
-            app.router.add_post("/emu/api/send", self._send)
-            app.router.add_post("/emu/api/press", self._press)
             app.router.add_post("/emu/api/voice", self._voice)
             app.router.add_post("/emu/api/contact", self._contact)
             app.router.add_post("/emu/api/group", self._group_action)
@@ -265,11 +272,24 @@ class EmulatorServer:
                 int(body["chat_id"]),
                 int(body["message_id"]),
                 str(body["data"]),
+                check_exists=not (self.control_api and body.get("forge")),
             )
         except KeyError as exc:
             raise web.HTTPNotFound(text=str(exc)) from None
         self._callback_viewers[update["callback_query"]["id"]] = int(body["user_id"])
         return web.json_response({"ok": True})
+
+    async def _stats(self, request: web.Request) -> web.StreamResponse:
+        emu = self.emulator
+        return web.json_response(
+            {
+                "latencies": emu.latencies,
+                "updates_delivered": len(emu.delivered_update_ids),
+                "updates_pending": len(emu.pending_updates),
+                "bot_calls": dict(collections.Counter(method for method, _ in emu.calls)),
+                "rate_limited": emu.rate_limited,
+            }
+        )
 
     async def _voice(self, request: web.Request) -> web.StreamResponse:
         body = await self._body(request)

@@ -8,7 +8,8 @@ import socket
 import aiohttp
 
 from bot.app import Runtime
-from bot.inbox import MAX_ATTEMPTS
+from bot.inbox import MAX_ATTEMPTS, ordering_key
+from emulator.core import Fault
 from tests.support import make_settings
 
 
@@ -113,3 +114,37 @@ async def test_an_update_set_aside_after_crashes_gets_a_kind_answer(world):
         "Probeer het nog één keer, of tik op /start."
     ]
     assert (await store.inbox_counts()).get("pending", 0) == 0
+
+
+async def test_a_slow_reply_to_one_person_does_not_hold_up_another(world):
+    """Updates of different people are handled side by side; one person's in order."""
+    riet, jan = world.person("Riet"), world.person("Jan")
+    await world.say(riet, "/start")
+    await world.say(jan, "/start")
+    release = asyncio.Event()
+    world.emulator.inject_fault("sendMessage", Fault("hold", chat_id=riet.id, release=release))
+    first = await world.emulator.send_text(riet.id, riet.id, "/help")
+    second = await world.emulator.send_text(riet.id, riet.id, "/start")
+    # Telegram is slow with Riet's answer; Jan is answered all the same.
+    [reply] = await world.say(jan, "/help")
+    assert reply["text"].startswith("Wat deze bot doet")
+    assert not await world.store.update_handled(first["update_id"])
+    assert not await world.store.update_handled(second["update_id"])  # waits its turn
+    release.set()
+    await world.handled(second)
+    riet_texts = world.texts(riet.id)
+    assert riet_texts[-2].startswith("Wat deze bot doet")  # her /help first, then /start
+    assert riet_texts[-1].startswith("Welkom")
+
+
+def test_ordering_keys_keep_a_person_and_a_group_in_line():
+    private = {"message": {"chat": {"id": 5, "type": "private"}, "from": {"id": 5}}}
+    tap = {"callback_query": {"from": {"id": 5}, "message": {"chat": {"id": 5, "type": "private"}}}}
+    group = {"message": {"chat": {"id": -9, "type": "group"}, "from": {"id": 5}}}
+    group_tap = {
+        "callback_query": {"from": {"id": 6}, "message": {"chat": {"id": -9, "type": "group"}}}
+    }
+    assert ordering_key(private) == ordering_key(tap) == ("user", 5)
+    assert ordering_key(group) == ordering_key(group_tap) == ("chat", -9)
+    assert ordering_key({"channel_post": {"chat": {"id": -1}}}) == ("other", 0)
+    assert ordering_key({"message": "garbage"}) == ("other", 0)
