@@ -113,7 +113,11 @@ class PriorityRateLimiter(BaseRateLimiter[dict[str, Any]]):
         # Callers that keep their own durable retry (the outbox) pass max_retries=0.
         max_retries = int(args_.get("max_retries", self.max_retries))
         chat_id = data.get("chat_id")
-        limited = chat_id is not None
+        # Telegram's limits are on messages sent; edits, button answers and chat
+        # actions are not counted, and pacing them would only delay a person's reply.
+        limited = (
+            chat_id is not None and endpoint.startswith("send") and endpoint != "sendChatAction"
+        )
         if limited:
             with contextlib.suppress(TypeError, ValueError):
                 chat_id = int(chat_id)  # "@channel" names stay strings

@@ -50,3 +50,37 @@ async def test_requests_without_a_chat_are_not_paced():
     )
     assert len(results) == 50
     await limiter.shutdown()
+
+
+async def test_edits_and_button_answers_do_not_wait_for_a_send_slot():
+    """Telegram counts messages sent; an edit or a button answer behind a queue of
+    sends would only make a person wait for the answer to their own tap."""
+    limiter = PriorityRateLimiter(overall_per_second=200)
+    order: list[str] = []
+
+    async def call(name):
+        order.append(name)
+        return True
+
+    sends = [
+        asyncio.create_task(
+            limiter.process_request(
+                call, (f"send {i}",), {}, "sendMessage", {"chat_id": 1000 + i}, None
+            )
+        )
+        for i in range(20)
+    ]
+    await asyncio.sleep(0)  # let them queue
+    edit = asyncio.create_task(
+        limiter.process_request(
+            call, ("edit",), {}, "editMessageText", {"chat_id": 5, "message_id": 1}, None
+        )
+    )
+    answer = asyncio.create_task(
+        limiter.process_request(
+            call, ("answer",), {}, "answerCallbackQuery", {"callback_query_id": "1"}, None
+        )
+    )
+    await asyncio.gather(*sends, edit, answer)
+    assert order.index("edit") < 3 and order.index("answer") < 3
+    await limiter.shutdown()
