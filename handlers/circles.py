@@ -202,11 +202,14 @@ async def start_in_group(update: Update, context: OmkijkContext) -> None:
             reply_markup=join_button(context, circle),
         )
         return
-    try:
-        member = await context.bot.get_chat_member(chat.id, user.id)
-        is_admin = member.status in (ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR)
-    except TelegramError:
-        is_admin = False
+    is_admin = False
+    # No sender: an anonymous admin or a channel, nobody to make voorzitter.
+    if user is not None:
+        try:
+            member = await context.bot.get_chat_member(chat.id, user.id)
+            is_admin = member.status in (ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR)
+        except TelegramError:
+            is_admin = False
     if not is_admin:
         await update.effective_message.reply_text(
             _(

@@ -417,3 +417,28 @@ async def test_group_start_by_a_non_admin_and_by_an_admin(world):
     assert (await _roles(world, circle.id)) == {"Henk": "voorzitter"}
     [again] = await world.say(riet, "/start@OmkijkOefenBot", chat_id=group.id)
     assert again["text"].startswith("Deze groep is al een kring: Nieuwe groep.")
+
+
+async def test_an_anonymous_admin_sending_start_in_a_group_is_answered_kindly(world):
+    """Found by the fuzz test: /start in a group with no sender (an anonymous admin
+    posts as the group) crashed the handler. Nobody can be made voorzitter then."""
+    henk = world.person("Henk")
+    group = world.emulator.add_group("Zandweerd", [henk.id], admins=[henk.id])
+    group.bot_status = "member"
+    chat = {"id": group.id, "type": "group", "title": "Zandweerd"}
+    update = {
+        "update_id": 777_000,
+        "message": {
+            "message_id": 1,
+            "date": 0,
+            "chat": chat,
+            "sender_chat": chat,
+            "text": "/start",
+            "entities": [{"type": "bot_command", "offset": 0, "length": 6}],
+        },
+    }
+    await world.runtime.inbox.accept([update])
+    await world.handled(update)
+    assert world.texts(group.id)[-1].startswith("Alleen een beheerder van deze groep")
+    assert await world.store.circle_by_chat(group.id) is None
+    assert (await world.store.inbox_counts()).get("failed", 0) == 0
