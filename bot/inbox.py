@@ -91,6 +91,7 @@ class Inbox:
         self._in_flight: dict[int, asyncio.Task[None]] = {}
         self._chains: dict[tuple[str, int], asyncio.Task[None]] = {}
         self._slots = asyncio.Semaphore(CONCURRENCY)
+        self._started_upto = -1  # the drain has started every pending update up to here
 
     # -- intake -------------------------------------------------------------
 
@@ -98,6 +99,10 @@ class Inbox:
         """Store raw updates durably, then wake the drain."""
         await self.store.store_updates(updates)
         _crash_here("after_store")
+        ids = [u["update_id"] for u in updates if isinstance(u.get("update_id"), int)]
+        if ids:
+            # A webhook may deliver an older update late: let the drain look back.
+            self._started_upto = min(self._started_upto, min(ids) - 1)
         self._wake.set()
 
     async def _poll_forever(self) -> None:
@@ -215,9 +220,14 @@ class Inbox:
         while not self._stopping.is_set():
             self._wake.clear()
             try:
-                for item in await self.store.pending_updates(limit=CONCURRENCY * 2):
+                # Only what is new: re-reading (and decoding) the ones in flight on
+                # every wake-up cost more than handling them under load.
+                for item in await self.store.pending_updates(
+                    limit=CONCURRENCY * 2, after=self._started_upto
+                ):
                     if item.update_id not in self._in_flight:
                         self._start(item)
+                    self._started_upto = max(self._started_upto, item.update_id)
             except asyncio.CancelledError:
                 raise
             except Exception:
@@ -257,6 +267,7 @@ class Inbox:
                 # Storage trouble: the update stays pending and is tried again.
                 log.exception("update %s: handling failed; it stays in the inbox", item.update_id)
                 await asyncio.sleep(1)
+                self._started_upto = min(self._started_upto, item.update_id - 1)
 
     async def wait_handled(self, update_id: int) -> None:
         """Until the update with this id has been stored and handled."""

@@ -171,13 +171,14 @@ class Store(
             row = await cur.fetchone()
         return row[0]
 
-    async def pending_updates(self, limit: int = 100) -> list[InboxItem]:
+    async def pending_updates(self, limit: int = 100, after: int = -1) -> list[InboxItem]:
+        """Unhandled updates in order; ``after``: only those with a higher id."""
         async with (
             self.db.read() as conn,
             conn.execute(
                 "SELECT update_id, payload, attempts FROM inbox WHERE status = 'pending' "
-                "ORDER BY update_id LIMIT ?",
-                (limit,),
+                "AND update_id > ? ORDER BY update_id LIMIT ?",
+                (after, limit),
             ) as cur,
         ):
             rows = await cur.fetchall()
