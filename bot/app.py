@@ -85,7 +85,7 @@ def build_application(
         .base_url(base_url)
         .defaults(defaults)
         .context_types(context_types)
-        .rate_limiter(PriorityRateLimiter())
+        .rate_limiter(PriorityRateLimiter(overall_per_second=services.settings.send_rate))
         # The durable inbox fetches updates itself (see bot/inbox.py).
         .updater(None)
         .concurrent_updates(False)

@@ -46,6 +46,9 @@ class Settings(BaseSettings):
     practice_port: int = Field(
         default=8080, ge=0, le=65535, validation_alias="OMKIJK_PRACTICE_PORT"
     )
+    # Messages a second the bot may send in all. 30 is Telegram's limit for a bot;
+    # raise it only if Telegram allows your bot more (paid broadcasts).
+    send_rate: float = Field(default=30, ge=1, le=1000, validation_alias="OMKIJK_SEND_RATE")
     log_level: str = Field(default="INFO", validation_alias="OMKIJK_LOG_LEVEL")
     # json: one object per line, for log collectors. Either way: ids, never content.
     log_format: Literal["text", "json"] = Field(

@@ -187,12 +187,14 @@ class Emulator:
         now: Callable[[], float] = time.time,
         enforce_limits: bool = False,
         open_world: bool = False,
+        send_rate: int = 30,
     ) -> None:
         self.token = token
         self.bot_username = bot_username
         self.bot_name = bot_name
         self.now = now
         self.enforce_limits = enforce_limits
+        self.send_rate = send_rate  # messages a second in all, as Telegram allows a bot
         self.users: dict[int, EmuUser] = {}
         self.chats: dict[int, EmuChat] = {}
         self.messages: dict[int, list[dict[str, Any]]] = collections.defaultdict(list)
@@ -616,7 +618,7 @@ class Emulator:
         overall = self._sent_times
         while overall and now - overall[0] >= 1:
             overall.popleft()
-        if len(overall) >= 30:
+        if len(overall) >= self.send_rate:
             self.rate_limited += 1
             raise BotApiError(429, "Too Many Requests: retry after 1", {"retry_after": 1})
         if chat_id < 0:
