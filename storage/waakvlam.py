@@ -150,8 +150,10 @@ class WaakvlamQueries:
             self.db.read() as conn,
             conn.execute(
                 f"SELECT {', '.join('r.' + c for c in _ROUND_COLUMNS.split(', '))} "
-                "FROM checkin_rounds r JOIN members m ON m.id = r.member_id "
-                "WHERE r.status = 'open' AND m.user_id = ?",
+                # CROSS JOIN keeps this order: the person's memberships first, then
+                # their open rounds, not every open round in the municipality.
+                "FROM members m CROSS JOIN checkin_rounds r ON r.member_id = m.id "
+                "WHERE m.user_id = ? AND r.status = 'open'",
                 (user_id,),
             ) as cur,
         ):
