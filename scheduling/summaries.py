@@ -39,8 +39,15 @@ class Summaries(Service):
         )
 
     async def ensure_all(self) -> None:
-        for circle_id in await self.store.active_circles():
-            await self.ensure_scheduled(circle_id)
+        due = self._next_monday(self.clock.now())
+        await self.store.schedule_many(
+            WEEKLY,
+            due,
+            [
+                ({"circle_id": circle_id}, f"summary:{circle_id}:{due.date()}")
+                for circle_id in await self.store.active_circles()
+            ],
+        )
 
     async def compose(
         self, t: Translator, circle_id: int, start: dt.datetime, end: dt.datetime
