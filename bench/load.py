@@ -205,7 +205,9 @@ async def measure(
     }
 
 
-async def run(size: Size, db: Path, rate: float, seconds: float) -> list[dict[str, object]]:
+async def run(
+    size: Size, db: Path, rate: float, seconds: float, only: str | None = None
+) -> list[dict[str, object]]:
     procs = Processes(db.parent / "processes.log")
     pristine = db.with_suffix(".pristine")
     shutil.copyfile(db, pristine)
@@ -230,6 +232,11 @@ async def run(size: Size, db: Path, rate: float, seconds: float) -> list[dict[st
             send_rate,
         )
 
+    if only == "lifted":  # for profiling one run
+        try:
+            return [await omkijkbot(1000)]
+        finally:
+            await procs.stop_all()
     try:
         # The floor has no rate limiter of its own: give it room, so its figure is
         # the framework's cost and not lost replies.
@@ -264,11 +271,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--checkins-per-circle", type=int, default=3)
     parser.add_argument("--rate", type=float, default=50.0, help="updates a second")
     parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--only", choices=["lifted"], help="only Omkijkbot, limit lifted")
     args = parser.parse_args(argv)
     size = Size(args.circles, args.per_circle, args.checkins_per_circle)
     work = Path(tempfile.mkdtemp(prefix="omkijk-load-"))
     db, seed_seconds = seeded_copy(size, CACHE, work, ZoneInfo("Europe/Amsterdam"))
-    rows = asyncio.run(run(size, db, args.rate, args.seconds))
+    rows = asyncio.run(run(size, db, args.rate, args.seconds, args.only))
     rows[-1]["database (MB)"] = round(sum(p.stat().st_size for p in work.glob(db.name + "*")) / 1e6)
     if seed_seconds:
         rows[-1]["seeding (s, once)"] = round(seed_seconds)

@@ -258,7 +258,7 @@ def _rows(db: Path, sql: str) -> list[tuple]:
 
 async def test_a_busy_hour_survives_random_kills(tmp_path, emulator_server):
     emu = emulator_server.emulator
-    kills = int(os.environ.get("OMKIJK_CRASH_KILLS", "12"))
+    kills = int(os.environ.get("OMKIJK_CRASH_KILLS", "20"))
     seed_value = int(os.environ.get("OMKIJK_CRASH_SEED", random.randrange(1_000_000)))
     print(f"crash test: {kills} kills, OMKIJK_CRASH_SEED={seed_value}")
     db, log = tmp_path / "omkijk.sqlite3", tmp_path / "bot.log"
