@@ -206,11 +206,22 @@ class Inbox:
         return True
 
     async def drain_once(self) -> int:
-        """Handle every stored, unhandled update, one by one in order. Returns how many."""
+        """Handle every stored, unhandled update, one by one in order. Returns how many.
+        (Tests; updates the running drain has taken or finished are left to it.)"""
         handled = 0
-        while items := await self.store.pending_updates():
+        while items := [
+            item
+            for item in await self.store.pending_updates()
+            if item.update_id not in self._in_flight and item.update_id not in self._recent
+        ]:
             for item in items:
-                handled += await self._handle(item)
+                if item.update_id in self._in_flight or item.update_id in self._recent:
+                    continue
+                self._in_flight[item.update_id] = asyncio.current_task()
+                try:
+                    handled += await self._handle(item)
+                finally:
+                    self._in_flight.pop(item.update_id, None)
         return handled
 
     async def _drain_forever(self) -> None:

@@ -13,6 +13,7 @@ from telegram import (
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.ext import (
     Application,
+    ApplicationHandlerStop,
     CallbackQueryHandler,
     CommandHandler,
     MessageHandler,
@@ -31,10 +32,15 @@ log = logging.getLogger(__name__)
 async def remember_person(update: Update, context: OmkijkContext) -> None:
     """Runs first for every update: know who this is and which language they read."""
     user = update.effective_user
+    chat = update.effective_chat
+    if user is None and (chat is None or chat.type == ChatType.PRIVATE):
+        # Telegram always names the sender in a private chat: an update that does not
+        # is forged or broken, and there is nobody to answer.
+        log.info("update %s without a sender ignored", update.update_id)
+        raise ApplicationHandlerStop
     if user is None or user.is_bot:
         return
     store = context.services.store
-    chat = update.effective_chat
     in_private = chat is not None and chat.type == ChatType.PRIVATE
     language = normalise_language(user.language_code)
     known = await store.user(user.id)

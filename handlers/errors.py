@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
-from telegram.error import Forbidden, TelegramError
+from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import ApplicationHandlerStop
 
 from bot.services import OmkijkContext
@@ -21,13 +21,23 @@ async def on_error(update: object, context: OmkijkContext) -> None:
         raise ApplicationHandlerStop
 
 
+def _chat_is_gone(error: object) -> bool:
+    """The person blocked the bot, or the group is gone: nobody to answer, no bug."""
+    return isinstance(error, Forbidden) or (
+        isinstance(error, BadRequest) and "chat not found" in error.message.lower()
+    )
+
+
 async def _tell(update: object, context: OmkijkContext) -> None:
     update_id = update.update_id if isinstance(update, Update) else None
+    if _chat_is_gone(context.error):
+        log.warning("update %s: the chat cannot be reached (%s)", update_id, context.error)
+        return
     log.error("error while handling update %s", update_id, exc_info=context.error)
     inbox = context.services.inbox
     if inbox is not None and update_id is not None:
         inbox.record_failure(update_id, repr(context.error)[:500])
-    if not isinstance(update, Update) or isinstance(context.error, Forbidden):
+    if not isinstance(update, Update):
         return
     _ = context.t.gettext
     text = _(
