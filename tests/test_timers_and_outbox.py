@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 
+from telegram.ext import ExtBot
+from telegram.request import HTTPXRequest
+
+from bot.ratelimit import PriorityRateLimiter
 from emulator import Fault
 from scheduling.builtin import HOUSEKEEPING, NOTICE
 
@@ -135,3 +140,30 @@ async def _error(world, outbox_id):
         conn.execute("SELECT error FROM outbox WHERE id = ?", (outbox_id,)) as cur,
     ):
         return (await cur.fetchone())[0]
+
+
+async def test_a_send_that_times_out_is_sent_again_not_lost(world):
+    """Telegram does not answer in time: the message may or may not have arrived, so
+    it stays in the outbox and goes again (a second copy beats a lost alert)."""
+    riet = await _started(world)
+    release = asyncio.Event()
+    world.emulator.inject_fault("sendMessage", Fault("hold", release=release))
+    impatient = ExtBot(
+        world.emulator.token,
+        base_url=world.server.api_url,
+        request=HTTPXRequest(read_timeout=0.2),  # a network timeout, in real time
+        rate_limiter=PriorityRateLimiter(),
+    )
+    async with impatient:
+        async with world.store.db.write() as tx:
+            await world.store.enqueue_message(tx, riet.id, "Riet heeft niet gereageerd.")
+        assert await world.runtime.services.outbox.flush(impatient) == 0  # timed out
+        [row] = await world.store.outbox_rows()
+        assert row["status"] == "pending" and row["attempts"] == 1
+        release.set()  # Telegram finishes the first one after all
+        world.clock.advance(minutes=1)
+        assert await world.runtime.services.outbox.flush(impatient) == 1
+    [row] = await world.store.outbox_rows()
+    assert row["status"] == "sent"
+    texts = [m["text"] for m in world.emulator.bot_messages(riet.id)]
+    assert 1 <= texts.count("Riet heeft niet gereageerd.") <= 2
