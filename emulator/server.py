@@ -234,7 +234,10 @@ class EmulatorServer:
         since = int(request.query.get("since", "-1"))
         if since >= emu.version:
             await emu.wait_version(since, timeout=20)
-        chat_id = int(request.query["chat"])
+        try:
+            chat_id = int(request.query["chat"])
+        except (KeyError, ValueError):
+            raise web.HTTPBadRequest(text="chat=<id> is needed") from None
         viewer = int(request.query.get("viewer", "0"))
         messages = [
             {k: v for k, v in m.items() if k not in ("chat", "reply_to_message")}
