@@ -206,16 +206,21 @@ class Inbox:
         return True
 
     async def drain_once(self) -> int:
-        """Handle every stored, unhandled update, one by one in order. Returns how many.
-        (Tests; updates the running drain has taken or finished are left to it.)"""
+        """Handle every stored, unhandled update, one by one in order; returns how many
+        it handled itself. (Tests. What the running drain has taken, it waits for.)"""
         handled = 0
         while items := [
             item
             for item in await self.store.pending_updates()
-            if item.update_id not in self._in_flight and item.update_id not in self._recent
+            if item.update_id not in self._recent
         ]:
             for item in items:
-                if item.update_id in self._in_flight or item.update_id in self._recent:
+                running = self._in_flight.get(item.update_id)
+                if running is not None:
+                    with contextlib.suppress(Exception, asyncio.CancelledError):
+                        await asyncio.shield(running)
+                    continue
+                if item.update_id in self._recent:
                     continue
                 self._in_flight[item.update_id] = asyncio.current_task()
                 try:
