@@ -21,7 +21,7 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 from bot.clock import Clock
 from bot.config import Settings
 from bot.i18n import DEFAULT_LANGUAGE, N_, I18n
-from bot.inbox import Inbox
+from bot.inbox import Inbox, origin
 from bot.outbox import OutboxSender
 from bot.ratelimit import Priority, PriorityRateLimiter
 from bot.services import BotData, OmkijkContext, Services
@@ -37,7 +37,7 @@ from handlers import (
     waakvlam,
 )
 from scheduling.activities import Activities
-from scheduling.builtin import Retention, register_builtin_timers, schedule_housekeeping
+from scheduling.builtin import NOTICE, Retention, register_builtin_timers, schedule_housekeeping
 from scheduling.requests import HelpDesk
 from scheduling.signals import Worries
 from scheduling.summaries import Summaries
@@ -246,26 +246,21 @@ class Runtime:
 
     async def _apologise(self, payload: dict[str, Any]) -> None:
         """Tell a person that what they sent could not be handled (set aside)."""
-        event = payload.get("callback_query") or payload.get("message") or {}
-        sender = event.get("from") or {}
-        chat = (event.get("message") or event).get("chat") or {}
-        if chat.get("type") != "private" or not isinstance(sender.get("id"), int):
+        user_id, _chat_id, chat_type = origin(payload)
+        if chat_type != "private" or user_id is None:
             return  # groups and strangers: the log line is enough
-        store = self.services.store
-        person = await store.user(sender["id"])
-        t = self.services.i18n.for_language(person.language if person else None)
-        async with store.db.write() as tx:
-            await store.enqueue_message(
-                tx,
-                sender["id"],
-                t.gettext(
+        await self.services.store.schedule(
+            NOTICE,
+            self.clock.now(),
+            {
+                "user_id": user_id,
+                "message": N_(
                     "Sorry, something went wrong with what you just sent. "
                     "Please try it once more, or tap /start."
                 ),
-                priority=Priority.INTERACTIVE,
-                source="inbox:set-aside",
-            )
-        self.services.outbox.wake()
+                "priority": Priority.INTERACTIVE,
+            },
+        )
 
     async def _tick_job(self, context: object) -> None:
         """The ticker: fire what is due (urgent first), then wake the sender."""

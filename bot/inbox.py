@@ -45,28 +45,40 @@ def _crash_here(point: str) -> None:
         os._exit(75)
 
 
-def ordering_key(payload: dict[str, Any]) -> tuple[str, int]:
-    """Updates with the same key are handled in order: one person's private chat
-    (their wizard, their taps), or everything in one group (its post edits)."""
+def origin(payload: dict[str, Any]) -> tuple[int | None, int | None, str | None]:
+    """Who sent a raw update and in which chat: (user id, chat id, chat type).
+
+    Read from the stored JSON, not a parsed Update: it must work on anything,
+    also an update so odd that it crashed the bot."""
     for kind in ("message", "edited_message", "callback_query", "my_chat_member", "chat_member"):
         event = payload.get(kind)
         if not isinstance(event, dict):
             continue
         holder = event.get("message") if kind == "callback_query" else event
         chat = holder.get("chat") if isinstance(holder, dict) else None
-        if isinstance(chat, dict) and chat.get("type") != "private" and "id" in chat:
-            return ("chat", _as_int(chat["id"]))
+        chat = chat if isinstance(chat, dict) else {}
         sender = event.get("from")
-        if isinstance(sender, dict) and "id" in sender:
-            return ("user", _as_int(sender["id"]))
+        sender = sender if isinstance(sender, dict) else {}
+        return _as_int(sender.get("id")), _as_int(chat.get("id")), chat.get("type")
+    return None, None, None
+
+
+def ordering_key(payload: dict[str, Any]) -> tuple[str, int]:
+    """Updates with the same key are handled in order: one person's private chat
+    (their wizard, their taps), or everything in one group (its post edits)."""
+    user_id, chat_id, chat_type = origin(payload)
+    if chat_id is not None and chat_type not in (None, "private"):
+        return ("chat", chat_id)
+    if user_id is not None:
+        return ("user", user_id)
     return ("other", 0)  # channel posts, odd updates: one line, in order
 
 
-def _as_int(value: Any) -> int:
+def _as_int(value: Any) -> int | None:
     try:
         return int(value)
     except (TypeError, ValueError):
-        return 0
+        return None
 
 
 class Inbox:
