@@ -68,9 +68,7 @@ class Wizard:
 
     async def begin(self, update: Update, context: OmkijkContext, state: dict[str, Any]) -> None:
         first = state.pop("first_step", None) or self.first
-        state = {**state, "step": first, "history": [], "by_update": update.update_id}
-        await context.services.store.save_draft(update.effective_user.id, self.flow, state)
-        await getattr(self, f"step_{state['step']}")(update, context, state)
+        await self.goto(update, context, {**state, "history": []}, first, remember=False)
 
     async def goto(
         self,
