@@ -493,14 +493,11 @@ class Emulator:
                     "chat": self.chat_json(chat),
                     "from": actor.json(),
                     "date": int(self.now()),
-                    "old_chat_member": self._member_json(old, self.bot_json()),
-                    "new_chat_member": self._member_json(new, self.bot_json()),
+                    "old_chat_member": chat_member_json(old, self.bot_json()),
+                    "new_chat_member": chat_member_json(new, self.bot_json()),
                 }
             }
         )
-
-    def _member_json(self, status: str, user: dict[str, Any]) -> dict[str, Any]:
-        return chat_member_json(status, user)
 
     async def add_bot_to_group(
         self, chat_id: int, by_user_id: int, *, admin: bool = False
@@ -935,7 +932,7 @@ class Emulator:
         chat = self._chat(params.get("chat_id"))
         user_id = int(params.get("user_id") or 0)
         if user_id == BOT_ID:
-            return self._member_json(chat.bot_status, self.bot_json())
+            return chat_member_json(chat.bot_status, self.bot_json())
         user = self.users.get(user_id)
         if user is None:
             raise BotApiError(400, "Bad Request: user not found")
@@ -949,7 +946,7 @@ class Emulator:
             status = "member"
         else:
             status = "left"
-        return self._member_json(status, user.json())
+        return chat_member_json(status, user.json())
 
     async def api_getchatadministrators(self, params: dict[str, Any]) -> Any:
         chat = self._chat(params.get("chat_id"))
