@@ -21,10 +21,9 @@ from bot.app import Runtime
 from bot.clock import ManualClock
 from bot.config import load_settings
 from bot.ratelimit import Priority
-from domain.waakvlam import CheckinSettings, next_checkin
+from domain.waakvlam import CheckinSettings
 from emulator.core import Emulator
 from emulator.server import EmulatorServer
-from scheduling.waakvlam import CHECKIN, checkin_key
 
 START = dt.datetime(2026, 11, 24, 8, 0, tzinfo=dt.UTC)  # 09:00 in Amsterdam
 
@@ -32,15 +31,13 @@ START = dt.datetime(2026, 11, 24, 8, 0, tzinfo=dt.UTC)  # 09:00 in Amsterdam
 async def seed(runtime: Runtime, emulator: Emulator, count: int, per_circle: int = 10) -> None:
     """Circles of ``per_circle`` members, each with a check-in at 10:00, via the storage layer."""
     store = runtime.services.store
-    tz = runtime.services.i18n.timezone
     async with store.db.write() as tx:
         for n in range(count):
             if n % per_circle == 0:
                 circle_id = await store.create_circle(tx, -(10_000_000 + n), f"Kring {n}", f"b{n}")
             user = emulator.add_user(f"Lid{n}", user_id=100_000 + n)
             user.started_bot = True
-            await store.ensure_user(tx, user.id, user.first_name)
-            await tx.execute("UPDATE users SET reachable = 1 WHERE id = ?", (user.id,))
+            await store.ensure_user(tx, user.id, user.first_name, reachable=True)
             member_id = await store.add_member(
                 tx,
                 circle_id,
@@ -51,14 +48,7 @@ async def seed(runtime: Runtime, emulator: Emulator, count: int, per_circle: int
             )
             settings = CheckinSettings(member_id=member_id, enabled=True)
             await store.save_checkin_settings(tx, settings)
-            due = next_checkin(settings, START, tz)
-            await store.schedule(
-                CHECKIN,
-                due,
-                {"member_id": member_id},
-                dedupe_key=f"{checkin_key(member_id)}{due.isoformat()}",
-                tx=tx,
-            )
+            await runtime.services.waakvlam.schedule_next(tx, settings, START)
 
 
 async def run(count: int, send_seconds: float, alert_after: int) -> dict[str, object]:

@@ -14,10 +14,12 @@ import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from bot.clock import ManualClock
-from domain.waakvlam import CheckinSettings, next_checkin
-from scheduling.waakvlam import CHECKIN, checkin_key
+from bot.i18n import I18n
+from domain.waakvlam import CheckinSettings
+from scheduling.waakvlam import Waakvlam
 from storage.database import Database
 from storage.store import Store
 
@@ -59,24 +61,26 @@ class Size:
         return f"omkijk-{self.circles}x{self.per_circle}-{self.checkins_per_circle}.sqlite3"
 
 
-async def seed(path: Path, size: Size, tz: dt.tzinfo, batch: int = 500) -> None:
+async def seed(path: Path, size: Size, tz: ZoneInfo, batch: int = 500) -> None:
     database = await Database(path).open()
-    store = Store(database, ManualClock(SEED_MOMENT))
+    clock = ManualClock(SEED_MOMENT)
+    store = Store(database, clock)
+    # The waakvlam's own scheduling, so the timers are exactly what the bot makes.
+    waakvlam = Waakvlam(store, I18n(tz), clock, [])
     try:
         for first in range(0, size.circles, batch):
             async with store.db.write() as tx:
                 for c in range(first, min(first + batch, size.circles)):
-                    await _seed_circle(store, tx, size, c, tz)
+                    await _seed_circle(store, waakvlam, tx, size, c)
     finally:
         await database.close()
 
 
-async def _seed_circle(store: Store, tx, size: Size, c: int, tz: dt.tzinfo) -> None:
+async def _seed_circle(store: Store, waakvlam: Waakvlam, tx, size: Size, c: int) -> None:
     circle_id = await store.create_circle(tx, size.chat_id(c), f"Kring {c}", f"k{c}")
     for seat in range(size.per_circle):
         user_id = size.user_id(c, seat)
-        await store.ensure_user(tx, user_id, f"Buur{seat}")
-        await tx.execute("UPDATE users SET reachable = 1 WHERE id = ?", (user_id,))
+        await store.ensure_user(tx, user_id, f"Buur{seat}", reachable=True)
         role = "voorzitter" if seat == 0 else "superbuur" if seat == 1 else "lid"
         member_id = await store.add_member(
             tx, circle_id, user_id, f"Buur{seat}", role, consented=True
@@ -87,14 +91,7 @@ async def _seed_circle(store: Store, tx, size: Size, c: int, tz: dt.tzinfo) -> N
             await store.save_checkin_settings(tx, settings)
             round_id = await store.start_round(tx, member_id, TODAY_DUE)
             assert round_id == size.round_id(c, seat)
-            due = next_checkin(settings, SEED_MOMENT, tz)
-            await store.schedule(
-                CHECKIN,
-                due,
-                {"member_id": member_id},
-                dedupe_key=f"{checkin_key(member_id)}{due.isoformat()}",
-                tx=tx,
-            )
+            await waakvlam.schedule_next(tx, settings, SEED_MOMENT)
     request_id = await store.create_request(
         tx,
         circle_id=circle_id,
@@ -110,7 +107,7 @@ async def _seed_circle(store: Store, tx, size: Size, c: int, tz: dt.tzinfo) -> N
     assert request_id == size.request_id(c)
 
 
-def seeded_copy(size: Size, cache: Path, work: Path, tz: dt.tzinfo) -> tuple[Path, float]:
+def seeded_copy(size: Size, cache: Path, work: Path, tz: ZoneInfo) -> tuple[Path, float]:
     """A fresh copy of the seeded file (seeded once and kept in ``cache``); seconds seeding."""
     cache.mkdir(parents=True, exist_ok=True)
     cached = cache / size.file_name()

@@ -96,11 +96,12 @@ class Waakvlam(Service):
         async with self.store.db.write() as tx:
             await self.store.save_checkin_settings(tx, settings)
             await self.store.cancel_timers(checkin_key(settings.member_id), tx)
-            return await self._schedule_next(tx, settings, self.clock.now())
+            return await self.schedule_next(tx, settings, self.clock.now())
 
-    async def _schedule_next(
+    async def schedule_next(
         self, tx: aiosqlite.Connection, settings: CheckinSettings, after: dt.datetime
     ) -> dt.datetime | None:
+        """Put the first check-in after ``after`` in the schedule; when, or None."""
         due = next_checkin(settings, after, self.tz)
         if due is not None:
             await self.store.schedule(
@@ -126,7 +127,7 @@ class Waakvlam(Service):
         settings = await self.store.checkin_settings(member.id, run.tx)
         due = run.timer.due_at
         # Whatever happens with this round, the next one is in the schedule.
-        await self._schedule_next(run.tx, settings, due)
+        await self.schedule_next(run.tx, settings, due)
         if not settings.enabled or settings.paused_on(due.astimezone(self.tz).date()):
             return
         if is_stale(due, self.clock.now(), self.tz):

@@ -108,13 +108,15 @@ class Store(
         assert user is not None
         return user
 
-    async def ensure_user(self, tx: aiosqlite.Connection, user_id: int, first_name: str) -> None:
+    async def ensure_user(
+        self, tx: aiosqlite.Connection, user_id: int, first_name: str, *, reachable: bool = False
+    ) -> None:
         """Know a person by id before they wrote to us (e.g. the admin who added the bot)."""
         now = self._now()
         await tx.execute(
             "INSERT OR IGNORE INTO users (id, first_name, language, created_at, updated_at, "
-            "reachable) VALUES (?, ?, 'nl', ?, ?, 0)",
-            (user_id, first_name, now, now),
+            "reachable) VALUES (?, ?, 'nl', ?, ?, ?)",
+            (user_id, first_name, now, now, int(reachable)),
         )
 
     async def user(self, user_id: int) -> User | None:
