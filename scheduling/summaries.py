@@ -19,6 +19,11 @@ WEEKLY = "summary.weekly"
 SEND_AT = dt.time(9, 0)  # Monday morning
 
 
+def _weekly(circle_id: int, due: dt.datetime) -> tuple[dict[str, int], str]:
+    """A circle's weekly summary timer: its payload and its key (one per week)."""
+    return {"circle_id": circle_id}, f"summary:{circle_id}:{due.date()}"
+
+
 class Summaries(Service):
     def register(self, scheduler: Scheduler) -> None:
         scheduler.register(WEEKLY, self._on_weekly)
@@ -30,24 +35,13 @@ class Summaries(Service):
 
     async def ensure_scheduled(self, circle_id: int, tx=None) -> None:
         due = self._next_monday(self.clock.now())
-        await self.store.schedule(
-            WEEKLY,
-            due,
-            {"circle_id": circle_id},
-            dedupe_key=f"summary:{circle_id}:{due.date()}",
-            tx=tx,
-        )
+        payload, key = _weekly(circle_id, due)
+        await self.store.schedule(WEEKLY, due, payload, dedupe_key=key, tx=tx)
 
     async def ensure_all(self) -> None:
         due = self._next_monday(self.clock.now())
-        await self.store.schedule_many(
-            WEEKLY,
-            due,
-            [
-                ({"circle_id": circle_id}, f"summary:{circle_id}:{due.date()}")
-                for circle_id in await self.store.active_circles()
-            ],
-        )
+        circles = await self.store.active_circles()
+        await self.store.schedule_many(WEEKLY, due, [_weekly(c, due) for c in circles])
 
     async def compose(
         self, t: Translator, circle_id: int, start: dt.datetime, end: dt.datetime

@@ -25,6 +25,17 @@ from storage.summaries import SummaryQueries
 from storage.timefmt import from_db, to_db
 from storage.waakvlam import WaakvlamQueries
 
+# A timer into the schedule; the same dedupe key twice is kept once, unless the
+# first was cancelled (then it comes back, with the new moment and payload).
+_SCHEDULE = (
+    "INSERT INTO timers (kind, due_at, payload, dedupe_key, created_at, priority) "
+    "VALUES (?, ?, ?, ?, ?, ?) "
+    "ON CONFLICT (dedupe_key) DO UPDATE SET status = 'pending', "
+    "kind = excluded.kind, due_at = excluded.due_at, payload = excluded.payload, "
+    "priority = excluded.priority, "
+    "fired_at = NULL, error = NULL WHERE timers.status = 'cancelled'"
+)
+
 
 @dataclass(frozen=True)
 class User:
@@ -241,11 +252,7 @@ class Store(
         due = to_db(due_at)
         async with self.db.write() as tx:
             await tx.executemany(
-                "INSERT INTO timers (kind, due_at, payload, dedupe_key, created_at, priority) "
-                "VALUES (?, ?, ?, ?, ?, ?) "
-                "ON CONFLICT (dedupe_key) DO UPDATE SET status = 'pending', "
-                "due_at = excluded.due_at, fired_at = NULL, error = NULL "
-                "WHERE timers.status = 'cancelled'",
+                _SCHEDULE,
                 [(kind, due, json.dumps(payload), key, now, priority) for payload, key in items],
             )
 
@@ -266,15 +273,7 @@ class Store(
         on again must schedule it again.
         """
         params = (kind, to_db(due_at), json.dumps(payload or {}), dedupe_key, self._now(), priority)
-        sql = (
-            "INSERT INTO timers (kind, due_at, payload, dedupe_key, created_at, priority) "
-            "VALUES (?, ?, ?, ?, ?, ?) "
-            "ON CONFLICT (dedupe_key) DO UPDATE SET status = 'pending', "
-            "kind = excluded.kind, due_at = excluded.due_at, payload = excluded.payload, "
-            "priority = excluded.priority, "
-            "fired_at = NULL, error = NULL WHERE timers.status = 'cancelled' "
-            "RETURNING id"
-        )
+        sql = _SCHEDULE + " RETURNING id"
         if tx is not None:
             row = await (await tx.execute(sql, params)).fetchone()
             return row[0] if row else None
