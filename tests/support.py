@@ -109,6 +109,25 @@ class World:
         await self.handled(await self.emulator.add_bot_to_group(group.id, admin.id))
         return group.id
 
+    async def circle(self, title: str, chair: EmuUser, members: list[EmuUser]) -> int:
+        """A group with the bot, made a circle by ``chair``, everyone joined through the
+        real onboarding. Returns the group's chat id."""
+        chat_id = await self.group_with_bot(title, chair, members)
+        code = self.join_link_code(chat_id)
+        for person in (chair, *members):
+            await self.join(person, code)
+        return chat_id
+
+    async def ask_for_groceries(self, person: EmuUser, chat_id: int) -> dict:
+        """``person`` asks the whole circle for groceries tomorrow at 12:00 and sends
+        it; returns the post in the group."""
+        await self.say(person, "🙏 Ik zoek hulp")
+        for label in ("🛒 Boodschappen", "Morgen", "rond 12:00", "Eén keer", "Overslaan"):
+            await self.tap(person, label)
+        await self.tap(person, "De hele kring (in de groep)")
+        await self.tap(person, "✅ Versturen")
+        return self.emulator.bot_messages(chat_id)[-1]
+
     def join_link_code(self, chat_id: int) -> str:
         """The c_<code> behind the newest "Doe mee" button in a chat."""
         for message in reversed(self.emulator.bot_messages(chat_id)):

@@ -357,10 +357,7 @@ async def test_a_tap_handled_again_after_a_crash_shows_the_question_again(world)
     rather than "this button no longer works" and a silence."""
     riet = world.person("Riet")
     henk = world.person("Henk")
-    chat_id = await world.group_with_bot(TITLE, henk, [riet])
-    code = world.join_link_code(chat_id)
-    await world.join(henk, code)
-    await world.join(riet, code)
+    await world.circle(TITLE, henk, [riet])
     await world.say(riet, "🙏 Ik zoek hulp")
     question = world.emulator.bot_messages(riet.id)[-1]
     data = next(
@@ -400,16 +397,8 @@ async def test_a_claim_handled_again_after_a_crash_still_updates_the_post(world)
     The tap, handled again, brings the post up to date instead of only saying
     "you are helping already"."""
     henk, riet, jan = world.person("Henk"), world.person("Riet"), world.person("Jan")
-    chat_id = await world.group_with_bot(TITLE, henk, [riet, jan])
-    code = world.join_link_code(chat_id)
-    for person in (henk, riet, jan):
-        await world.join(person, code)
-    await world.say(riet, "🙏 Ik zoek hulp")
-    for label in ("🛒 Boodschappen", "Morgen", "rond 12:00", "Eén keer", "Overslaan"):
-        await world.tap(riet, label)
-    await world.tap(riet, "De hele kring (in de groep)")
-    await world.tap(riet, "✅ Versturen")
-    post = world.emulator.bot_messages(chat_id)[-1]
+    chat_id = await world.circle(TITLE, henk, [riet, jan])
+    post = await world.ask_for_groceries(riet, chat_id)
     data = world.emulator.buttons(post)[0]["callback_data"]
     # What the first handling did before the crash: the claim is in the database.
     await world.runtime.services.helpdesk.claim(jan.id, int(data.split(":")[1]))
@@ -424,16 +413,8 @@ async def test_a_post_sent_twice_after_a_crash_shows_the_helper_on_both(world):
     """Telegram accepted the post, the process died before the outbox noted it, and
     the post went out again. Whichever copy is tapped, both end up showing the helper."""
     henk, riet, jan = world.person("Henk"), world.person("Riet"), world.person("Jan")
-    chat_id = await world.group_with_bot(TITLE, henk, [riet, jan])
-    code = world.join_link_code(chat_id)
-    for person in (henk, riet, jan):
-        await world.join(person, code)
-    await world.say(riet, "🙏 Ik zoek hulp")
-    for label in ("🛒 Boodschappen", "Morgen", "rond 12:00", "Eén keer", "Overslaan"):
-        await world.tap(riet, label)
-    await world.tap(riet, "De hele kring (in de groep)")
-    await world.tap(riet, "✅ Versturen")
-    known = world.emulator.bot_messages(chat_id)[-1]
+    chat_id = await world.circle(TITLE, henk, [riet, jan])
+    known = await world.ask_for_groceries(riet, chat_id)
     # The copy nobody wrote down (what the lost first send left in the group).
     orphan = await world.runtime.application.bot.send_message(
         chat_id, known["text"], reply_markup=known["reply_markup"]

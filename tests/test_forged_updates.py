@@ -40,12 +40,8 @@ async def two_circles(world):
     Vogelwijk (Bea voorzitter, Bob), with a check-in round, requests and a worry."""
     names = ("Henk", "Sandra", "Riet", "Fatima", "Bea", "Bob")
     p = {n: world.person(n) for n in names}
-    zandweerd = await world.group_with_bot("Zandweerd", p["Henk"], [p["Sandra"], p["Riet"]])
-    vogelwijk = await world.group_with_bot("Vogelwijk", p["Bea"], [p["Bob"]])
-    for chat_id, people in ((zandweerd, ("Henk", "Sandra", "Riet")), (vogelwijk, ("Bea", "Bob"))):
-        code = world.join_link_code(chat_id)
-        for name in people:
-            await world.join(p[name], code)
+    zandweerd = await world.circle("Zandweerd", p["Henk"], [p["Sandra"], p["Riet"]])
+    vogelwijk = await world.circle("Vogelwijk", p["Bea"], [p["Bob"]])
     store = world.store
     a = await store.circle_by_chat(zandweerd)
     b = await store.circle_by_chat(vogelwijk)
@@ -68,12 +64,7 @@ async def two_circles(world):
 
     # Bob asks for help in Vogelwijk; Riet's request in Zandweerd is done.
     async def ask(person, chat_id):
-        await world.say(person, "🙏 Ik zoek hulp")
-        for label in ("🛒 Boodschappen", "Morgen", "rond 12:00", "Eén keer", "Overslaan"):
-            await world.tap(person, label)
-        await world.tap(person, "De hele kring (in de groep)")
-        await world.tap(person, "✅ Versturen")
-        post = world.emulator.bot_messages(chat_id)[-1]
+        post = await world.ask_for_groceries(person, chat_id)
         return int(world.emulator.buttons(post)[0]["callback_data"].split(":")[1])
 
     open_request = await ask(p["Bob"], vogelwijk)
