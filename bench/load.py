@@ -57,14 +57,15 @@ class Processes:
         self.log = log
         self.running: list[asyncio.subprocess.Process] = []
 
-    async def start(self, *args: str, env: dict[str, str] | None = None):
+    async def start(self, *args: str, env: dict[str, str] | None = None, capture: bool = False):
+        """A Python process in the repository; ``capture``: its stdout is read, not logged."""
         handle = self.log.open("ab")
         proc = await asyncio.create_subprocess_exec(
             sys.executable,
             *args,
             cwd=REPO,
             env={**os.environ, **(env or {})},
-            stdout=asyncio.subprocess.PIPE if args[1] == "emulator" else handle,
+            stdout=asyncio.subprocess.PIPE if capture else handle,
             stderr=handle,
         )
         self.running.append(proc)
@@ -117,7 +118,13 @@ class Load:
 
 async def emulator_process(procs: Processes, send_rate: int) -> tuple[object, str]:
     proc = await procs.start(
-        "-m", "emulator", "--enforce-limits", "--open-world", "--send-rate", str(send_rate)
+        "-m",
+        "emulator",
+        "--enforce-limits",
+        "--open-world",
+        "--send-rate",
+        str(send_rate),
+        capture=True,  # it prints its address
     )
     line = (await asyncio.wait_for(proc.stdout.readline(), 30)).decode().strip()
     api_url = line.removeprefix("listening on ")
