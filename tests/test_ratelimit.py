@@ -7,33 +7,36 @@ import asyncio
 from bot.ratelimit import Priority, PriorityRateLimiter
 
 
-async def test_an_alert_overtakes_queued_routine_messages():
-    limiter = PriorityRateLimiter(overall_per_second=200)
-    order: list[str] = []
+class Recorder:
+    """A limiter whose calls write down their name, in the order they went out."""
 
-    async def send(name):
-        order.append(name)
+    def __init__(self) -> None:
+        self.limiter = PriorityRateLimiter(overall_per_second=200)
+        self.order: list[str] = []
+
+    async def _call(self, name: str) -> bool:
+        self.order.append(name)
         return True
 
-    routine = [
-        asyncio.create_task(
-            limiter.process_request(
-                send,
-                (f"check-in {i}",),
-                {},
-                "sendMessage",
-                {"chat_id": 1000 + i},
-                {"priority": Priority.ROUTINE},
-            )
+    def call(self, name, endpoint, data, rate_limit_args=None) -> asyncio.Task:
+        return asyncio.create_task(
+            self.limiter.process_request(self._call, (name,), {}, endpoint, data, rate_limit_args)
         )
-        for i in range(20)
-    ]
-    await asyncio.sleep(0)  # let them queue
-    alert = asyncio.create_task(
-        limiter.process_request(
-            send, ("alert",), {}, "sendMessage", {"chat_id": 5}, {"priority": Priority.ALERT}
-        )
-    )
+
+    async def queued_sends(self, count: int, rate_limit_args=None) -> list[asyncio.Task]:
+        sends = [
+            self.call(f"send {i}", "sendMessage", {"chat_id": 1000 + i}, rate_limit_args)
+            for i in range(count)
+        ]
+        await asyncio.sleep(0)  # let them queue
+        return sends
+
+
+async def test_an_alert_overtakes_queued_routine_messages():
+    recorder = Recorder()
+    limiter, order = recorder.limiter, recorder.order
+    routine = await recorder.queued_sends(20, {"priority": Priority.ROUTINE})
+    alert = recorder.call("alert", "sendMessage", {"chat_id": 5}, {"priority": Priority.ALERT})
     await asyncio.gather(*routine, alert)
     assert order.index("alert") < 3  # not behind the 20 routine ones
     await limiter.shutdown()
@@ -55,32 +58,11 @@ async def test_requests_without_a_chat_are_not_paced():
 async def test_edits_and_button_answers_do_not_wait_for_a_send_slot():
     """Telegram counts messages sent; an edit or a button answer behind a queue of
     sends would only make a person wait for the answer to their own tap."""
-    limiter = PriorityRateLimiter(overall_per_second=200)
-    order: list[str] = []
-
-    async def call(name):
-        order.append(name)
-        return True
-
-    sends = [
-        asyncio.create_task(
-            limiter.process_request(
-                call, (f"send {i}",), {}, "sendMessage", {"chat_id": 1000 + i}, None
-            )
-        )
-        for i in range(20)
-    ]
-    await asyncio.sleep(0)  # let them queue
-    edit = asyncio.create_task(
-        limiter.process_request(
-            call, ("edit",), {}, "editMessageText", {"chat_id": 5, "message_id": 1}, None
-        )
-    )
-    answer = asyncio.create_task(
-        limiter.process_request(
-            call, ("answer",), {}, "answerCallbackQuery", {"callback_query_id": "1"}, None
-        )
-    )
+    recorder = Recorder()
+    limiter, order = recorder.limiter, recorder.order
+    sends = await recorder.queued_sends(20)
+    edit = recorder.call("edit", "editMessageText", {"chat_id": 5, "message_id": 1})
+    answer = recorder.call("answer", "answerCallbackQuery", {"callback_query_id": "1"})
     await asyncio.gather(*sends, edit, answer)
     assert order.index("edit") < 3 and order.index("answer") < 3
     await limiter.shutdown()
