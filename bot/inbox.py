@@ -3,8 +3,9 @@
 python-telegram-bot's own polling asks Telegram for the next batch (which
 confirms the previous one) before the handlers have run, so a crash there would
 lose a person's tap. Here the order is: fetch, store, then confirm by asking for
-the next batch; a separate drain hands stored updates to the Application one by
-one and marks each done afterwards. After a crash, what was stored and not yet
+the next batch; a separate drain hands stored updates to the Application (each
+person's and each group's in order, different ones side by side) and marks each
+done afterwards. After a crash, what was stored and not yet
 handled is handled at start; an update delivered twice is stored once.
 """
 
@@ -216,30 +217,6 @@ class Inbox:
         self._remember_handled(item.update_id)
         await self._notify_handled()
         return True
-
-    async def drain_once(self) -> int:
-        """Handle every stored, unhandled update, one by one in order; returns how many
-        it handled itself. (Tests. What the running drain has taken, it waits for.)"""
-        handled = 0
-        while items := [
-            item
-            for item in await self.store.pending_updates()
-            if item.update_id not in self._recent
-        ]:
-            for item in items:
-                running = self._in_flight.get(item.update_id)
-                if running is not None:
-                    with contextlib.suppress(Exception, asyncio.CancelledError):
-                        await asyncio.shield(running)
-                    continue
-                if item.update_id in self._recent:
-                    continue
-                self._in_flight[item.update_id] = asyncio.current_task()
-                try:
-                    handled += await self._handle(item)
-                finally:
-                    self._in_flight.pop(item.update_id, None)
-        return handled
 
     async def _drain_forever(self) -> None:
         """Hand stored updates over as they come: one person's (or one group's) in
