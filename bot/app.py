@@ -25,6 +25,7 @@ from bot.inbox import Inbox, origin
 from bot.outbox import OutboxSender
 from bot.ratelimit import Priority, PriorityRateLimiter
 from bot.services import BotData, OmkijkContext, Services
+from bot.transport import AiohttpRequest
 from handlers import (
     activities,
     circles,
@@ -86,6 +87,8 @@ def build_application(
         .defaults(defaults)
         .context_types(context_types)
         .rate_limiter(PriorityRateLimiter(overall_per_second=services.settings.send_rate))
+        .request(AiohttpRequest())
+        .get_updates_request(AiohttpRequest(connections=1))  # one long poll at a time
         # The durable inbox fetches updates itself (see bot/inbox.py).
         .updater(None)
         .concurrent_updates(False)

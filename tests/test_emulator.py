@@ -7,17 +7,19 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter
 from telegram.request import HTTPXRequest
 
+from bot.transport import AiohttpRequest
 from emulator import Fault
 
 
-@pytest.fixture
-async def bot(emulator_server):
+# PTB's default transport, and ours (bot/transport.py): both must see the same Telegram.
+@pytest.fixture(params=[HTTPXRequest, AiohttpRequest])
+async def bot(request, emulator_server):
     bot = Bot(
         emulator_server.emulator.token,
         base_url=emulator_server.api_url,
         base_file_url=emulator_server.file_url,
-        request=HTTPXRequest(),
-        get_updates_request=HTTPXRequest(),
+        request=request.param(),
+        get_updates_request=request.param(),
     )
     async with bot:
         yield bot

@@ -6,9 +6,9 @@ import asyncio
 import datetime as dt
 
 from telegram.ext import ExtBot
-from telegram.request import HTTPXRequest
 
 from bot.ratelimit import PriorityRateLimiter
+from bot.transport import AiohttpRequest
 from emulator import Fault
 from scheduling.builtin import HOUSEKEEPING, NOTICE
 
@@ -151,7 +151,7 @@ async def test_a_send_that_times_out_is_sent_again_not_lost(world):
     impatient = ExtBot(
         world.emulator.token,
         base_url=world.server.api_url,
-        request=HTTPXRequest(read_timeout=0.2),  # a network timeout, in real time
+        request=AiohttpRequest(read_timeout=0.2),  # a network timeout, in real time
         rate_limiter=PriorityRateLimiter(),
     )
     async with impatient:

@@ -1,0 +1,107 @@
+"""How the bot talks HTTP to the Bot API: python-telegram-bot's ``BaseRequest`` on aiohttp.
+
+PTB's default transport (httpx) costs about 0.9 ms of CPU per Bot API call; this
+one about 0.3 ms (measured against the same local server). At 2.4 calls per
+update that was the largest part of the bot's CPU under load. aiohttp is already
+a dependency (emulator, webhook); PTB documents ``BaseRequest`` as the place to
+plug in another HTTP library.
+
+Timeouts keep PTB's meaning: ``connect`` to open a connection, ``read`` for
+Telegram's answer, ``pool`` to wait for a free connection. Errors become PTB's
+own ``TimedOut`` and ``NetworkError``, so the outbox and the inbox retry as before.
+"""
+
+from __future__ import annotations
+
+import aiohttp
+from telegram.error import NetworkError, TimedOut
+from telegram.request import BaseRequest, RequestData
+
+
+class AiohttpRequest(BaseRequest):
+    __slots__ = ("_connections", "_session", "_timeouts")
+
+    def __init__(
+        self,
+        *,
+        connections: int = 256,
+        connect_timeout: float | None = 5.0,
+        read_timeout: float | None = 5.0,
+        write_timeout: float | None = 5.0,
+        pool_timeout: float | None = 1.0,
+        media_write_timeout: float | None = 20.0,
+    ) -> None:
+        self._connections = connections
+        self._timeouts = {
+            "connect": connect_timeout,
+            "read": read_timeout,
+            "write": write_timeout,
+            "pool": pool_timeout,
+            "media_write": media_write_timeout,
+        }
+        self._session: aiohttp.ClientSession | None = None
+
+    @property
+    def read_timeout(self) -> float | None:
+        return self._timeouts["read"]
+
+    async def initialize(self) -> None:
+        if self._session is None or self._session.closed:
+            self._session = aiohttp.ClientSession(
+                connector=aiohttp.TCPConnector(limit=self._connections),
+                headers={"User-Agent": self.USER_AGENT},
+                # Our timeouts are per request (see do_request), never one total.
+                timeout=aiohttp.ClientTimeout(total=None),
+            )
+
+    async def shutdown(self) -> None:
+        if self._session is not None and not self._session.closed:
+            await self._session.close()
+
+    def _timeout(self, request_data: RequestData | None, read, write, connect, pool):
+        def chosen(value, name: str) -> float | None:
+            return self._timeouts[name] if value is BaseRequest.DEFAULT_NONE else value
+
+        files = request_data is not None and request_data.contains_files
+        # aiohttp has no write timeout; an upload's time counts as part of the read.
+        read_s = chosen(read, "read")
+        write_s = chosen(write, "media_write" if files else "write")
+        if read_s is not None and write_s is not None:
+            read_s += write_s
+        return aiohttp.ClientTimeout(
+            total=None,
+            connect=chosen(pool, "pool"),  # includes waiting for a free connection
+            sock_connect=chosen(connect, "connect"),
+            sock_read=read_s,
+        )
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout=BaseRequest.DEFAULT_NONE,
+        write_timeout=BaseRequest.DEFAULT_NONE,
+        connect_timeout=BaseRequest.DEFAULT_NONE,
+        pool_timeout=BaseRequest.DEFAULT_NONE,
+    ) -> tuple[int, bytes]:
+        if self._session is None or self._session.closed:
+            raise RuntimeError("AiohttpRequest is not initialized")
+        data: aiohttp.FormData | dict[str, str] | None = None
+        if request_data is not None:
+            data = request_data.json_parameters
+            if request_data.contains_files:
+                form = aiohttp.FormData(data)
+                for field, (filename, content, mime) in request_data.multipart_data.items():
+                    form.add_field(field, content, filename=filename, content_type=mime)
+                data = form
+        timeout = self._timeout(
+            request_data, read_timeout, write_timeout, connect_timeout, pool_timeout
+        )
+        try:
+            async with self._session.request(method, url, data=data, timeout=timeout) as response:
+                return response.status, await response.read()
+        except TimeoutError as exc:  # asyncio's and aiohttp's timeouts are TimeoutError
+            raise TimedOut from exc
+        except aiohttp.ClientError as exc:
+            raise NetworkError(f"aiohttp.{type(exc).__name__}: {exc}") from exc
