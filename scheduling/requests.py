@@ -15,8 +15,6 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
-import aiosqlite
-
 from bot.i18n import N_
 from bot.ratelimit import Priority
 from domain.requests import (
@@ -32,6 +30,7 @@ from domain.requests import (
 from scheduling.service import Service
 from scheduling.timers import Scheduler, TimerRun
 from storage.circles import Member
+from storage.database import Session
 from storage.requests import HelpRequest
 from storage.store import OutgoingMessage
 
@@ -157,7 +156,7 @@ class HelpDesk(Service):
 
     async def _create(
         self,
-        tx: aiosqlite.Connection,
+        tx: Session,
         *,
         circle_id: int,
         member: Member,
@@ -315,7 +314,7 @@ class HelpDesk(Service):
         }
 
     async def _post_privately(
-        self, tx: aiosqlite.Connection, request: HelpRequest, people: list[Member]
+        self, tx: Session, request: HelpRequest, people: list[Member]
     ) -> list[int]:
         ids = []
         for person in people:
@@ -377,9 +376,7 @@ class HelpDesk(Service):
             await self._schedule_reminders(tx, request, helper)
         return Result(joined, request, ids, helper.display_name)
 
-    async def _schedule_reminders(
-        self, tx: aiosqlite.Connection, request: HelpRequest, helper: Member
-    ) -> None:
+    async def _schedule_reminders(self, tx: Session, request: HelpRequest, helper: Member) -> None:
         due = due_moment(request.day, request.at_minutes, self.tz)
         now = self.clock.now()
         key = request_key(request.id)

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import aiosqlite
-
 from bot.clock import Clock
 from bot.i18n import I18n, Translator
 from bot.ratelimit import Priority
+from storage.database import Session
 from storage.store import Store
 
 
@@ -26,7 +25,7 @@ class Service:
 
     async def _send(
         self,
-        tx: aiosqlite.Connection,
+        tx: Session,
         user_id: int,
         text_id: str,
         *,

@@ -13,8 +13,6 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
-import aiosqlite
-
 from bot.i18n import N_
 from bot.ratelimit import Priority
 from domain.signals import (
@@ -28,6 +26,7 @@ from domain.signals import (
 from scheduling.service import Service
 from scheduling.timers import Scheduler, TimerRun
 from storage.circles import Member
+from storage.database import Session
 from storage.signals import Signal
 
 log = logging.getLogger(__name__)
@@ -121,7 +120,7 @@ class Worries(Service):
 
     async def _tell(
         self,
-        tx: aiosqlite.Connection,
+        tx: Session,
         signal: Signal,
         member: Member,
         *,

@@ -15,9 +15,8 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-import aiosqlite
-
 from bot.clock import Clock
+from storage.database import Session
 from storage.store import Store, Timer
 
 log = logging.getLogger(__name__)
@@ -27,7 +26,7 @@ log = logging.getLogger(__name__)
 class TimerRun:
     """What a timer handler gets: the open transaction and the timer."""
 
-    tx: aiosqlite.Connection
+    tx: Session
     timer: Timer
     store: Store
     clock: Clock

@@ -19,8 +19,6 @@ import datetime as dt
 import logging
 from dataclasses import dataclass, field, replace
 
-import aiosqlite
-
 from bot.clock import Clock
 from bot.i18n import N_, I18n
 from bot.ratelimit import Priority
@@ -39,6 +37,7 @@ from domain.waakvlam import (
 from scheduling.service import Service
 from scheduling.timers import Scheduler, TimerRun
 from storage.circles import Member
+from storage.database import Session
 from storage.store import OutgoingMessage, Store
 from storage.waakvlam import Round
 
@@ -99,7 +98,7 @@ class Waakvlam(Service):
             return await self.schedule_next(tx, settings, self.clock.now())
 
     async def schedule_next(
-        self, tx: aiosqlite.Connection, settings: CheckinSettings, after: dt.datetime
+        self, tx: Session, settings: CheckinSettings, after: dt.datetime
     ) -> dt.datetime | None:
         """Put the first check-in after ``after`` in the schedule; when, or None."""
         due = next_checkin(settings, after, self.tz)
@@ -171,7 +170,7 @@ class Waakvlam(Service):
         return [(BUTTON_GOING, f"wn:{round_id}:going"), (BUTTON_CONFIRM, f"wn:{round_id}:ok")]
 
     async def _schedule_step(
-        self, tx: aiosqlite.Connection, round_id: int, stage: Stage, due: dt.datetime
+        self, tx: Session, round_id: int, stage: Stage, due: dt.datetime
     ) -> None:
         await self.store.schedule(
             STEP,
@@ -219,7 +218,7 @@ class Waakvlam(Service):
 
     async def _ask_contact_to_visit(
         self,
-        tx: aiosqlite.Connection,
+        tx: Session,
         member: Member,
         settings: CheckinSettings,
         round_id: int,
@@ -254,7 +253,7 @@ class Waakvlam(Service):
 
     async def _remember_alerted(
         self,
-        tx: aiosqlite.Connection,
+        tx: Session,
         round_id: int,
         user_ids: list[int],
         stage: Stage | None = None,
@@ -265,7 +264,7 @@ class Waakvlam(Service):
 
     async def _alert_neighbours(
         self,
-        tx: aiosqlite.Connection,
+        tx: Session,
         member: Member,
         settings: CheckinSettings,
         round_id: int,
@@ -309,7 +308,7 @@ class Waakvlam(Service):
 
     async def _alert_chair(
         self,
-        tx: aiosqlite.Connection,
+        tx: Session,
         member: Member,
         settings: CheckinSettings,
         checkin: Round,
@@ -355,7 +354,7 @@ class Waakvlam(Service):
             await self._last_resort(tx, member, checkin)
         await self._remember_alerted(tx, checkin.id, sent_to, Stage.CHAIR)
 
-    async def _last_resort(self, tx: aiosqlite.Connection, member: Member, checkin: Round) -> None:
+    async def _last_resort(self, tx: Session, member: Member, checkin: Round) -> None:
         """Nobody in the circle can be told: the operators must hear it, loudly."""
         circle = await self.store.circle(member.circle_id)
         log.critical(
@@ -484,7 +483,7 @@ class Waakvlam(Service):
         return ids
 
     async def _tell_handled(
-        self, tx: aiosqlite.Connection, checkin: Round, member: Member, by: tuple[int, str] | None
+        self, tx: Session, checkin: Round, member: Member, by: tuple[int, str] | None
     ) -> list[int]:
         ids = []
         for other in checkin.alerted:

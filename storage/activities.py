@@ -6,9 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-import aiosqlite
-
-from storage.database import Database
+from storage.database import Database, Session
 
 
 @dataclass(frozen=True)
@@ -27,7 +25,7 @@ class ActivityQueries:
     def _now(self) -> str:  # provided by Store
         raise NotImplementedError
 
-    async def create_activity(self, tx: aiosqlite.Connection, **values: Any) -> int:
+    async def create_activity(self, tx: Session, **values: Any) -> int:
         cur = await tx.execute(
             "INSERT INTO activities (circle_id, kind, day, at_minutes, place, created_by, "
             "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -44,16 +42,9 @@ class ActivityQueries:
         assert cur.lastrowid is not None
         return cur.lastrowid
 
-    async def activity(
-        self, activity_id: int, tx: aiosqlite.Connection | None = None
-    ) -> Activity | None:
+    async def activity(self, activity_id: int, tx: Session | None = None) -> Activity | None:
         sql = "SELECT id, circle_id, kind, day, at_minutes, place FROM activities WHERE id = ?"
-        if tx is not None:
-            async with tx.execute(sql, (activity_id,)) as cur:
-                row = await cur.fetchone()
-        else:
-            async with self.db.read() as conn, conn.execute(sql, (activity_id,)) as cur:
-                row = await cur.fetchone()
+        row = await (tx or self.db).fetchone(sql, (activity_id,))
         if row is None:
             return None
         return Activity(row[0], row[1], row[2], dt.date.fromisoformat(row[3]), row[4], row[5])
@@ -67,7 +58,7 @@ class ActivityQueries:
             )
 
     async def coming(
-        self, activity_id: int, tx: aiosqlite.Connection | None = None
+        self, activity_id: int, tx: Session | None = None
     ) -> list[tuple[int, str, int | None]]:
         """(member id, name, user id) of those who come."""
         sql = (
@@ -75,19 +66,14 @@ class ActivityQueries:
             "ON m.id = a.member_id WHERE a.activity_id = ? AND a.coming = 1 "
             "ORDER BY m.display_name"
         )
-        if tx is not None:
-            async with tx.execute(sql, (activity_id,)) as cur:
-                return [tuple(r) for r in await cur.fetchall()]
-        async with self.db.read() as conn, conn.execute(sql, (activity_id,)) as cur:
-            return [tuple(r) for r in await cur.fetchall()]
+        return [tuple(r) for r in await (tx or self.db).fetchall(sql, (activity_id,))]
 
     async def activity_posts(self, activity_id: int) -> list[tuple[int, int]]:
-        async with (
-            self.db.read() as conn,
-            conn.execute(
+        return [
+            (r[0], r[1])
+            for r in await self.db.fetchall(
                 "SELECT chat_id, telegram_message_id FROM outbox WHERE source = ? "
                 "AND status = 'sent'",
                 (f"act:post:{activity_id}",),
-            ) as cur,
-        ):
-            return [(r[0], r[1]) for r in await cur.fetchall()]
+            )
+        ]

@@ -7,9 +7,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-import aiosqlite
-
-from storage.database import Database
+from storage.database import Database, Session
 from storage.timefmt import from_db, to_db
 
 
@@ -91,39 +89,29 @@ class CircleQueries:
     def _now(self) -> str:  # provided by Store
         raise NotImplementedError
 
-    async def _one(self, sql: str, args: tuple[Any, ...] = ()) -> Any:
-        async with self.db.read() as conn, conn.execute(sql, args) as cur:
-            return await cur.fetchone()
-
-    async def _all(self, sql: str, args: tuple[Any, ...] = ()) -> list[Any]:
-        async with self.db.read() as conn, conn.execute(sql, args) as cur:
-            return list(await cur.fetchall())
-
     # -- circles --------------------------------------------------------------
 
     async def circle(self, circle_id: int) -> Circle | None:
-        row = await self._one(
+        row = await self.db.fetchone(
             "SELECT id, chat_id, title, join_code, active FROM circles WHERE id = ?", (circle_id,)
         )
         return _circle(row) if row else None
 
     async def circle_by_chat(self, chat_id: int) -> Circle | None:
-        row = await self._one(
+        row = await self.db.fetchone(
             "SELECT id, chat_id, title, join_code, active FROM circles WHERE chat_id = ?",
             (chat_id,),
         )
         return _circle(row) if row else None
 
     async def circle_by_join_code(self, code: str) -> Circle | None:
-        row = await self._one(
+        row = await self.db.fetchone(
             "SELECT id, chat_id, title, join_code, active FROM circles WHERE join_code = ?",
             (code,),
         )
         return _circle(row) if row else None
 
-    async def create_circle(
-        self, tx: aiosqlite.Connection, chat_id: int, title: str, join_code: str
-    ) -> int:
+    async def create_circle(self, tx: Session, chat_id: int, title: str, join_code: str) -> int:
         now = self._now()
         cur = await tx.execute(
             "INSERT INTO circles (chat_id, title, join_code, created_at, updated_at) "
@@ -134,7 +122,7 @@ class CircleQueries:
         return cur.lastrowid
 
     async def set_circle_active(
-        self, circle_id: int, active: bool, tx: aiosqlite.Connection | None = None
+        self, circle_id: int, active: bool, tx: Session | None = None
     ) -> bool:
         """Returns True when this changed anything (so a redelivered update does nothing)."""
         sql = "UPDATE circles SET active = ?, updated_at = ? WHERE id = ? AND active != ?"
@@ -164,20 +152,20 @@ class CircleQueries:
     # -- members --------------------------------------------------------------
 
     async def member(self, member_id: int) -> Member | None:
-        row = await self._one(
+        row = await self.db.fetchone(
             f"SELECT {_MEMBER_COLUMNS} {_MEMBER_FROM} WHERE m.id = ?", (member_id,)
         )
         return _member(row) if row else None
 
     async def member_of(self, circle_id: int, user_id: int) -> Member | None:
-        row = await self._one(
+        row = await self.db.fetchone(
             f"SELECT {_MEMBER_COLUMNS} {_MEMBER_FROM} WHERE m.circle_id = ? AND m.user_id = ?",
             (circle_id, user_id),
         )
         return _member(row) if row else None
 
     async def members(self, circle_id: int) -> list[Member]:
-        rows = await self._all(
+        rows = await self.db.fetchall(
             f"SELECT {_MEMBER_COLUMNS} {_MEMBER_FROM} WHERE m.circle_id = ? "
             "ORDER BY CASE m.role WHEN 'voorzitter' THEN 0 WHEN 'superbuur' THEN 1 "
             "WHEN 'lid' THEN 2 ELSE 3 END, m.display_name COLLATE NOCASE",
@@ -187,7 +175,7 @@ class CircleQueries:
 
     async def memberships(self, user_id: int) -> list[tuple[Circle, Member]]:
         """The circles a person is in (any role), active circles first."""
-        rows = await self._all(
+        rows = await self.db.fetchall(
             f"SELECT {_MEMBER_COLUMNS}, c.id, c.chat_id, c.title, c.join_code, c.active "
             f"{_MEMBER_FROM} JOIN circles c ON c.id = m.circle_id WHERE m.user_id = ? "
             "ORDER BY c.active DESC, c.title COLLATE NOCASE",
@@ -197,7 +185,7 @@ class CircleQueries:
 
     async def add_member(
         self,
-        tx: aiosqlite.Connection,
+        tx: Session,
         circle_id: int,
         user_id: int | None,
         display_name: str,
@@ -214,7 +202,7 @@ class CircleQueries:
         now = self._now()
         consented_at = now if consented else None
         if user_id is not None:
-            cur = await tx.execute(
+            row = await tx.fetchone(
                 "UPDATE members SET display_name = ?, "
                 "consented_at = COALESCE(consented_at, ?), professional_consent = ?, "
                 "phone = COALESCE(?, phone), share_phone = ?, in_group = in_group "
@@ -229,7 +217,6 @@ class CircleQueries:
                     user_id,
                 ),
             )
-            row = await cur.fetchone()
             if row:
                 return int(row[0])
         cur = await tx.execute(
@@ -253,23 +240,18 @@ class CircleQueries:
         assert cur.lastrowid is not None
         return cur.lastrowid
 
-    async def set_role(self, tx: aiosqlite.Connection, member_id: int, role: str) -> None:
+    async def set_role(self, tx: Session, member_id: int, role: str) -> None:
         await tx.execute("UPDATE members SET role = ? WHERE id = ?", (role, member_id))
 
-    async def mark_backup(self, tx: aiosqlite.Connection, member_id: int) -> None:
+    async def mark_backup(self, tx: Session, member_id: int) -> None:
         await tx.execute("UPDATE members SET is_backup = 1 WHERE id = ?", (member_id,))
 
-    async def remove_member(self, tx: aiosqlite.Connection, member_id: int) -> None:
+    async def remove_member(self, tx: Session, member_id: int) -> None:
         await tx.execute("DELETE FROM members WHERE id = ?", (member_id,))
 
-    async def count_role(
-        self, circle_id: int, role: str, tx: aiosqlite.Connection | None = None
-    ) -> int:
+    async def count_role(self, circle_id: int, role: str, tx: Session | None = None) -> int:
         sql = "SELECT COUNT(*) FROM members WHERE circle_id = ? AND role = ?"
-        if tx is not None:
-            async with tx.execute(sql, (circle_id, role)) as cur:
-                return int((await cur.fetchone())[0])
-        return int((await self._one(sql, (circle_id, role)))[0])
+        return int(await (tx or self.db).fetchvalue(sql, (circle_id, role)))
 
     async def set_in_group(self, circle_id: int, user_id: int, in_group: bool) -> None:
         async with self.db.write() as tx:
@@ -298,7 +280,7 @@ class CircleQueries:
             )
 
     async def invite(self, code: str) -> Invite | None:
-        row = await self._one(
+        row = await self.db.fetchone(
             "SELECT code, circle_id, kind, created_by, expires_at, revoked_at IS NOT NULL, "
             "used_by FROM invites WHERE code = ?",
             (code,),
@@ -308,7 +290,7 @@ class CircleQueries:
         return Invite(row[0], row[1], row[2], row[3], from_db(row[4]), bool(row[5]), row[6])
 
     async def open_invites(self, circle_id: int, now: dt.datetime) -> list[Invite]:
-        rows = await self._all(
+        rows = await self.db.fetchall(
             "SELECT code, circle_id, kind, created_by, expires_at, 0, used_by FROM invites "
             "WHERE circle_id = ? AND revoked_at IS NULL AND used_by IS NULL AND expires_at > ? "
             "ORDER BY created_at",
@@ -325,7 +307,7 @@ class CircleQueries:
             )
             return cur.rowcount > 0
 
-    async def use_invite(self, tx: aiosqlite.Connection, code: str, user_id: int) -> bool:
+    async def use_invite(self, tx: Session, code: str, user_id: int) -> bool:
         cur = await tx.execute(
             "UPDATE invites SET used_by = ?, used_at = ? WHERE code = ? AND used_by IS NULL "
             "AND revoked_at IS NULL",
@@ -336,7 +318,7 @@ class CircleQueries:
     # -- drafts (wizards that survive a restart) --------------------------------
 
     async def draft(self, user_id: int) -> tuple[str, dict[str, Any]] | None:
-        row = await self._one("SELECT flow, state FROM drafts WHERE user_id = ?", (user_id,))
+        row = await self.db.fetchone("SELECT flow, state FROM drafts WHERE user_id = ?", (user_id,))
         return (row[0], json.loads(row[1])) if row else None
 
     async def save_draft(self, user_id: int, flow: str, state: dict[str, Any]) -> None:
@@ -348,7 +330,7 @@ class CircleQueries:
                 (user_id, flow, json.dumps(state), self._now()),
             )
 
-    async def clear_draft(self, user_id: int, tx: aiosqlite.Connection | None = None) -> None:
+    async def clear_draft(self, user_id: int, tx: Session | None = None) -> None:
         if tx is not None:
             await tx.execute("DELETE FROM drafts WHERE user_id = ?", (user_id,))
             return
@@ -358,7 +340,7 @@ class CircleQueries:
     # -- wegwijzer -------------------------------------------------------------
 
     async def signposts(self, circle_id: int) -> list[tuple[int, str]]:
-        rows = await self._all(
+        rows = await self.db.fetchall(
             "SELECT id, text FROM signposts WHERE circle_id = ? ORDER BY id", (circle_id,)
         )
         return [(r[0], r[1]) for r in rows]

@@ -20,8 +20,7 @@ class PrivacyQueries:
     db: Database
 
     async def _rows(self, sql: str, args: tuple[Any, ...]) -> list[dict[str, Any]]:
-        async with self.db.read() as conn, conn.execute(sql, args) as cur:
-            return [dict(r) for r in await cur.fetchall()]
+        return [dict(r) for r in await self.db.fetchall(sql, args)]
 
     async def everything_about(self, user_id: int) -> dict[str, Any]:
         """All rows that are about this person, as plain data."""

@@ -6,9 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-import aiosqlite
-
-from storage.database import Database
+from storage.database import Database, Session
 
 _COLUMNS = (
     "id, circle_id, member_id, asked_by, kind, day, at_minutes, details, "
@@ -59,7 +57,7 @@ class RequestQueries:
 
     async def create_request(
         self,
-        tx: aiosqlite.Connection,
+        tx: Session,
         *,
         circle_id: int,
         member_id: int,
@@ -90,34 +88,23 @@ class RequestQueries:
         assert cur.lastrowid is not None
         return cur.lastrowid
 
-    async def help_request(
-        self, request_id: int, tx: aiosqlite.Connection | None = None
-    ) -> HelpRequest | None:
+    async def help_request(self, request_id: int, tx: Session | None = None) -> HelpRequest | None:
         sql = f"SELECT {_COLUMNS} FROM requests WHERE id = ?"
-        if tx is not None:
-            async with tx.execute(sql, (request_id,)) as cur:
-                row = await cur.fetchone()
-        else:
-            async with self.db.read() as conn, conn.execute(sql, (request_id,)) as cur:
-                row = await cur.fetchone()
+        row = await (tx or self.db).fetchone(sql, (request_id,))
         return _request(row) if row else None
 
-    async def claim_request(
-        self, tx: aiosqlite.Connection, request_id: int, helper_member_id: int
-    ) -> str:
+    async def claim_request(self, tx: Session, request_id: int, helper_member_id: int) -> str:
         """Join as a helper. 'claimed': now complete; 'joined': more hands still wanted;
         'full': too late; 'already': this person helps already. One transaction, so
         two taps at once can never make one helper too many."""
-        async with tx.execute(
+        row = await tx.fetchone(
             "SELECT status, helpers_needed FROM requests WHERE id = ?", (request_id,)
-        ) as cur:
-            row = await cur.fetchone()
-        async with tx.execute(
+        )
+        if await tx.fetchone(
             "SELECT 1 FROM request_helpers WHERE request_id = ? AND member_id = ?",
             (request_id, helper_member_id),
-        ) as cur:
-            if await cur.fetchone():
-                return "already"
+        ):
+            return "already"
         if row is None or row[0] != "open":
             return "full"
         now = self._now()
@@ -134,15 +121,12 @@ class RequestQueries:
         )
         return "claimed" if complete else "joined"
 
-    async def _helper_count(self, tx: aiosqlite.Connection, request_id: int) -> int:
-        async with tx.execute(
+    async def _helper_count(self, tx: Session, request_id: int) -> int:
+        return await tx.fetchvalue(
             "SELECT COUNT(*) FROM request_helpers WHERE request_id = ?", (request_id,)
-        ) as cur:
-            return int((await cur.fetchone())[0])
+        )
 
-    async def reopen_request(
-        self, tx: aiosqlite.Connection, request_id: int, helper_member_id: int
-    ) -> bool:
+    async def reopen_request(self, tx: Session, request_id: int, helper_member_id: int) -> bool:
         """A helper steps back: the request is open again for someone else."""
         cur = await tx.execute(
             "DELETE FROM request_helpers WHERE request_id = ? AND member_id = ? AND "
@@ -164,23 +148,20 @@ class RequestQueries:
 
     async def request_helpers(self, request_id: int) -> list[int]:
         """Member ids of everyone helping with this request, first one first."""
-        async with (
-            self.db.read() as conn,
-            conn.execute(
+        return [
+            r[0]
+            for r in await self.db.fetchall(
                 "SELECT member_id FROM request_helpers WHERE request_id = ? ORDER BY joined_at",
                 (request_id,),
-            ) as cur,
-        ):
-            return [r[0] for r in await cur.fetchall()]
+            )
+        ]
 
-    async def set_helpers_needed(
-        self, tx: aiosqlite.Connection, request_id: int, needed: int
-    ) -> None:
+    async def set_helpers_needed(self, tx: Session, request_id: int, needed: int) -> None:
         await tx.execute(
             "UPDATE requests SET helpers_needed = ? WHERE id = ?", (needed, request_id)
         )
 
-    async def close_request(self, tx: aiosqlite.Connection, request_id: int, status: str) -> bool:
+    async def close_request(self, tx: Session, request_id: int, status: str) -> bool:
         cur = await tx.execute(
             "UPDATE requests SET status = ?, closed_at = ? WHERE id = ? "
             "AND status IN ('open', 'claimed')",
@@ -190,69 +171,64 @@ class RequestQueries:
 
     async def request_posts(self, request_id: int) -> list[tuple[int, int]]:
         """Where the request was posted and Telegram accepted it: (chat id, message id)."""
-        async with (
-            self.db.read() as conn,
-            conn.execute(
+        return [
+            (r[0], r[1])
+            for r in await self.db.fetchall(
                 "SELECT chat_id, telegram_message_id FROM outbox WHERE source = ? "
                 "AND status = 'sent'",
                 (f"hulp:post:{request_id}",),
-            ) as cur,
-        ):
-            return [(r[0], r[1]) for r in await cur.fetchall()]
+            )
+        ]
 
     async def open_requests(self, circle_ids: list[int]) -> list[HelpRequest]:
         if not circle_ids:
             return []
         marks = ",".join("?" * len(circle_ids))
-        async with (
-            self.db.read() as conn,
-            conn.execute(
+        return [
+            _request(r)
+            for r in await self.db.fetchall(
                 f"SELECT {_COLUMNS} FROM requests WHERE status = 'open' AND circle_id IN ({marks}) "
                 "AND kind NOT IN ('chat', 'unburden') ORDER BY created_at",
                 tuple(circle_ids),
-            ) as cur,
-        ):
-            return [_request(r) for r in await cur.fetchall()]
+            )
+        ]
 
     async def requests_helped_by(self, member_ids: list[int]) -> list[HelpRequest]:
         if not member_ids:
             return []
         marks = ",".join("?" * len(member_ids))
-        async with (
-            self.db.read() as conn,
-            conn.execute(
+        return [
+            _request(r)
+            for r in await self.db.fetchall(
                 f"SELECT {_COLUMNS} FROM requests WHERE status IN ('open', 'claimed') "
                 f"AND id IN (SELECT request_id FROM request_helpers WHERE member_id IN "
                 f"({marks})) ORDER BY day, at_minutes",
                 tuple(member_ids),
-            ) as cur,
-        ):
-            return [_request(r) for r in await cur.fetchall()]
+            )
+        ]
 
     async def requests_asked_by(self, user_id: int, member_ids: list[int]) -> list[HelpRequest]:
         marks = ",".join("?" * len(member_ids)) or "NULL"
-        async with (
-            self.db.read() as conn,
-            conn.execute(
+        return [
+            _request(r)
+            for r in await self.db.fetchall(
                 f"SELECT {_COLUMNS} FROM requests WHERE status IN ('open', 'claimed') "
                 f"AND (asked_by = ? OR member_id IN ({marks})) ORDER BY created_at",
                 (user_id, *member_ids),
-            ) as cur,
-        ):
-            return [_request(r) for r in await cur.fetchall()]
+            )
+        ]
 
     async def earlier_helpers(self, member_id: int) -> list[int]:
         """Member ids of neighbours who helped this person before: familiar faces."""
-        async with (
-            self.db.read() as conn,
-            conn.execute(
+        return [
+            r[0]
+            for r in await self.db.fetchall(
                 "SELECT helper_member_id, COUNT(*) AS n FROM requests WHERE member_id = ? "
                 "AND status = 'done' AND helper_member_id IS NOT NULL "
                 "GROUP BY helper_member_id ORDER BY n DESC LIMIT 3",
                 (member_id,),
-            ) as cur,
-        ):
-            return [r[0] for r in await cur.fetchall()]
+            )
+        ]
 
 
 class OfferQueries:
@@ -277,26 +253,24 @@ class OfferQueries:
             return cur.rowcount > 0
 
     async def offers_of(self, member_id: int) -> list[tuple[int, str, int | None]]:
-        async with (
-            self.db.read() as conn,
-            conn.execute(
+        return [
+            (r[0], r[1], r[2])
+            for r in await self.db.fetchall(
                 "SELECT id, kind, weekday FROM offers WHERE member_id = ? ORDER BY id", (member_id,)
-            ) as cur,
-        ):
-            return [(r[0], r[1], r[2]) for r in await cur.fetchall()]
+            )
+        ]
 
     async def matching_offers(self, circle_id: int, kind: str, weekday: int | None) -> list[int]:
         """Member ids whose standing offer fits this request."""
-        async with (
-            self.db.read() as conn,
-            conn.execute(
+        return [
+            r[0]
+            for r in await self.db.fetchall(
                 "SELECT DISTINCT o.member_id FROM offers o JOIN members m ON m.id = o.member_id "
                 "WHERE m.circle_id = ? AND o.kind = ? AND (o.weekday IS NULL OR ? IS NULL "
                 "OR o.weekday = ?)",
                 (circle_id, kind, weekday, weekday),
-            ) as cur,
-        ):
-            return [r[0] for r in await cur.fetchall()]
+            )
+        ]
 
     async def set_resting(self, member_id: int, until: dt.date | None) -> None:
         async with self.db.write() as tx:
@@ -306,26 +280,14 @@ class OfferQueries:
             )
 
     async def resting_until(self, member_id: int) -> dt.date | None:
-        async with (
-            self.db.read() as conn,
-            conn.execute("SELECT resting_until FROM members WHERE id = ?", (member_id,)) as cur,
-        ):
-            row = await cur.fetchone()
+        row = await self.db.fetchone("SELECT resting_until FROM members WHERE id = ?", (member_id,))
         return dt.date.fromisoformat(row[0]) if row and row[0] else None
 
-    async def set_repeat_weekly(
-        self, tx: aiosqlite.Connection, request_id: int, on: bool = True
-    ) -> None:
+    async def set_repeat_weekly(self, tx: Session, request_id: int, on: bool = True) -> None:
         await tx.execute(
             "UPDATE requests SET repeat_weekly = ? WHERE id = ?", (int(on), request_id)
         )
 
-    async def repeats_weekly(self, request_id: int, tx: aiosqlite.Connection | None = None) -> bool:
+    async def repeats_weekly(self, request_id: int, tx: Session | None = None) -> bool:
         sql = "SELECT repeat_weekly FROM requests WHERE id = ?"
-        if tx is not None:
-            async with tx.execute(sql, (request_id,)) as cur:
-                row = await cur.fetchone()
-        else:
-            async with self.db.read() as conn, conn.execute(sql, (request_id,)) as cur:
-                row = await cur.fetchone()
-        return bool(row and row[0])
+        return bool(await (tx or self.db).fetchvalue(sql, (request_id,)))

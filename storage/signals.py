@@ -6,9 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-import aiosqlite
-
-from storage.database import Database
+from storage.database import Database, Session
 from storage.timefmt import from_db
 
 _COLUMNS = (
@@ -60,7 +58,7 @@ class SignalQueries:
     def _now(self) -> str:  # provided by Store
         raise NotImplementedError
 
-    async def create_signal(self, tx: aiosqlite.Connection, **values: Any) -> int:
+    async def create_signal(self, tx: Session, **values: Any) -> int:
         columns = ", ".join(values) + ", created_at"
         marks = ", ".join("?" * (len(values) + 1))
         cur = await tx.execute(
@@ -69,14 +67,9 @@ class SignalQueries:
         assert cur.lastrowid is not None
         return cur.lastrowid
 
-    async def signal(self, signal_id: int, tx: aiosqlite.Connection | None = None) -> Signal | None:
+    async def signal(self, signal_id: int, tx: Session | None = None) -> Signal | None:
         sql = f"SELECT {_COLUMNS} FROM signals WHERE id = ?"
-        if tx is not None:
-            async with tx.execute(sql, (signal_id,)) as cur:
-                row = await cur.fetchone()
-        else:
-            async with self.db.read() as conn, conn.execute(sql, (signal_id,)) as cur:
-                row = await cur.fetchone()
+        row = await (tx or self.db).fetchone(sql, (signal_id,))
         return _signal(row) if row else None
 
     async def signals_of(
@@ -92,15 +85,13 @@ class SignalQueries:
         if since is not None:
             sql += " AND (status != 'closed' OR created_at >= ?)"
             args.append(since.strftime("%Y-%m-%dT%H:%M:%S.%fZ"))
-        async with (
-            self.db.read() as conn,
-            conn.execute(sql + " ORDER BY created_at", tuple(args)) as cur,
-        ):
-            return [_signal(r) for r in await cur.fetchall()]
+        return [
+            _signal(r) for r in await self.db.fetchall(sql + " ORDER BY created_at", tuple(args))
+        ]
 
     async def set_signal_status(
         self,
-        tx: aiosqlite.Connection,
+        tx: Session,
         signal_id: int,
         status: str,
         owner_member_id: int | None = None,
@@ -116,7 +107,7 @@ class SignalQueries:
 
     async def log_signal(
         self,
-        tx: aiosqlite.Connection,
+        tx: Session,
         signal_id: int,
         actor: str,
         event: str,
@@ -128,11 +119,10 @@ class SignalQueries:
         )
 
     async def signal_log(self, signal_id: int) -> list[tuple[dt.datetime, str, str, str | None]]:
-        async with (
-            self.db.read() as conn,
-            conn.execute(
+        return [
+            (from_db(r[0]), r[1], r[2], r[3])
+            for r in await self.db.fetchall(
                 "SELECT at, actor, event, detail FROM signal_log WHERE signal_id = ? ORDER BY id",
                 (signal_id,),
-            ) as cur,
-        ):
-            return [(from_db(r[0]), r[1], r[2], r[3]) for r in await cur.fetchall()]
+            )
+        ]

@@ -12,12 +12,10 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-import aiosqlite
-
 from bot.clock import Clock
 from storage.activities import ActivityQueries
 from storage.circles import CircleQueries
-from storage.database import Database
+from storage.database import Database, Session
 from storage.privacy import PrivacyQueries, RetentionQueries
 from storage.requests import OfferQueries, RequestQueries
 from storage.signals import SignalQueries
@@ -120,7 +118,7 @@ class Store(
         return user
 
     async def ensure_user(
-        self, tx: aiosqlite.Connection, user_id: int, first_name: str, *, reachable: bool = False
+        self, tx: Session, user_id: int, first_name: str, *, reachable: bool = False
     ) -> None:
         """Know a person by id before they wrote to us (e.g. the admin who added the bot)."""
         now = self._now()
@@ -131,15 +129,11 @@ class Store(
         )
 
     async def user(self, user_id: int) -> User | None:
-        async with (
-            self.db.read() as conn,
-            conn.execute(
-                "SELECT id, first_name, language, language_chosen, reachable, enjoys, can_offer "
-                "FROM users WHERE id = ?",
-                (user_id,),
-            ) as cur,
-        ):
-            row = await cur.fetchone()
+        row = await self.db.fetchone(
+            "SELECT id, first_name, language, language_chosen, reachable, enjoys, can_offer "
+            "FROM users WHERE id = ?",
+            (user_id,),
+        )
         if row is None:
             return None
         return User(row[0], row[1], row[2], bool(row[3]), bool(row[4]), row[5], row[6])
@@ -180,21 +174,15 @@ class Store(
             return tx.total_changes - before
 
     async def highest_update_id(self) -> int | None:
-        async with self.db.read() as conn, conn.execute("SELECT MAX(update_id) FROM inbox") as cur:
-            row = await cur.fetchone()
-        return row[0]
+        return await self.db.fetchvalue("SELECT MAX(update_id) FROM inbox")
 
     async def pending_updates(self, limit: int = 100, after: int = -1) -> list[InboxItem]:
         """Unhandled updates in order; ``after``: only those with a higher id."""
-        async with (
-            self.db.read() as conn,
-            conn.execute(
-                "SELECT update_id, payload, attempts FROM inbox WHERE status = 'pending' "
-                "AND update_id > ? ORDER BY update_id LIMIT ?",
-                (after, limit),
-            ) as cur,
-        ):
-            rows = await cur.fetchall()
+        rows = await self.db.fetchall(
+            "SELECT update_id, payload, attempts FROM inbox WHERE status = 'pending' "
+            "AND update_id > ? ORDER BY update_id LIMIT ?",
+            (after, limit),
+        )
         return [InboxItem(r[0], json.loads(r[1]), r[2]) for r in rows]
 
     async def note_update_attempt(self, update_id: int) -> None:
@@ -211,23 +199,19 @@ class Store(
             )
 
     async def update_handled(self, update_id: int) -> bool:
-        async with (
-            self.db.read() as conn,
-            conn.execute(
+        return bool(
+            await self.db.fetchvalue(
                 "SELECT status != 'pending' FROM inbox WHERE update_id = ?", (update_id,)
-            ) as cur,
-        ):
-            row = await cur.fetchone()
-        return bool(row and row[0])
+            )
+        )
 
     async def inbox_counts(self) -> dict[str, int]:
-        async with (
-            self.db.read() as conn,
-            conn.execute("SELECT status, COUNT(*) FROM inbox GROUP BY status") as cur,
-        ):
-            return {r[0]: r[1] for r in await cur.fetchall()}
+        return {
+            r[0]: r[1]
+            for r in await self.db.fetchall("SELECT status, COUNT(*) FROM inbox GROUP BY status")
+        }
 
-    async def prune_inbox(self, older_than: dt.datetime, tx: aiosqlite.Connection) -> int:
+    async def prune_inbox(self, older_than: dt.datetime, tx: Session) -> int:
         """Forget handled updates, keeping the newest row so the offset stays known."""
         cur = await tx.execute(
             "DELETE FROM inbox WHERE status != 'pending' AND received_at < ? "
@@ -264,7 +248,7 @@ class Store(
         *,
         dedupe_key: str | None = None,
         priority: int = 5,
-        tx: aiosqlite.Connection | None = None,
+        tx: Session | None = None,
     ) -> int | None:
         """Put a future action in the schedule. Returns its id, or None if it was there.
 
@@ -275,13 +259,11 @@ class Store(
         params = (kind, to_db(due_at), json.dumps(payload or {}), dedupe_key, self._now(), priority)
         sql = _SCHEDULE + " RETURNING id"
         if tx is not None:
-            row = await (await tx.execute(sql, params)).fetchone()
-            return row[0] if row else None
+            return await tx.fetchvalue(sql, params)
         async with self.db.write() as own:
-            row = await (await own.execute(sql, params)).fetchone()
-            return row[0] if row else None
+            return await own.fetchvalue(sql, params)
 
-    async def cancel_timers(self, dedupe_prefix: str, tx: aiosqlite.Connection) -> int:
+    async def cancel_timers(self, dedupe_prefix: str, tx: Session) -> int:
         cur = await tx.execute(
             # "+status": search by the key, not through every pending timer.
             "UPDATE timers SET status = 'cancelled' WHERE dedupe_key >= ? AND dedupe_key < ? "
@@ -290,20 +272,17 @@ class Store(
         )
         return cur.rowcount
 
-    async def next_due_timer(self, now: dt.datetime, tx: aiosqlite.Connection) -> Timer | None:
-        async with tx.execute(
+    async def next_due_timer(self, now: dt.datetime, tx: Session) -> Timer | None:
+        row = await tx.fetchone(
             "SELECT id, kind, due_at, payload FROM timers "
             "WHERE status = 'pending' AND due_at <= ? ORDER BY priority, due_at, id LIMIT 1",
             (to_db(now),),
-        ) as cur:
-            row = await cur.fetchone()
+        )
         if row is None:
             return None
         return Timer(row[0], row[1], from_db(row[2]), json.loads(row[3]))
 
-    async def finish_timer(
-        self, timer_id: int, tx: aiosqlite.Connection, *, error: str | None = None
-    ) -> None:
+    async def finish_timer(self, timer_id: int, tx: Session, *, error: str | None = None) -> None:
         await tx.execute(
             "UPDATE timers SET status = ?, fired_at = ?, error = ? WHERE id = ?",
             ("failed" if error else "done", self._now(), error, timer_id),
@@ -315,14 +294,13 @@ class Store(
         if status:
             sql += " WHERE status = ?"
             args = (status,)
-        async with self.db.read() as conn, conn.execute(sql + " ORDER BY id", args) as cur:
-            return [tuple(r) for r in await cur.fetchall()]
+        return [tuple(r) for r in await self.db.fetchall(sql + " ORDER BY id", args)]
 
     # -- outbox -------------------------------------------------------------
 
     async def enqueue_message(
         self,
-        tx: aiosqlite.Connection,
+        tx: Session,
         chat_id: int,
         text: str,
         *,
@@ -350,16 +328,12 @@ class Store(
         return cur.lastrowid
 
     async def messages_to_send(self, limit: int = 50) -> list[OutgoingMessage]:
-        async with (
-            self.db.read() as conn,
-            conn.execute(
-                "SELECT id, chat_id, text, reply_markup, priority, attempts, source, photo "
-                "FROM outbox "
-                "WHERE status = 'pending' AND not_before <= ? ORDER BY priority, id LIMIT ?",
-                (self._now(), limit),
-            ) as cur,
-        ):
-            rows = await cur.fetchall()
+        rows = await self.db.fetchall(
+            "SELECT id, chat_id, text, reply_markup, priority, attempts, source, photo "
+            "FROM outbox "
+            "WHERE status = 'pending' AND not_before <= ? ORDER BY priority, id LIMIT ?",
+            (self._now(), limit),
+        )
         return [
             OutgoingMessage(
                 r[0], r[1], r[2], json.loads(r[3]) if r[3] else None, r[4], r[5], r[6], r[7]
@@ -371,16 +345,12 @@ class Store(
         if not ids:
             return []
         marks = ",".join("?" * len(ids))
-        async with (
-            self.db.read() as conn,
-            conn.execute(
-                "SELECT id, chat_id, text, reply_markup, priority, attempts, source, photo "
-                "FROM outbox "
-                f"WHERE status = 'pending' AND id IN ({marks}) ORDER BY priority, id",
-                tuple(ids),
-            ) as cur,
-        ):
-            rows = await cur.fetchall()
+        rows = await self.db.fetchall(
+            "SELECT id, chat_id, text, reply_markup, priority, attempts, source, photo "
+            "FROM outbox "
+            f"WHERE status = 'pending' AND id IN ({marks}) ORDER BY priority, id",
+            tuple(ids),
+        )
         return [
             OutgoingMessage(
                 r[0], r[1], r[2], json.loads(r[3]) if r[3] else None, r[4], r[5], r[6], r[7]
@@ -413,10 +383,9 @@ class Store(
             )
 
     async def outbox_rows(self) -> list[dict[str, Any]]:
-        async with (
-            self.db.read() as conn,
-            conn.execute(
+        return [
+            dict(r)
+            for r in await self.db.fetchall(
                 "SELECT id, chat_id, text, status, attempts, source FROM outbox ORDER BY id"
-            ) as cur,
-        ):
-            return [dict(r) for r in await cur.fetchall()]
+            )
+        ]

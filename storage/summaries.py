@@ -13,9 +13,7 @@ class SummaryQueries:
     db: Database
 
     async def _value(self, sql: str, args: tuple[Any, ...]) -> int:
-        async with self.db.read() as conn, conn.execute(sql, args) as cur:
-            row = await cur.fetchone()
-        return int(row[0] or 0)
+        return int(await self.db.fetchvalue(sql, args) or 0)
 
     async def week_figures(
         self, circle_id: int, start: dt.datetime, end: dt.datetime
@@ -70,30 +68,24 @@ class SummaryQueries:
                 (circle_id,),
             ),
         }
-        async with (
-            self.db.read() as conn,
-            conn.execute(
+        figures["helpers"] = [
+            r[0]
+            for r in await self.db.fetchall(
                 "SELECT DISTINCT m.display_name FROM requests r JOIN members m "
                 "ON m.id = r.helper_member_id WHERE r.circle_id = ? AND r.claimed_at >= ? "
                 "AND r.claimed_at < ? ORDER BY m.display_name",
                 (circle_id, a, b),
-            ) as cur,
-        ):
-            figures["helpers"] = [r[0] for r in await cur.fetchall()]
-        async with (
-            self.db.read() as conn,
-            conn.execute(
-                "SELECT COUNT(DISTINCT member_id) FROM requests WHERE circle_id = ? "
-                "AND claimed_at >= ? AND claimed_at < ?",
-                (circle_id, a, b),
-            ) as cur,
-        ):
-            figures["people_helped"] = int((await cur.fetchone())[0] or 0)
+            )
+        ]
+        figures["people_helped"] = await self._value(
+            "SELECT COUNT(DISTINCT member_id) FROM requests WHERE circle_id = ? "
+            "AND claimed_at >= ? AND claimed_at < ?",
+            (circle_id, a, b),
+        )
         return figures
 
     async def active_circles(self) -> list[int]:
-        async with (
-            self.db.read() as conn,
-            conn.execute("SELECT id FROM circles WHERE active = 1 ORDER BY id") as cur,
-        ):
-            return [r[0] for r in await cur.fetchall()]
+        return [
+            r[0]
+            for r in await self.db.fetchall("SELECT id FROM circles WHERE active = 1 ORDER BY id")
+        ]

@@ -7,10 +7,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-import aiosqlite
-
 from domain.waakvlam import CheckinSettings
-from storage.database import Database
+from storage.database import Database, Session
 from storage.timefmt import from_db, to_db
 
 _SETTINGS_COLUMNS = (
@@ -72,19 +70,12 @@ class WaakvlamQueries:
     def _now(self) -> str:  # provided by Store
         raise NotImplementedError
 
-    async def checkin_settings(
-        self, member_id: int, tx: aiosqlite.Connection | None = None
-    ) -> CheckinSettings:
+    async def checkin_settings(self, member_id: int, tx: Session | None = None) -> CheckinSettings:
         sql = f"SELECT {_SETTINGS_COLUMNS} FROM checkin_settings WHERE member_id = ?"
-        if tx is not None:
-            async with tx.execute(sql, (member_id,)) as cur:
-                row = await cur.fetchone()
-        else:
-            async with self.db.read() as conn, conn.execute(sql, (member_id,)) as cur:
-                row = await cur.fetchone()
+        row = await (tx or self.db).fetchone(sql, (member_id,))
         return _settings(row) if row else CheckinSettings(member_id=member_id)
 
-    async def save_checkin_settings(self, tx: aiosqlite.Connection, s: CheckinSettings) -> None:
+    async def save_checkin_settings(self, tx: Session, s: CheckinSettings) -> None:
         await tx.execute(
             f"INSERT INTO checkin_settings ({_SETTINGS_COLUMNS}, updated_at) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
@@ -113,9 +104,7 @@ class WaakvlamQueries:
             ),
         )
 
-    async def start_round(
-        self, tx: aiosqlite.Connection, member_id: int, due_at: dt.datetime
-    ) -> int | None:
+    async def start_round(self, tx: Session, member_id: int, due_at: dt.datetime) -> int | None:
         """A new round for this check-in moment; None if it exists already (fired before)."""
         cur = await tx.execute(
             "INSERT OR IGNORE INTO checkin_rounds (member_id, due_at, created_at) VALUES (?, ?, ?)",
@@ -123,44 +112,35 @@ class WaakvlamQueries:
         )
         return cur.lastrowid if cur.rowcount else None
 
-    async def checkin_round(
-        self, round_id: int, tx: aiosqlite.Connection | None = None
-    ) -> Round | None:
+    async def checkin_round(self, round_id: int, tx: Session | None = None) -> Round | None:
         sql = f"SELECT {_ROUND_COLUMNS} FROM checkin_rounds WHERE id = ?"
-        if tx is not None:
-            async with tx.execute(sql, (round_id,)) as cur:
-                row = await cur.fetchone()
-        else:
-            async with self.db.read() as conn, conn.execute(sql, (round_id,)) as cur:
-                row = await cur.fetchone()
+        row = await (tx or self.db).fetchone(sql, (round_id,))
         return _round(row) if row else None
 
     async def rounds_of(self, member_id: int) -> list[Round]:
-        async with (
-            self.db.read() as conn,
-            conn.execute(
+        return [
+            _round(r)
+            for r in await self.db.fetchall(
                 f"SELECT {_ROUND_COLUMNS} FROM checkin_rounds WHERE member_id = ? ORDER BY due_at",
                 (member_id,),
-            ) as cur,
-        ):
-            return [_round(r) for r in await cur.fetchall()]
+            )
+        ]
 
     async def open_rounds_of_user(self, user_id: int) -> list[Round]:
-        async with (
-            self.db.read() as conn,
-            conn.execute(
+        return [
+            _round(r)
+            for r in await self.db.fetchall(
                 f"SELECT {', '.join('r.' + c for c in _ROUND_COLUMNS.split(', '))} "
                 # CROSS JOIN keeps this order: the person's memberships first, then
                 # their open rounds, not every open round in the municipality.
                 "FROM members m CROSS JOIN checkin_rounds r ON r.member_id = m.id "
                 "WHERE m.user_id = ? AND r.status = 'open'",
                 (user_id,),
-            ) as cur,
-        ):
-            return [_round(r) for r in await cur.fetchall()]
+            )
+        ]
 
     async def set_round_stage(
-        self, tx: aiosqlite.Connection, round_id: int, stage: str, alerted: list[int] | None = None
+        self, tx: Session, round_id: int, stage: str, alerted: list[int] | None = None
     ) -> None:
         await tx.execute(
             "UPDATE checkin_rounds SET stage = ?, alerted = COALESCE(?, alerted) WHERE id = ?",
@@ -168,7 +148,7 @@ class WaakvlamQueries:
         )
 
     async def close_round(
-        self, tx: aiosqlite.Connection, round_id: int, answer: str, closed_by: int | None
+        self, tx: Session, round_id: int, answer: str, closed_by: int | None
     ) -> bool:
         """Close an open round. False when it was closed already (someone was first)."""
         cur = await tx.execute(
@@ -178,7 +158,7 @@ class WaakvlamQueries:
         )
         return cur.rowcount > 0
 
-    async def set_round_going(self, tx: aiosqlite.Connection, round_id: int, user_id: int) -> None:
+    async def set_round_going(self, tx: Session, round_id: int, user_id: int) -> None:
         await tx.execute(
             "UPDATE checkin_rounds SET going = ? WHERE id = ? AND status = 'open'",
             (user_id, round_id),

@@ -34,5 +34,6 @@ async def world(tmp_path, clock, emulator_server):
         strict_i18n=True,
     )
     await runtime.start()
-    yield World(emulator_server.emulator, emulator_server, runtime, clock)
-    await runtime.stop()
+    world = World(emulator_server.emulator, emulator_server, runtime, clock)
+    yield world
+    await world.runtime.stop()  # after world.restart() that is the new one

@@ -110,11 +110,9 @@ async def test_handler_crash_gets_kind_answer_and_keeps_the_update(world):
     [reply] = await world.say(riet, "/kapot")
     assert reply["text"].startswith("Sorry, er ging iets mis aan onze kant.")
     assert (await world.store.inbox_counts()).get("failed") == 1
-    async with (
-        world.runtime.db.read() as conn,
-        conn.execute("SELECT payload, error FROM inbox WHERE status = 'failed'") as cur,
-    ):
-        payload, error = await cur.fetchone()
+    payload, error = await world.runtime.db.fetchone(
+        "SELECT payload, error FROM inbox WHERE status = 'failed'"
+    )
     assert '"/kapot"' in payload and "boom" in error
 
 

@@ -192,16 +192,17 @@ async def test_odd_updates_never_crash_the_bot(world):
             await asyncio.wait_for(inbox.wait_handled(update["update_id"]), 30)
     assert sum(len(raw) for raw in pending) >= 120
     # No handler raised: every odd update got a kind answer or was ignored on purpose.
-    async with (
-        world.runtime.db.read() as conn,
-        conn.execute("SELECT error FROM inbox WHERE status = 'failed'") as cur,
-    ):
-        assert [row[0] for row in await cur.fetchall()] == []
+    assert [
+        row[0]
+        for row in await world.runtime.db.fetchall(
+            "SELECT error FROM inbox WHERE status = 'failed'"
+        )
+    ] == []
     # Nothing is stuck, and the database is consistent.
     assert (await world.store.inbox_counts()).get("pending", 0) == 0
     async with world.runtime.db.read() as conn:
-        assert (await (await conn.execute("PRAGMA integrity_check")).fetchone())[0] == "ok"
-        assert await (await conn.execute("PRAGMA foreign_key_check")).fetchall() == []
+        assert await conn.fetchvalue("PRAGMA integrity_check") == "ok"
+        assert await conn.fetchall("PRAGMA foreign_key_check") == []
     # And the bot still answers a person normally afterwards.
     riet = world.person("Riet")
     [reply] = await world.say(riet, "/start")

@@ -73,11 +73,10 @@ async def test_an_update_that_keeps_crashing_the_bot_is_set_aside(world):
     await world.runtime.inbox.accept([update])  # delivered again: stored once, then handled
     await world.handled(update)
     assert (await store.inbox_counts()).get("failed") == 1
-    async with (
-        world.runtime.db.read() as conn,
-        conn.execute("SELECT payload FROM inbox WHERE update_id = 10000") as cur,
-    ):
-        assert "bad" in (await cur.fetchone())[0]  # kept for the operator to look at
+    assert (
+        "bad"
+        in (await world.runtime.db.fetchone("SELECT payload FROM inbox WHERE update_id = 10000"))[0]
+    )  # kept for the operator to look at
 
 
 async def test_garbage_update_is_logged_not_fatal(world):

@@ -59,8 +59,7 @@ async def test_hot_query_uses_an_index(tmp_path, name):
     db = await Database(tmp_path / "plan.sqlite3").open()
     try:
         sql, args = HOT_QUERIES[name]
-        async with db.read() as conn, conn.execute("EXPLAIN QUERY PLAN " + sql, args) as cur:
-            plan = [row[3] for row in await cur.fetchall()]
+        plan = [row[3] for row in await db.fetchall("EXPLAIN QUERY PLAN " + sql, args)]
     finally:
         await db.close()
     full_scans = [step for step in plan if step.startswith("SCAN") and "USING" not in step]

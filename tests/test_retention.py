@@ -84,14 +84,12 @@ async def test_old_content_is_forgotten_and_counts_stay(world):
     # And no sent message texts older than a month are kept.
     from storage.timefmt import to_db
 
-    async with (
-        world.runtime.db.read() as conn,
-        conn.execute(
+    assert (
+        await world.runtime.db.fetchone(
             "SELECT COUNT(*) FROM outbox WHERE created_at < ?",
             (to_db(world.clock.now() - dt.timedelta(days=31)),),
-        ) as cur,
-    ):
-        assert (await cur.fetchone())[0] == 0
+        )
+    )[0] == 0
 
 
 def test_privacy_document_states_the_retention_the_code_uses():

@@ -14,9 +14,9 @@ async def test_fresh_database_has_latest_schema_wal_and_foreign_keys(tmp_path):
     try:
         assert await db.schema_version() == LATEST
         async with db.write() as tx:
-            mode = await (await tx.execute("PRAGMA journal_mode")).fetchone()
-            fks = await (await tx.execute("PRAGMA foreign_keys")).fetchone()
-        assert mode[0] == "wal" and fks[0] == 1
+            mode = await tx.fetchvalue("PRAGMA journal_mode")
+            fks = await tx.fetchvalue("PRAGMA foreign_keys")
+        assert mode == "wal" and fks == 1
     finally:
         await db.close()
 
@@ -37,8 +37,7 @@ async def test_an_old_database_upgrades_in_place_keeping_its_data(tmp_path):
         assert await db.schema_version() == LATEST
         user = await Store(db, _Clock()).user(5)
         assert user.first_name == "Riet" and user.reachable and not user.language_chosen
-        async with db.read() as conn, conn.execute("SELECT COUNT(*) FROM timers") as cur:
-            assert (await cur.fetchone())[0] == 1
+        assert (await db.fetchone("SELECT COUNT(*) FROM timers"))[0] == 1
     finally:
         await db.close()
 

@@ -135,11 +135,9 @@ async def test_a_blocked_person_is_marked_unreachable_and_others_are_told(world)
 
 
 async def _error(world, outbox_id):
-    async with (
-        world.runtime.db.read() as conn,
-        conn.execute("SELECT error FROM outbox WHERE id = ?", (outbox_id,)) as cur,
-    ):
-        return (await cur.fetchone())[0]
+    return (await world.runtime.db.fetchone("SELECT error FROM outbox WHERE id = ?", (outbox_id,)))[
+        0
+    ]
 
 
 async def test_a_send_that_times_out_is_sent_again_not_lost(world):
