@@ -26,6 +26,7 @@ from storage.store import Store
 # Tuesday 24 November 2026, 10:05 in Amsterdam: today's check-ins have just gone out.
 SEED_MOMENT = dt.datetime(2026, 11, 24, 9, 5, tzinfo=dt.UTC)
 TODAY_DUE = dt.datetime(2026, 11, 24, 9, 0, tzinfo=dt.UTC)
+SEED_VERSION = 2  # raise when what is seeded changes
 FIRST_USER = 1_000_000
 FIRST_CHAT = -1_000_000_000
 
@@ -58,7 +59,8 @@ class Size:
         return circle + 1
 
     def file_name(self) -> str:
-        return f"omkijk-{self.circles}x{self.per_circle}-{self.checkins_per_circle}.sqlite3"
+        size = f"{self.circles}x{self.per_circle}-{self.checkins_per_circle}"
+        return f"omkijk-v{SEED_VERSION}-{size}.sqlite3"  # a new version seeds again
 
 
 async def seed(path: Path, size: Size, tz: ZoneInfo, batch: int = 500) -> None:
@@ -80,7 +82,9 @@ async def _seed_circle(store: Store, waakvlam: Waakvlam, tx, size: Size, c: int)
     circle_id = await store.create_circle(tx, size.chat_id(c), f"Kring {c}", f"k{c}")
     for seat in range(size.per_circle):
         user_id = size.user_id(c, seat)
-        await store.ensure_user(tx, user_id, f"Buur{seat}", reachable=True)
+        # The name the emulator's open world gives this person: a name that changed
+        # since last time is written again, which a real busy hour rarely has.
+        await store.ensure_user(tx, user_id, f"Buur {user_id}", reachable=True)
         role = "voorzitter" if seat == 0 else "superbuur" if seat == 1 else "lid"
         member_id = await store.add_member(
             tx, circle_id, user_id, f"Buur{seat}", role, consented=True

@@ -50,12 +50,11 @@ class ActivityQueries:
         return Activity(row[0], row[1], row[2], dt.date.fromisoformat(row[3]), row[4], row[5])
 
     async def set_attendance(self, activity_id: int, member_id: int, coming: bool) -> None:
-        async with self.db.write() as tx:
-            await tx.execute(
-                "INSERT INTO attendance (activity_id, member_id, coming) VALUES (?, ?, ?) "
-                "ON CONFLICT (activity_id, member_id) DO UPDATE SET coming = excluded.coming",
-                (activity_id, member_id, int(coming)),
-            )
+        await self.db.execute_write(
+            "INSERT INTO attendance (activity_id, member_id, coming) VALUES (?, ?, ?) "
+            "ON CONFLICT (activity_id, member_id) DO UPDATE SET coming = excluded.coming",
+            (activity_id, member_id, int(coming)),
+        )
 
     async def coming(
         self, activity_id: int, tx: Session | None = None

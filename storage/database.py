@@ -122,6 +122,14 @@ class Database:
             else:
                 await conn.execute("COMMIT")
 
+    async def execute_write(self, sql: str, args: Sequence[Any] = ()) -> aiosqlite.Cursor:
+        """One statement on its own: SQLite makes it a transaction by itself, so it
+        needs one trip instead of three (BEGIN, statement, COMMIT)."""
+        if self._writer is None:
+            raise RuntimeError("database is not open")
+        async with self._write_lock:
+            return await self._writer.execute(sql, args)
+
     @asynccontextmanager
     async def read(self) -> AsyncIterator[Session]:
         conn = await self._readers.get()

@@ -238,19 +238,17 @@ class OfferQueries:
         raise NotImplementedError
 
     async def add_offer(self, member_id: int, kind: str, weekday: int | None) -> None:
-        async with self.db.write() as tx:
-            await tx.execute(
-                "INSERT OR IGNORE INTO offers (member_id, kind, weekday, created_at) "
-                "VALUES (?, ?, ?, ?)",
-                (member_id, kind, weekday, self._now()),
-            )
+        await self.db.execute_write(
+            "INSERT OR IGNORE INTO offers (member_id, kind, weekday, created_at) "
+            "VALUES (?, ?, ?, ?)",
+            (member_id, kind, weekday, self._now()),
+        )
 
     async def remove_offer(self, member_id: int, offer_id: int) -> bool:
-        async with self.db.write() as tx:
-            cur = await tx.execute(
-                "DELETE FROM offers WHERE id = ? AND member_id = ?", (offer_id, member_id)
-            )
-            return cur.rowcount > 0
+        cur = await self.db.execute_write(
+            "DELETE FROM offers WHERE id = ? AND member_id = ?", (offer_id, member_id)
+        )
+        return cur.rowcount > 0
 
     async def offers_of(self, member_id: int) -> list[tuple[int, str, int | None]]:
         return [
@@ -273,11 +271,10 @@ class OfferQueries:
         ]
 
     async def set_resting(self, member_id: int, until: dt.date | None) -> None:
-        async with self.db.write() as tx:
-            await tx.execute(
-                "UPDATE members SET resting_until = ? WHERE id = ?",
-                (until.isoformat() if until else None, member_id),
-            )
+        await self.db.execute_write(
+            "UPDATE members SET resting_until = ? WHERE id = ?",
+            (until.isoformat() if until else None, member_id),
+        )
 
     async def resting_until(self, member_id: int) -> dt.date | None:
         row = await self.db.fetchone("SELECT resting_until FROM members WHERE id = ?", (member_id,))

@@ -98,21 +98,20 @@ class Store(
     ) -> User:
         """Record a person; keep the language they chose. ``reachable`` None: unchanged."""
         now = self._now()
-        async with self.db.write() as tx:
-            await tx.execute(
-                """
-                INSERT INTO users (id, first_name, language, created_at, updated_at, reachable)
-                VALUES (?, ?, ?, ?, ?, COALESCE(?, 0))
-                ON CONFLICT (id) DO UPDATE SET
-                    first_name = excluded.first_name,
-                    reachable = COALESCE(?, users.reachable),
-                    -- follow Telegram's language until the person picks one with /taal
-                    language = CASE WHEN users.language_chosen THEN users.language
-                                    ELSE excluded.language END,
-                    updated_at = excluded.updated_at
-                """,
-                (user_id, first_name, language, now, now, reachable, reachable),
-            )
+        await self.db.execute_write(
+            """
+            INSERT INTO users (id, first_name, language, created_at, updated_at, reachable)
+            VALUES (?, ?, ?, ?, ?, COALESCE(?, 0))
+            ON CONFLICT (id) DO UPDATE SET
+                first_name = excluded.first_name,
+                reachable = COALESCE(?, users.reachable),
+                -- follow Telegram's language until the person picks one with /taal
+                language = CASE WHEN users.language_chosen THEN users.language
+                                ELSE excluded.language END,
+                updated_at = excluded.updated_at
+            """,
+            (user_id, first_name, language, now, now, reachable, reachable),
+        )
         user = await self.user(user_id)
         assert user is not None
         return user
@@ -139,11 +138,10 @@ class Store(
         return User(row[0], row[1], row[2], bool(row[3]), bool(row[4]), row[5], row[6])
 
     async def choose_language(self, user_id: int, language: str) -> None:
-        async with self.db.write() as tx:
-            await tx.execute(
-                "UPDATE users SET language = ?, language_chosen = 1, updated_at = ? WHERE id = ?",
-                (language, self._now(), user_id),
-            )
+        await self.db.execute_write(
+            "UPDATE users SET language = ?, language_chosen = 1, updated_at = ? WHERE id = ?",
+            (language, self._now(), user_id),
+        )
 
     async def mark_unreachable(self, user_id: int) -> None:
         await self._set_reachable(user_id, False)
@@ -152,11 +150,10 @@ class Store(
         await self._set_reachable(user_id, True)
 
     async def _set_reachable(self, user_id: int, reachable: bool) -> None:
-        async with self.db.write() as tx:
-            await tx.execute(
-                "UPDATE users SET reachable = ?, updated_at = ? WHERE id = ?",
-                (int(reachable), self._now(), user_id),
-            )
+        await self.db.execute_write(
+            "UPDATE users SET reachable = ?, updated_at = ? WHERE id = ?",
+            (int(reachable), self._now(), user_id),
+        )
 
     # -- durable inbox ------------------------------------------------------
 
@@ -186,17 +183,15 @@ class Store(
         return [InboxItem(r[0], json.loads(r[1]), r[2]) for r in rows]
 
     async def note_update_attempt(self, update_id: int) -> None:
-        async with self.db.write() as tx:
-            await tx.execute(
-                "UPDATE inbox SET attempts = attempts + 1 WHERE update_id = ?", (update_id,)
-            )
+        await self.db.execute_write(
+            "UPDATE inbox SET attempts = attempts + 1 WHERE update_id = ?", (update_id,)
+        )
 
     async def finish_update(self, update_id: int, *, error: str | None = None) -> None:
-        async with self.db.write() as tx:
-            await tx.execute(
-                "UPDATE inbox SET status = ?, handled_at = ?, error = ? WHERE update_id = ?",
-                ("failed" if error else "done", self._now(), error, update_id),
-            )
+        await self.db.execute_write(
+            "UPDATE inbox SET status = ?, handled_at = ?, error = ? WHERE update_id = ?",
+            ("failed" if error else "done", self._now(), error, update_id),
+        )
 
     async def update_handled(self, update_id: int) -> bool:
         return bool(
@@ -359,28 +354,27 @@ class Store(
         ]
 
     async def redirect_message(self, message_id: int, chat_id: int) -> None:
-        async with self.db.write() as tx:
-            await tx.execute("UPDATE outbox SET chat_id = ? WHERE id = ?", (chat_id, message_id))
+        await self.db.execute_write(
+            "UPDATE outbox SET chat_id = ? WHERE id = ?", (chat_id, message_id)
+        )
 
     async def message_sent(self, message_id: int, telegram_message_id: int) -> None:
-        async with self.db.write() as tx:
-            await tx.execute(
-                "UPDATE outbox SET status = 'sent', sent_at = ?, telegram_message_id = ?, "
-                "attempts = attempts + 1 WHERE id = ? AND status = 'pending'",
-                (self._now(), telegram_message_id, message_id),
-            )
+        await self.db.execute_write(
+            "UPDATE outbox SET status = 'sent', sent_at = ?, telegram_message_id = ?, "
+            "attempts = attempts + 1 WHERE id = ? AND status = 'pending'",
+            (self._now(), telegram_message_id, message_id),
+        )
 
     async def message_not_delivered(
         self, message_id: int, *, error: str, retry_at: dt.datetime | None, unreachable: bool
     ) -> None:
         """Keep the message for a retry, or record why it cannot be delivered."""
         status = "pending" if retry_at else ("unreachable" if unreachable else "failed")
-        async with self.db.write() as tx:
-            await tx.execute(
-                "UPDATE outbox SET status = ?, attempts = attempts + 1, error = ?, "
-                "not_before = COALESCE(?, not_before) WHERE id = ?",
-                (status, error[:500], to_db(retry_at) if retry_at else None, message_id),
-            )
+        await self.db.execute_write(
+            "UPDATE outbox SET status = ?, attempts = attempts + 1, error = ?, "
+            "not_before = COALESCE(?, not_before) WHERE id = ?",
+            (status, error[:500], to_db(retry_at) if retry_at else None, message_id),
+        )
 
     async def outbox_rows(self) -> list[dict[str, Any]]:
         return [
