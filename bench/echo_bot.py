@@ -2,6 +2,7 @@
 
 It answers each message with its own text and each button with an empty answer,
 through the same emulator, so Omkijkbot's cost per update can be read as a ratio.
+PTB's default transport (httpx) unless ``ECHO_TRANSPORT=aiohttp``.
 """
 
 from __future__ import annotations
@@ -21,12 +22,19 @@ async def tap(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 def main() -> None:
-    application = (
+    builder = (
         Application.builder()
         .token(os.environ["TELEGRAM_TOKEN"])
         .base_url(os.environ["TELEGRAM_API_URL"])
-        .build()
     )
+    if os.environ.get("ECHO_TRANSPORT") == "aiohttp":
+        # The same floor on Omkijkbot's own transport: shows what the transport saves.
+        from bot.transport import AiohttpRequest
+
+        builder = builder.request(AiohttpRequest()).get_updates_request(
+            AiohttpRequest(connections=1)
+        )
+    application = builder.build()
     application.add_handler(MessageHandler(filters.TEXT, echo))
     application.add_handler(CallbackQueryHandler(tap))
     application.run_polling(allowed_updates=Update.ALL_TYPES, poll_interval=0)

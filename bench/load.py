@@ -250,6 +250,18 @@ async def run(
         echo = await measure(
             "echo (PTB floor)", ["-m", "bench.echo_bot"], {}, size, rate, seconds, procs, 1000
         )
+        # The same echo bot on Omkijkbot's own transport (bot/transport.py), so the
+        # table shows how much of the ratio the transport makes.
+        echo_aiohttp = await measure(
+            "echo, our transport",
+            ["-m", "bench.echo_bot"],
+            {"ECHO_TRANSPORT": "aiohttp"},
+            size,
+            rate,
+            seconds,
+            procs,
+            1000,
+        )
         # As Telegram allows a bot (30 messages/s), and with that limit lifted (as
         # with paid broadcasts): the second shows the bot's own latency and CPU.
         limited = await omkijkbot(30)
@@ -258,8 +270,11 @@ async def run(
         await procs.stop_all()
     for row in (limited, lifted):
         row["CPU ratio to echo"] = round(row["CPU ms/update"] / echo["CPU ms/update"], 2)
+        row["CPU ratio to echo, same transport"] = round(
+            row["CPU ms/update"] / echo_aiohttp["CPU ms/update"], 2
+        )
     print(f"\nlogs of the processes: {procs.log}")
-    return [echo, limited, lifted]
+    return [echo, echo_aiohttp, limited, lifted]
 
 
 def print_table(rows: list[dict[str, object]]) -> None:
