@@ -13,9 +13,13 @@ own ``TimedOut`` and ``NetworkError``, so the outbox and the inbox retry as befo
 
 from __future__ import annotations
 
+import json
+
 import aiohttp
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
+
+_JSON = {"Content-Type": "application/json"}
 
 
 class AiohttpRequest(BaseRequest):
@@ -87,19 +91,24 @@ class AiohttpRequest(BaseRequest):
     ) -> tuple[int, bytes]:
         if self._session is None or self._session.closed:
             raise RuntimeError("AiohttpRequest is not initialized")
-        data: aiohttp.FormData | dict[str, str] | None = None
-        if request_data is not None:
-            data = request_data.json_parameters
-            if request_data.contains_files:
-                form = aiohttp.FormData(data)
-                for field, (filename, content, mime) in request_data.multipart_data.items():
-                    form.add_field(field, content, filename=filename, content_type=mime)
-                data = form
+        data: aiohttp.FormData | bytes | None = None
+        headers = None
+        if request_data is not None and request_data.contains_files:
+            data = aiohttp.FormData(request_data.json_parameters)
+            for field, (filename, content, mime) in request_data.multipart_data.items():
+                data.add_field(field, content, filename=filename, content_type=mime)
+        elif request_data is not None:
+            # One JSON body (the Bot API takes application/json): encoding a form
+            # field by field cost aiohttp more CPU than the rest of the request.
+            data = json.dumps(request_data.parameters).encode()
+            headers = _JSON
         timeout = self._timeout(
             request_data, read_timeout, write_timeout, connect_timeout, pool_timeout
         )
         try:
-            async with self._session.request(method, url, data=data, timeout=timeout) as response:
+            async with self._session.request(
+                method, url, data=data, headers=headers, timeout=timeout
+            ) as response:
                 return response.status, await response.read()
         except TimeoutError as exc:  # asyncio's and aiohttp's timeouts are TimeoutError
             raise TimedOut from exc
