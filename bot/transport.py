@@ -66,17 +66,19 @@ class AiohttpRequest(BaseRequest):
         def chosen(value, name: str) -> float | None:
             return self._timeouts[name] if value is BaseRequest.DEFAULT_NONE else value
 
+        def plus(a: float | None, b: float | None) -> float | None:
+            return None if a is None or b is None else a + b
+
         files = request_data is not None and request_data.contains_files
-        # aiohttp has no write timeout; an upload's time counts as part of the read.
-        read_s = chosen(read, "read")
         write_s = chosen(write, "media_write" if files else "write")
-        if read_s is not None and write_s is not None:
-            read_s += write_s
+        connect_s = chosen(connect, "connect")
         return aiohttp.ClientTimeout(
             total=None,
-            connect=chosen(pool, "pool"),  # includes waiting for a free connection
-            sock_connect=chosen(connect, "connect"),
-            sock_read=read_s,
+            # aiohttp's "connect" is waiting for a free connection *and* opening one.
+            connect=plus(chosen(pool, "pool"), connect_s),
+            sock_connect=connect_s,
+            # aiohttp has no write timeout: sending the request counts with the read.
+            sock_read=plus(chosen(read, "read"), write_s),
         )
 
     async def do_request(

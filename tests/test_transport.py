@@ -8,6 +8,7 @@ import socket
 import pytest
 from telegram import Bot
 from telegram.error import NetworkError, TimedOut
+from telegram.request import BaseRequest
 
 from bot.transport import AiohttpRequest
 from emulator import Fault
@@ -50,3 +51,15 @@ async def test_a_slow_answer_times_out_as_asked(emulator_server):
 async def test_not_initialized_is_refused():
     with pytest.raises(RuntimeError):
         await AiohttpRequest().do_request("http://127.0.0.1:1/", "POST")
+
+
+def test_timeouts_keep_ptb_meaning():
+    default = BaseRequest.DEFAULT_NONE
+    request = AiohttpRequest(connect_timeout=5, read_timeout=4, write_timeout=3, pool_timeout=1)
+    timeout = request._timeout(None, default, default, default, default)
+    # aiohttp's connect covers waiting for the pool and opening the connection.
+    assert (timeout.connect, timeout.sock_connect, timeout.sock_read) == (6, 5, 7)
+    assert timeout.total is None
+    # A call's own values win; None means no limit, as in PTB.
+    timeout = request._timeout(None, 30, default, None, default)
+    assert (timeout.connect, timeout.sock_connect, timeout.sock_read) == (None, None, 33)
