@@ -73,6 +73,28 @@ class OutgoingMessage:
     photo: bytes | None = None
 
 
+# The next timer to fire: the most urgent priority first, then the earliest. It
+# seeks once per priority level in use (there are a few) instead of walking every
+# pending timer in priority order, which with 30,000 pending and none due took
+# 3 to 4 ms on every tick of the scheduler.
+NEXT_DUE_TIMER = """
+WITH RECURSIVE levels(priority) AS (
+    SELECT MIN(priority) FROM timers WHERE status = 'pending'
+    UNION ALL
+    SELECT (
+        SELECT MIN(priority) FROM timers
+        WHERE status = 'pending' AND priority > levels.priority
+    )
+    FROM levels WHERE levels.priority IS NOT NULL
+)
+SELECT t.id, t.kind, t.due_at, t.payload FROM levels JOIN timers t ON t.id = (
+    SELECT id FROM timers WHERE status = 'pending' AND priority = levels.priority
+    AND due_at <= ? ORDER BY due_at, id LIMIT 1
+)
+ORDER BY levels.priority LIMIT 1
+"""
+
+
 class Store(
     CircleQueries,
     WaakvlamQueries,
@@ -268,11 +290,7 @@ class Store(
         return cur.rowcount
 
     async def next_due_timer(self, now: dt.datetime, tx: Session) -> Timer | None:
-        row = await tx.fetchone(
-            "SELECT id, kind, due_at, payload FROM timers "
-            "WHERE status = 'pending' AND due_at <= ? ORDER BY priority, due_at, id LIMIT 1",
-            (to_db(now),),
-        )
+        row = await tx.fetchone(NEXT_DUE_TIMER, (to_db(now),))
         if row is None:
             return None
         return Timer(row[0], row[1], from_db(row[2]), json.loads(row[3]))
