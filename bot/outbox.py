@@ -2,9 +2,10 @@
 
 Messages that matter (reminders, waakvlam steps, alerts) go through here rather
 than straight to Telegram, so a restart, a 429 or a timeout delays them but
-never drops them. A person who blocked the bot (403) is marked unreachable and
-the callbacks in ``on_undeliverable`` decide what happens next (for the waakvlam:
-an undelivered check-in is a silence, not a success).
+never drops them. A chat that is gone (the person blocked the bot, or Telegram no
+longer knows the chat) is marked unreachable and the callbacks in
+``on_undeliverable`` decide what happens next (for the waakvlam: an undelivered
+check-in is a silence, not a success).
 """
 
 from __future__ import annotations
@@ -32,6 +33,14 @@ from storage.store import OutgoingMessage, Store
 log = logging.getLogger(__name__)
 
 Undeliverable = Callable[[OutgoingMessage, str], Awaitable[None]]
+
+
+def chat_is_gone(error: object) -> bool:
+    """The person blocked the bot, or Telegram no longer knows the chat: nobody to
+    write to, and no bug. The outbox and the error handler both decide it here."""
+    return isinstance(error, Forbidden) or (
+        isinstance(error, BadRequest) and "chat not found" in error.message.lower()
+    )
 
 
 def _retry_delay(attempts: int) -> dt.timedelta:
@@ -138,7 +147,14 @@ class OutboxSender:
             await self.store.move_circle_chat(message.chat_id, exc.new_chat_id)
             await self.store.redirect_message(message.id, exc.new_chat_id)
             return await self._send_once(bot, replace(message, chat_id=exc.new_chat_id))
-        except Forbidden as exc:
+        except (Forbidden, BadRequest) as exc:
+            if not chat_is_gone(exc):
+                log.error("outbox %s refused by Telegram: %s", message.id, exc.message)
+                await self.store.message_not_delivered(
+                    message.id, error=exc.message, retry_at=None, unreachable=False
+                )
+                await self._undeliverable(message, exc.message)
+                return False
             log.warning("chat %s cannot be reached: %s", message.chat_id, exc.message)
             await self.store.message_not_delivered(
                 message.id, error=exc.message, retry_at=None, unreachable=True
@@ -161,13 +177,6 @@ class OutboxSender:
             )
             return False
         except (TimedOut, NetworkError) as exc:
-            if isinstance(exc, BadRequest):
-                log.error("outbox %s refused by Telegram: %s", message.id, exc.message)
-                await self.store.message_not_delivered(
-                    message.id, error=exc.message, retry_at=None, unreachable=False
-                )
-                await self._undeliverable(message, exc.message)
-                return False
             await self.store.message_not_delivered(
                 message.id,
                 error=str(exc),

@@ -5,9 +5,10 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
-from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop
 
+from bot.outbox import chat_is_gone
 from bot.services import OmkijkContext
 
 log = logging.getLogger(__name__)
@@ -21,16 +22,9 @@ async def on_error(update: object, context: OmkijkContext) -> None:
         raise ApplicationHandlerStop
 
 
-def _chat_is_gone(error: object) -> bool:
-    """The person blocked the bot, or the group is gone: nobody to answer, no bug."""
-    return isinstance(error, Forbidden) or (
-        isinstance(error, BadRequest) and "chat not found" in error.message.lower()
-    )
-
-
 async def _tell(update: object, context: OmkijkContext) -> None:
     update_id = update.update_id if isinstance(update, Update) else None
-    if _chat_is_gone(context.error):
+    if chat_is_gone(context.error):
         log.warning("update %s: the chat cannot be reached (%s)", update_id, context.error)
         return
     log.error("error while handling update %s", update_id, exc_info=context.error)

@@ -165,3 +165,19 @@ async def test_a_send_that_times_out_is_sent_again_not_lost(world):
     assert row["status"] == "sent"
     texts = [m["text"] for m in world.emulator.bot_messages(riet.id)]
     assert 1 <= texts.count("Riet heeft niet gereageerd.") <= 2
+
+
+async def test_a_chat_telegram_no_longer_knows_is_unreachable_as_a_block_is(world):
+    """The same judgement as the error handler's: a group that is gone is no bug,
+    and whoever must act hears that the message cannot arrive."""
+    told = []
+
+    async def escalate(message, reason):
+        told.append((message.chat_id, reason))
+
+    world.runtime.services.outbox.on_undeliverable.append(escalate)
+    async with world.store.db.write() as tx:
+        await world.store.enqueue_message(tx, -777, "Nieuwe hulpvraag")
+    assert await world.runtime.services.outbox.flush(world.runtime.application.bot) == 0
+    assert told == [(-777, "Chat not found")]
+    assert (await world.store.outbox_rows())[0]["status"] == "unreachable"
