@@ -29,11 +29,9 @@ def main() -> None:
     )
     if os.environ.get("ECHO_TRANSPORT") == "aiohttp":
         # The same floor on Omkijkbot's own transport: shows what the transport saves.
-        from bot.transport import AiohttpRequest
+        from bot.transport import over_aiohttp
 
-        builder = builder.request(AiohttpRequest()).get_updates_request(
-            AiohttpRequest(connections=1)
-        )
+        builder = over_aiohttp(builder)
     application = builder.build()
     application.add_handler(MessageHandler(filters.TEXT, echo))
     application.add_handler(CallbackQueryHandler(tap))

@@ -25,7 +25,7 @@ from bot.inbox import Inbox, origin
 from bot.outbox import OutboxSender
 from bot.ratelimit import Priority, PriorityRateLimiter
 from bot.services import BotData, OmkijkContext, Services
-from bot.transport import AiohttpRequest
+from bot.transport import over_aiohttp
 from handlers import (
     activities,
     circles,
@@ -81,14 +81,12 @@ def build_application(
     defaults = Defaults(tzinfo=services.settings.tz, parse_mode=ParseMode.HTML)
     context_types = ContextTypes(context=OmkijkContext, bot_data=BotData)
     builder = (
-        ApplicationBuilder()
+        over_aiohttp(ApplicationBuilder())
         .token(token)
         .base_url(base_url)
         .defaults(defaults)
         .context_types(context_types)
         .rate_limiter(PriorityRateLimiter(overall_per_second=services.settings.send_rate))
-        .request(AiohttpRequest())
-        .get_updates_request(AiohttpRequest(connections=1))  # one long poll at a time
         # The durable inbox fetches updates itself (see bot/inbox.py).
         .updater(None)
         .concurrent_updates(False)

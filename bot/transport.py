@@ -17,6 +17,7 @@ import json
 
 import aiohttp
 from telegram.error import NetworkError, TimedOut
+from telegram.ext import ApplicationBuilder
 from telegram.request import BaseRequest, RequestData
 
 _JSON = {"Content-Type": "application/json"}
@@ -116,3 +117,9 @@ class AiohttpRequest(BaseRequest):
             raise TimedOut from exc
         except aiohttp.ClientError as exc:
             raise NetworkError(f"aiohttp.{type(exc).__name__}: {exc}") from exc
+
+
+def over_aiohttp(builder: ApplicationBuilder) -> ApplicationBuilder:
+    """An Application whose Bot API calls use this transport: the calls, and the one
+    long poll at a time for updates."""
+    return builder.request(AiohttpRequest()).get_updates_request(AiohttpRequest(connections=1))
