@@ -50,7 +50,7 @@ class ActivityQueries:
         return Activity(row[0], row[1], row[2], dt.date.fromisoformat(row[3]), row[4], row[5])
 
     async def set_attendance(self, activity_id: int, member_id: int, coming: bool) -> None:
-        await self.db.execute_write(
+        await self.db.execute(
             "INSERT INTO attendance (activity_id, member_id, coming) VALUES (?, ?, ?) "
             "ON CONFLICT (activity_id, member_id) DO UPDATE SET coming = excluded.coming",
             (activity_id, member_id, int(coming)),

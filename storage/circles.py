@@ -127,14 +127,11 @@ class CircleQueries:
         """Returns True when this changed anything (so a redelivered update does nothing)."""
         sql = "UPDATE circles SET active = ?, updated_at = ? WHERE id = ? AND active != ?"
         args = (int(active), self._now(), circle_id, int(active))
-        if tx is not None:
-            return (await tx.execute(sql, args)).rowcount > 0
-        async with self.db.write() as own:
-            return (await own.execute(sql, args)).rowcount > 0
+        return (await (tx or self.db).execute(sql, args)).rowcount > 0
 
     async def move_circle_chat(self, old_chat_id: int, new_chat_id: int) -> Circle | None:
         """A group became a supergroup: the circle follows to the new chat id."""
-        await self.db.execute_write(
+        await self.db.execute(
             "UPDATE circles SET chat_id = ?, updated_at = ? WHERE chat_id = ? "
             "AND NOT EXISTS (SELECT 1 FROM circles WHERE chat_id = ?)",
             (new_chat_id, self._now(), old_chat_id, new_chat_id),
@@ -142,7 +139,7 @@ class CircleQueries:
         return await self.circle_by_chat(new_chat_id)
 
     async def rename_circle(self, circle_id: int, title: str) -> None:
-        await self.db.execute_write(
+        await self.db.execute(
             "UPDATE circles SET title = ?, updated_at = ? WHERE id = ?",
             (title, self._now(), circle_id),
         )
@@ -252,13 +249,13 @@ class CircleQueries:
         return int(await (tx or self.db).fetchvalue(sql, (circle_id, role)))
 
     async def set_in_group(self, circle_id: int, user_id: int, in_group: bool) -> None:
-        await self.db.execute_write(
+        await self.db.execute(
             "UPDATE members SET in_group = ? WHERE circle_id = ? AND user_id = ?",
             (int(in_group), circle_id, user_id),
         )
 
     async def set_member_phone(self, member_id: int, phone: str | None, share: bool) -> None:
-        await self.db.execute_write(
+        await self.db.execute(
             "UPDATE members SET phone = ?, share_phone = ? WHERE id = ?",
             (phone, int(share), member_id),
         )
@@ -268,7 +265,7 @@ class CircleQueries:
     async def create_invite(
         self, code: str, circle_id: int, kind: str, created_by: int, expires_at: dt.datetime
     ) -> None:
-        await self.db.execute_write(
+        await self.db.execute(
             "INSERT INTO invites (code, circle_id, kind, created_by, created_at, expires_at) "
             "VALUES (?, ?, ?, ?, ?, ?)",
             (code, circle_id, kind, created_by, self._now(), to_db(expires_at)),
@@ -294,7 +291,7 @@ class CircleQueries:
         return [Invite(r[0], r[1], r[2], r[3], from_db(r[4]), False, r[6]) for r in rows]
 
     async def revoke_invite(self, code: str) -> bool:
-        cur = await self.db.execute_write(
+        cur = await self.db.execute(
             "UPDATE invites SET revoked_at = ? WHERE code = ? AND revoked_at IS NULL "
             "AND used_by IS NULL",
             (self._now(), code),
@@ -316,7 +313,7 @@ class CircleQueries:
         return (row[0], json.loads(row[1])) if row else None
 
     async def save_draft(self, user_id: int, flow: str, state: dict[str, Any]) -> None:
-        await self.db.execute_write(
+        await self.db.execute(
             "INSERT INTO drafts (user_id, flow, state, updated_at) VALUES (?, ?, ?, ?) "
             "ON CONFLICT (user_id) DO UPDATE SET flow = excluded.flow, "
             "state = excluded.state, updated_at = excluded.updated_at",
@@ -324,10 +321,7 @@ class CircleQueries:
         )
 
     async def clear_draft(self, user_id: int, tx: Session | None = None) -> None:
-        if tx is not None:
-            await tx.execute("DELETE FROM drafts WHERE user_id = ?", (user_id,))
-            return
-        await self.db.execute_write("DELETE FROM drafts WHERE user_id = ?", (user_id,))
+        await (tx or self.db).execute("DELETE FROM drafts WHERE user_id = ?", (user_id,))
 
     # -- wegwijzer -------------------------------------------------------------
 
@@ -338,7 +332,7 @@ class CircleQueries:
         return [(r[0], r[1]) for r in rows]
 
     async def add_signpost(self, circle_id: int, text: str, added_by: int) -> int:
-        cur = await self.db.execute_write(
+        cur = await self.db.execute(
             "INSERT INTO signposts (circle_id, text, added_by, created_at) VALUES (?, ?, ?, ?)",
             (circle_id, text, added_by, self._now()),
         )
@@ -346,7 +340,7 @@ class CircleQueries:
         return cur.lastrowid
 
     async def remove_signpost(self, circle_id: int, signpost_id: int) -> bool:
-        cur = await self.db.execute_write(
+        cur = await self.db.execute(
             "DELETE FROM signposts WHERE id = ? AND circle_id = ?", (signpost_id, circle_id)
         )
         return cur.rowcount > 0
@@ -356,7 +350,7 @@ class CircleQueries:
     async def set_profile(
         self, user_id: int, *, enjoys: str | None = None, can_offer: str | None = None
     ) -> None:
-        await self.db.execute_write(
+        await self.db.execute(
             "UPDATE users SET enjoys = COALESCE(?, enjoys), "
             "can_offer = COALESCE(?, can_offer), updated_at = ? WHERE id = ?",
             (enjoys, can_offer, self._now(), user_id),

@@ -122,9 +122,9 @@ class Database:
             else:
                 await conn.execute("COMMIT")
 
-    async def execute_write(self, sql: str, args: Sequence[Any] = ()) -> aiosqlite.Cursor:
-        """One statement on its own: SQLite makes it a transaction by itself, so it
-        needs one trip instead of three (BEGIN, statement, COMMIT)."""
+    async def execute(self, sql: str, args: Sequence[Any] = ()) -> aiosqlite.Cursor:
+        """One statement on its own, through the writer: SQLite makes it a transaction
+        by itself, so it needs one trip instead of three (BEGIN, statement, COMMIT)."""
         if self._writer is None:
             raise RuntimeError("database is not open")
         async with self._write_lock:
@@ -138,8 +138,8 @@ class Database:
         finally:
             self._readers.put_nowait(conn)
 
-    # One query on a reader; the same calls as a Session, so code can take
-    # "a transaction, or else the database" as one thing.
+    # One query on a reader. With execute above these are a Session's calls, so code
+    # can take "a transaction, or else the database" as one thing.
     async def fetchall(self, sql: str, args: Sequence[Any] = ()) -> list[aiosqlite.Row]:
         async with self.read() as session:
             return await session.fetchall(sql, args)

@@ -238,14 +238,14 @@ class OfferQueries:
         raise NotImplementedError
 
     async def add_offer(self, member_id: int, kind: str, weekday: int | None) -> None:
-        await self.db.execute_write(
+        await self.db.execute(
             "INSERT OR IGNORE INTO offers (member_id, kind, weekday, created_at) "
             "VALUES (?, ?, ?, ?)",
             (member_id, kind, weekday, self._now()),
         )
 
     async def remove_offer(self, member_id: int, offer_id: int) -> bool:
-        cur = await self.db.execute_write(
+        cur = await self.db.execute(
             "DELETE FROM offers WHERE id = ? AND member_id = ?", (offer_id, member_id)
         )
         return cur.rowcount > 0
@@ -271,7 +271,7 @@ class OfferQueries:
         ]
 
     async def set_resting(self, member_id: int, until: dt.date | None) -> None:
-        await self.db.execute_write(
+        await self.db.execute(
             "UPDATE members SET resting_until = ? WHERE id = ?",
             (until.isoformat() if until else None, member_id),
         )

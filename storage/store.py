@@ -120,7 +120,7 @@ class Store(
     ) -> User:
         """Record a person; keep the language they chose. ``reachable`` None: unchanged."""
         now = self._now()
-        await self.db.execute_write(
+        await self.db.execute(
             """
             INSERT INTO users (id, first_name, language, created_at, updated_at, reachable)
             VALUES (?, ?, ?, ?, ?, COALESCE(?, 0))
@@ -160,7 +160,7 @@ class Store(
         return User(row[0], row[1], row[2], bool(row[3]), bool(row[4]), row[5], row[6])
 
     async def choose_language(self, user_id: int, language: str) -> None:
-        await self.db.execute_write(
+        await self.db.execute(
             "UPDATE users SET language = ?, language_chosen = 1, updated_at = ? WHERE id = ?",
             (language, self._now(), user_id),
         )
@@ -172,7 +172,7 @@ class Store(
         await self._set_reachable(user_id, True)
 
     async def _set_reachable(self, user_id: int, reachable: bool) -> None:
-        await self.db.execute_write(
+        await self.db.execute(
             "UPDATE users SET reachable = ?, updated_at = ? WHERE id = ?",
             (int(reachable), self._now(), user_id),
         )
@@ -205,12 +205,12 @@ class Store(
         return [InboxItem(r[0], json.loads(r[1]), r[2]) for r in rows]
 
     async def note_update_attempt(self, update_id: int) -> None:
-        await self.db.execute_write(
+        await self.db.execute(
             "UPDATE inbox SET attempts = attempts + 1 WHERE update_id = ?", (update_id,)
         )
 
     async def finish_update(self, update_id: int, *, error: str | None = None) -> None:
-        await self.db.execute_write(
+        await self.db.execute(
             "UPDATE inbox SET status = ?, handled_at = ?, error = ? WHERE update_id = ?",
             ("failed" if error else "done", self._now(), error, update_id),
         )
@@ -372,12 +372,10 @@ class Store(
         ]
 
     async def redirect_message(self, message_id: int, chat_id: int) -> None:
-        await self.db.execute_write(
-            "UPDATE outbox SET chat_id = ? WHERE id = ?", (chat_id, message_id)
-        )
+        await self.db.execute("UPDATE outbox SET chat_id = ? WHERE id = ?", (chat_id, message_id))
 
     async def message_sent(self, message_id: int, telegram_message_id: int) -> None:
-        await self.db.execute_write(
+        await self.db.execute(
             "UPDATE outbox SET status = 'sent', sent_at = ?, telegram_message_id = ?, "
             "attempts = attempts + 1 WHERE id = ? AND status = 'pending'",
             (self._now(), telegram_message_id, message_id),
@@ -388,7 +386,7 @@ class Store(
     ) -> None:
         """Keep the message for a retry, or record why it cannot be delivered."""
         status = "pending" if retry_at else ("unreachable" if unreachable else "failed")
-        await self.db.execute_write(
+        await self.db.execute(
             "UPDATE outbox SET status = ?, attempts = attempts + 1, error = ?, "
             "not_before = COALESCE(?, not_before) WHERE id = ?",
             (status, error[:500], to_db(retry_at) if retry_at else None, message_id),
