@@ -73,6 +73,15 @@ class OutgoingMessage:
     photo: bytes | None = None
 
 
+_OUTGOING = "id, chat_id, text, reply_markup, priority, attempts, source, photo"
+
+
+def _outgoing(r: Any) -> OutgoingMessage:
+    """An outbox row, as read with the columns in _OUTGOING."""
+    markup = json.loads(r[3]) if r[3] else None
+    return OutgoingMessage(r[0], r[1], r[2], markup, r[4], r[5], r[6], r[7])
+
+
 # The next timer to fire: the most urgent priority first, then the earliest. It
 # seeks once per priority level in use (there are a few) instead of walking every
 # pending timer in priority order, which with 30,000 pending and none due took
@@ -342,34 +351,22 @@ class Store(
 
     async def messages_to_send(self, limit: int = 50) -> list[OutgoingMessage]:
         rows = await self.db.fetchall(
-            "SELECT id, chat_id, text, reply_markup, priority, attempts, source, photo "
-            "FROM outbox "
+            f"SELECT {_OUTGOING} FROM outbox "
             "WHERE status = 'pending' AND not_before <= ? ORDER BY priority, id LIMIT ?",
             (self._now(), limit),
         )
-        return [
-            OutgoingMessage(
-                r[0], r[1], r[2], json.loads(r[3]) if r[3] else None, r[4], r[5], r[6], r[7]
-            )
-            for r in rows
-        ]
+        return [_outgoing(r) for r in rows]
 
     async def messages_by_id(self, ids: list[int]) -> list[OutgoingMessage]:
         if not ids:
             return []
         marks = ",".join("?" * len(ids))
         rows = await self.db.fetchall(
-            "SELECT id, chat_id, text, reply_markup, priority, attempts, source, photo "
-            "FROM outbox "
+            f"SELECT {_OUTGOING} FROM outbox "
             f"WHERE status = 'pending' AND id IN ({marks}) ORDER BY priority, id",
             tuple(ids),
         )
-        return [
-            OutgoingMessage(
-                r[0], r[1], r[2], json.loads(r[3]) if r[3] else None, r[4], r[5], r[6], r[7]
-            )
-            for r in rows
-        ]
+        return [_outgoing(r) for r in rows]
 
     async def redirect_message(self, message_id: int, chat_id: int) -> None:
         await self.db.execute("UPDATE outbox SET chat_id = ? WHERE id = ?", (chat_id, message_id))
