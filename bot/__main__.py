@@ -33,10 +33,20 @@ async def _serve_until_signal(
         await stop()
 
 
+NO_BEHEERDER = (
+    "OMKIJK_ADMIN_IDS is empty: there is no beheerder. When nobody in a circle can be "
+    'reached about a silent "Alles goed?" or a worry, the bot then falls back to the '
+    "whole circle, and if nobody at all can be reached the only trace is a CRITICAL log "
+    'line. Set OMKIJK_ADMIN_IDS to your Telegram user id (see README, "The last rung").'
+)
+
+
 async def _run(settings: Settings) -> None:
     from bot.app import Runtime
 
     token = require_token(settings)
+    if not settings.admin_ids:
+        log.warning(NO_BEHEERDER)
     clock = SystemClock(settings.time_scale, settings.clock_start)
     runtime = Runtime(
         settings,
@@ -63,7 +73,13 @@ def _operate(mode: str, file: str | None, settings: Settings) -> int:
     try:
         if mode == "status":
             clock = SystemClock(settings.time_scale, settings.clock_start)
-            for key, value in status(settings.db_path, clock.now()).items():
+            health = status(settings.db_path, clock.now())
+            health["beheerders"] = (
+                len(settings.admin_ids)
+                if settings.admin_ids
+                else 'none: OMKIJK_ADMIN_IDS is empty (see README, "The last rung")'
+            )
+            for key, value in health.items():
                 print(f"{key:<24} {value}")
             return 0
         if not file:

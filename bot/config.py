@@ -65,6 +65,23 @@ class Settings(BaseSettings):
         default=365, ge=1, validation_alias="OMKIJK_RETAIN_SIGNALS_DAYS"
     )
 
+    # No request is passed on to more people at night (a request for today may be).
+    quiet_hours: str = Field(default="22:00-08:00", validation_alias="OMKIJK_QUIET_HOURS")
+
+    @field_validator("quiet_hours")
+    @classmethod
+    def _quiet_hours(cls, value: str) -> str:
+        try:
+            start, end = (dt.time.fromisoformat(part.strip()) for part in value.split("-"))
+        except ValueError as exc:
+            raise ValueError("expected two times, e.g. 22:00-08:00") from exc
+        return f"{start:%H:%M}-{end:%H:%M}"
+
+    @property
+    def quiet(self) -> tuple[dt.time, dt.time]:
+        start, end = self.quiet_hours.split("-")
+        return dt.time.fromisoformat(start), dt.time.fromisoformat(end)
+
     @field_validator("timezone")
     @classmethod
     def _known_timezone(cls, value: str) -> str:

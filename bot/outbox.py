@@ -3,9 +3,12 @@
 Messages that matter (reminders, waakvlam steps, alerts) go through here rather
 than straight to Telegram, so a restart, a 429 or a timeout delays them but
 never drops them. A chat that is gone (the person blocked the bot, or Telegram no
-longer knows the chat) is marked unreachable and the callbacks in
-``on_undeliverable`` decide what happens next (for the waakvlam: an undelivered
-check-in is a silence, not a success).
+longer knows the chat) is marked unreachable, and in that same write an
+``outbox.bounced`` timer is scheduled: the services decide what happens next from
+the database (for the waakvlam: an undelivered check-in is a silence, not a
+success), so not even a crash right after the bounce can end a ladder. Anything
+else Telegram (or a bug) answers is tried again a few times, then given up on the
+same way: one bad message never blocks the ones behind it.
 """
 
 from __future__ import annotations
@@ -14,7 +17,6 @@ import asyncio
 import contextlib
 import datetime as dt
 import logging
-from collections.abc import Awaitable, Callable
 from dataclasses import replace
 
 from telegram import Bot, InlineKeyboardMarkup
@@ -28,11 +30,13 @@ from telegram.error import (
 )
 
 from bot.clock import Clock
+from scheduling.timers import BOUNCED
 from storage.store import OutgoingMessage, Store
 
 log = logging.getLogger(__name__)
 
-Undeliverable = Callable[[OutgoingMessage, str], Awaitable[None]]
+# An answer we do not understand (or a bug of ours) is tried this often, then given up.
+MAX_ODD_ATTEMPTS = 5
 
 
 def chat_is_gone(error: object) -> bool:
@@ -51,7 +55,6 @@ class OutboxSender:
     def __init__(self, store: Store, clock: Clock) -> None:
         self.store = store
         self.clock = clock
-        self.on_undeliverable: list[Undeliverable] = []
         self._lock = asyncio.Lock()
         self._wake = asyncio.Event()
         self._sending: set[int] = set()  # never the same message twice at once
@@ -103,13 +106,12 @@ class OutboxSender:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), 1.0)
 
-    async def _undeliverable(self, message: OutgoingMessage, reason: str) -> None:
-        """Tell whoever must act when a message can never arrive (the waakvlam ladder)."""
-        for callback in self.on_undeliverable:
-            try:
-                await callback(message, reason)
-            except Exception:
-                log.exception("undeliverable handler failed for outbox %s", message.id)
+    async def _undeliverable(self, message: OutgoingMessage, reason: str, *, gone: bool) -> None:
+        """The message can never arrive: recorded, and whoever must act is told through
+        the schedule (``outbox.bounced``), in the same write."""
+        await self.store.message_undeliverable(
+            message.id, error=reason, chat_gone=gone, bounce_kind=BOUNCED
+        )
 
     async def _send(self, bot: Bot, message: OutgoingMessage) -> bool:
         self._sending.add(message.id)
@@ -148,19 +150,12 @@ class OutboxSender:
             await self.store.redirect_message(message.id, exc.new_chat_id)
             return await self._send_once(bot, replace(message, chat_id=exc.new_chat_id))
         except (Forbidden, BadRequest) as exc:
-            if not chat_is_gone(exc):
+            gone = chat_is_gone(exc)
+            if gone:
+                log.warning("chat %s cannot be reached: %s", message.chat_id, exc.message)
+            else:
                 log.error("outbox %s refused by Telegram: %s", message.id, exc.message)
-                await self.store.message_not_delivered(
-                    message.id, error=exc.message, retry_at=None, unreachable=False
-                )
-                await self._undeliverable(message, exc.message)
-                return False
-            log.warning("chat %s cannot be reached: %s", message.chat_id, exc.message)
-            await self.store.message_not_delivered(
-                message.id, error=exc.message, retry_at=None, unreachable=True
-            )
-            await self.store.mark_unreachable(message.chat_id)
-            await self._undeliverable(message, exc.message)
+            await self._undeliverable(message, exc.message, gone=gone)
             return False
         except RetryAfter as exc:
             retry_after = exc.retry_after
@@ -169,20 +164,29 @@ class OutboxSender:
                 if isinstance(retry_after, dt.timedelta)
                 else float(retry_after)
             )
-            await self.store.message_not_delivered(
+            await self.store.message_delayed(
                 message.id,
                 error=f"429 retry after {seconds}s",
                 retry_at=now + dt.timedelta(seconds=seconds),
-                unreachable=False,
             )
             return False
         except (TimedOut, NetworkError) as exc:
-            await self.store.message_not_delivered(
-                message.id,
-                error=str(exc),
-                retry_at=now + _retry_delay(message.attempts),
-                unreachable=False,
+            await self.store.message_delayed(
+                message.id, error=str(exc), retry_at=now + _retry_delay(message.attempts)
             )
+            return False
+        except Exception as exc:  # one message, not the queue
+            # An answer we do not know, or a bug of ours in this one message: try it a few
+            # times, then give up on it the way a refusal is given up. The queue goes on.
+            log.exception(
+                "outbox %s could not be sent (attempt %d)", message.id, message.attempts + 1
+            )
+            if message.attempts + 1 >= MAX_ODD_ATTEMPTS:
+                await self._undeliverable(message, repr(exc), gone=False)
+            else:
+                await self.store.message_delayed(
+                    message.id, error=repr(exc), retry_at=now + _retry_delay(message.attempts)
+                )
             return False
         await self.store.message_sent(message.id, result.message_id)
         return True

@@ -188,15 +188,19 @@ class Removal:
     chair_empty: bool  # the circle has no voorzitter left: someone must be asked
 
 
-async def remove_member(store: Store, actor: Member | None, target: Member) -> Removal:
+def may_remove(actor: Member | None, target: Member) -> bool:
     """A voorzitter removes someone, or a person removes themselves."""
     self_removal = actor is not None and actor.id == target.id
-    allowed = self_removal or (
+    return self_removal or (
         actor is not None
         and actor.circle_id == target.circle_id
         and may(actor, Action.REMOVE_MEMBER)
     )
-    if not allowed:
+
+
+async def remove_member(store: Store, actor: Member | None, target: Member) -> Removal:
+    """A voorzitter removes someone, or a person removes themselves."""
+    if not may_remove(actor, target):
         return Removal(False, False)
     async with store.db.write() as tx:
         await store.remove_member(tx, target.id)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from bot.i18n import N_
 from storage.circles import Circle, Member
 
 
@@ -15,6 +16,14 @@ class Role(StrEnum):
     SUPERBUUR = "superbuur"
     VOORZITTER = "voorzitter"
     PROFESSIONAL = "professional"
+
+
+ROLE_LABELS = {
+    Role.LID: N_("member"),
+    Role.SUPERBUUR: N_("superbuur"),
+    Role.VOORZITTER: N_("voorzitter"),
+    Role.PROFESSIONAL: N_("professional"),
+}
 
 
 class Action(StrEnum):

@@ -64,9 +64,80 @@ def due_moment(day: dt.date | None, at_minutes: int | None, tz: dt.tzinfo) -> dt
     )
 
 
+# How far ahead a request may be (the wizard offers a week; a forged button more).
+MAX_DAYS_AHEAD = 60
+DEFAULT_QUIET = (dt.time(22, 0), dt.time(8, 0))
+
+
+def valid_day(day: dt.date | None, today: dt.date) -> bool:
+    """A request is for today or a day to come, not for a day that is over (a wizard
+    left open across midnight, a forged button) and not for next year."""
+    return day is None or today <= day <= today + dt.timedelta(days=MAX_DAYS_AHEAD)
+
+
 def nudge_after(day: dt.date | None, today: dt.date) -> dt.timedelta:
     """How long to wait for a volunteer before the superburen are asked."""
     return dt.timedelta(hours=1) if day is not None and day <= today else dt.timedelta(hours=4)
+
+
+def in_quiet_hours(moment: dt.datetime, tz: dt.tzinfo, quiet: tuple[dt.time, dt.time]) -> bool:
+    start, end = quiet
+    local = moment.astimezone(tz).time()
+    if start <= end:
+        return start <= local < end
+    return local >= start or local < end
+
+
+def after_quiet_hours(
+    moment: dt.datetime, tz: dt.tzinfo, quiet: tuple[dt.time, dt.time]
+) -> dt.datetime:
+    """The moment itself, or the end of the quiet hours it falls in (UTC)."""
+    if not in_quiet_hours(moment, tz, quiet):
+        return moment
+    local = moment.astimezone(tz)
+    day = local.date() if local.time() < quiet[1] else local.date() + dt.timedelta(days=1)
+    return dt.datetime.combine(day, quiet[1], tzinfo=tz).astimezone(dt.UTC)
+
+
+def widening_times(
+    now: dt.datetime,
+    day: dt.date | None,
+    at_minutes: int | None,
+    tz: dt.tzinfo,
+    quiet: tuple[dt.time, dt.time] = DEFAULT_QUIET,
+) -> tuple[dt.datetime, dt.datetime]:
+    """When the superburen are asked (nudge) and when the voorzitter (deadline), for a
+    request nobody has taken. Early enough to help before the wanted time (a third
+    and two thirds of the time left, at most the usual wait), and never in the quiet
+    hours of the night, unless the help is wanted today."""
+    today = now.astimezone(tz).date()
+    usual = nudge_after(day, today)
+    due = due_moment(day, at_minutes, tz)
+    if due is None:
+        nudge, deadline = now + usual, now + 2 * usual
+    else:
+        left = max(due - now, dt.timedelta(0))
+        nudge, deadline = now + min(usual, left / 3), now + min(2 * usual, left * 2 / 3)
+
+    def polite(moment: dt.datetime) -> dt.datetime:
+        if day == today:
+            return moment  # help wanted today may still be sought late in the evening
+        return after_quiet_hours(moment, tz, quiet)
+
+    nudge, deadline = polite(nudge), polite(deadline)
+    if deadline <= nudge:
+        room = (due - nudge) / 2 if due is not None and due > nudge else dt.timedelta(hours=1)
+        deadline = nudge + min(dt.timedelta(hours=1), room)
+    return nudge, deadline
+
+
+def next_weekly_day(day: dt.date, today: dt.date) -> dt.date:
+    """The next occurrence of a weekly request: a week on, and never a day that is
+    over (a series started on a day long gone does not post a burst of weeks)."""
+    following = day + dt.timedelta(days=7)
+    if following < today:
+        following += dt.timedelta(days=7 * -(-(today - following).days // 7))
+    return following
 
 
 def may_claim(

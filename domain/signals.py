@@ -75,6 +75,78 @@ def voorzitters(members: list[Member], exclude_user: int | None = None) -> list[
     ]
 
 
+class WorryStep(StrEnum):
+    """Where a worry is on its way to an owner."""
+
+    SENT = "sent"  # to the voorzitters and the professional
+    REMINDED = "reminded"  # not picked up in time: the professional is reminded
+    ESCALATED = "escalated"  # still not: the backup professional and the voorzitters
+    BEHEERDER = "beheerder"  # still not: the operators; the last step
+
+
+NEXT_STEP = {
+    WorryStep.SENT: WorryStep.REMINDED,
+    WorryStep.REMINDED: WorryStep.ESCALATED,
+    WorryStep.ESCALATED: WorryStep.BEHEERDER,
+}
+
+
+def _not(member: Member, sender_user_id: int | None, about: Member | None) -> bool:
+    """Never the person the worry is about, never the sender themselves."""
+    return (about is None or (member.id != about.id and member.user_id != about.user_id)) and (
+        member.user_id != sender_user_id
+    )
+
+
+def in_charge(about: Member | None) -> bool:
+    """A worry about a voorzitter must not reach the voorzitters (seed 002: abuse by
+    volunteers in the neighbourhood): it goes to the professionals only."""
+    return about is not None and about.role == Role.VOORZITTER
+
+
+def step_people(
+    step: WorryStep, members: list[Member], sender_user_id: int | None, about: Member | None
+) -> list[Member]:
+    """Who hears of a worry at this step. Never the person it is about, never the
+    sender. Only people the bot can reach; a step with nobody is skipped."""
+    mains = professionals(members, backup=False)
+    backups = professionals(members, backup=True)
+    chairs = [] if in_charge(about) else voorzitters(members)
+    if step == WorryStep.SENT:
+        people = chairs + mains + (backups if in_charge(about) else [])
+    elif step == WorryStep.REMINDED:
+        # Who could have picked it up and did not: the professional (the chair only in
+        # a circle without one). A professional who cannot be reached is not waited for.
+        people = mains + (backups if in_charge(about) else []) if mains or backups else chairs
+    elif step == WorryStep.ESCALATED:
+        people = backups + chairs
+    else:
+        people = []
+    seen: set[int] = set()
+    result = []
+    for m in people:
+        if m.id not in seen and m.reachable and _not(m, sender_user_id, about):
+            seen.add(m.id)
+            result.append(m)
+    return result
+
+
+def may_pick_up(
+    actor: Member | None, members: list[Member], step: str, about: Member | None
+) -> bool:
+    """The professional picks a worry up. A voorzitter may too (not about themselves)
+    when the circle has no professional, or when nobody picked it up in time."""
+    if actor is None or not actor.consented:
+        return False
+    if actor.role == Role.PROFESSIONAL:
+        return about is None or actor.id != about.id
+    if actor.role != Role.VOORZITTER or in_charge(about):
+        return False
+    return not professionals(members, backup=False) + professionals(members, backup=True) or (
+        step in (WorryStep.ESCALATED, WorryStep.BEHEERDER)
+    )
+
+
 def may_share_name(about: Member | None, about_self: bool, safety: bool) -> bool:
     """The professional sees who it is about only with that person's consent, or when
     the sender says their safety is at stake."""

@@ -20,10 +20,27 @@ DEFAULT_TIME = dt.time(10, 0)
 
 
 class Stage(StrEnum):
+    """Where a round of the ladder is. The member is asked twice; then the rungs."""
+
     ASKED = "asked"
     ASKED_AGAIN = "asked_again"
-    NEIGHBOURS = "neighbours"
-    CHAIR = "chair"
+    NEIGHBOURS = "neighbours"  # contact neighbours, else superburen, else the voorzitter
+    CHAIR = "chair"  # the voorzitters and, with consent, the professional
+    BEHEERDER = "beheerder"  # the operators (OMKIJK_ADMIN_IDS)
+    CIRCLE = "circle"  # everyone else in the circle: nobody above could be reached
+
+
+# The rungs, in order. A rung with nobody the bot can reach is skipped at once, and so
+# is a rung whose every message bounced: a silence never ends where nobody hears it.
+LADDER = (Stage.NEIGHBOURS, Stage.CHAIR, Stage.BEHEERDER, Stage.CIRCLE)
+
+
+class Need(StrEnum):
+    """What the round is about: nothing heard yet, or what the member asked for."""
+
+    SILENCE = "silence"
+    CONTACT = "contact"  # "Graag even contact": company is a need too
+    NOT_WELL = "notwell"  # "Het gaat niet zo goed"
 
 
 class Answer(StrEnum):
@@ -32,7 +49,43 @@ class Answer(StrEnum):
     CONTACT = "contact"  # Graag even contact
     NOT_WELL = "notwell"  # Het gaat niet zo goed
     MESSAGE = "message"  # any message from the member counts as a sign of life
-    CONFIRMED = "confirmed"  # a neighbour (or chair) had contact: all well
+    CONFIRMED = "confirmed"  # a neighbour (or chair) had contact
+    PAUSED = "paused"  # the check-in was paused during the round
+    OFF = "off"  # the check-in was switched off during the round
+    LEFT = "left"  # the member left the circle or asked to be forgotten
+    SUPERSEDED = "superseded"  # a new day's question replaced a round waiting for contact
+
+
+NEED_OF_ANSWER = {Answer.CONTACT: Need.CONTACT, Answer.NOT_WELL: Need.NOT_WELL}
+# Answers after which nobody needs to look in any more.
+ENDS_A_SILENCE = frozenset({Answer.OK, Answer.LEAVE_ME, Answer.MESSAGE})
+
+
+def rung_after(stage: Stage) -> Stage | None:
+    """The next rung when this one reached nobody (empty, or every message bounced)."""
+    if stage in (Stage.ASKED, Stage.ASKED_AGAIN):
+        return Stage.NEIGHBOURS
+    index = LADDER.index(stage)
+    return LADDER[index + 1] if index + 1 < len(LADDER) else None
+
+
+def escalation_after(need: Need, stage: Stage, *, has_beheerder: bool) -> Stage | None:
+    """Where the ladder goes when the people of ``stage`` were told and nobody has had
+    contact within the member's ``escalate`` time. "Graag even contact" is company,
+    not an emergency: it does not climb on time. After the chair, only a beheerder is
+    left to tell; without one the ladder ends with the chair, who was told."""
+    if need == Need.CONTACT:
+        return None
+    if stage == Stage.NEIGHBOURS:
+        return Stage.CHAIR
+    if stage == Stage.CHAIR and has_beheerder:
+        return Stage.BEHEERDER
+    return None
+
+
+def is_later_rung(stage: Stage, than: Stage) -> bool:
+    order = (Stage.ASKED, Stage.ASKED_AGAIN, *LADDER)
+    return order.index(stage) > order.index(than)
 
 
 @dataclass(frozen=True)
@@ -68,12 +121,8 @@ def next_checkin(
     return next_local_time(after, tz, settings.at, settings.days, skip=settings.paused_on)
 
 
-def ladder_contacts(
-    settings: CheckinSettings, member: Member, members: list[Member]
-) -> list[Member]:
-    """Who looks in when the member is silent: chosen neighbours, else the superburen,
-    else the voorzitters. Never the member themselves; only people the bot can reach."""
-    reachable = [
+def _neighbours(member: Member, members: list[Member], reachable_only: bool) -> list[Member]:
+    return [
         m
         for m in members
         if m.id != member.id
@@ -81,7 +130,22 @@ def ladder_contacts(
         and not m.no_phone
         and m.role != Role.PROFESSIONAL
         and m.user_id is not None
+        and m.user_id != member.user_id
+        and (m.reachable or not reachable_only)
     ]
+
+
+def ladder_contacts(
+    settings: CheckinSettings,
+    member: Member,
+    members: list[Member],
+    *,
+    reachable_only: bool = False,
+) -> list[Member]:
+    """Who looks in when the member is silent: chosen neighbours, else the superburen,
+    else the voorzitters. Never the member themselves. ``reachable_only``: among those
+    the bot can write to, so a contact who blocked the bot hands over to the next."""
+    reachable = _neighbours(member, members, reachable_only)
     chosen = [m for m in reachable if m.id in settings.contacts]
     if member.no_phone and member.contact_member_id:
         chosen = [m for m in reachable if m.id == member.contact_member_id] + [
@@ -97,55 +161,82 @@ def visit_contact(
     settings: CheckinSettings, member: Member, members: list[Member]
 ) -> Member | None:
     """For someone without a phone: the neighbour who gets the check-in task."""
-    contacts = ladder_contacts(settings, member, members)
+    contacts = ladder_contacts(settings, member, members, reachable_only=True)
     return contacts[0] if contacts else None
 
 
 def escalation_neighbours(
     settings: CheckinSettings, member: Member, members: list[Member]
 ) -> list[Member]:
-    """The neighbours' rung. Without a phone, the contact neighbour already had the
-    task, so the rung above is the other contacts, or the superburen, or the chair."""
+    """The neighbours' rung, among those the bot can reach. Without a phone, the
+    contact neighbour already had the task, so the rung is the other contacts, or the
+    superburen, or the chair."""
     if not member.no_phone:
-        return ladder_contacts(settings, member, members)
+        return ladder_contacts(settings, member, members, reachable_only=True)
     visitor = visit_contact(settings, member, members)
-    rest = [m for m in ladder_contacts(settings, member, members) if m is not visitor]
+    rest = [
+        m
+        for m in ladder_contacts(settings, member, members, reachable_only=True)
+        if m is not visitor
+    ]
     if rest:
         return rest
-    others = [
-        m
-        for m in members
-        if m is not visitor
-        and m.id != member.id
-        and m.consented
-        and not m.no_phone
-        and m.user_id is not None
-    ]
+    others = [m for m in _neighbours(member, members, True) if m is not visitor]
     superburen = [m for m in others if m.role == Role.SUPERBUUR]
     return superburen or [m for m in others if m.role == Role.VOORZITTER]
 
 
-def is_stale(due: dt.datetime, now: dt.datetime, tz: dt.tzinfo) -> bool:
-    """A check-in from an earlier day (the bot was down) is not asked any more."""
-    return due.astimezone(tz).date() < now.astimezone(tz).date()
-
-
 def chair_and_professional(
-    settings: CheckinSettings, member: Member, members: list[Member]
+    settings: CheckinSettings, member: Member, members: list[Member], need: Need = Need.SILENCE
 ) -> list[Member]:
-    """The last rung: the voorzitters and, where the member agreed, the professional."""
+    """The chair's rung: the voorzitters and, where the member agreed, the professional
+    (not for a wish for company). Only people the bot can reach; never the member."""
     result = [
         m
         for m in members
-        if m.role == Role.VOORZITTER and m.id != member.id and m.user_id is not None and m.consented
+        if m.role == Role.VOORZITTER
+        and m.id != member.id
+        and m.user_id is not None
+        and m.user_id != member.user_id
+        and m.consented
+        and m.reachable
     ]
-    if settings.professional_ok:
+    if settings.professional_ok and need != Need.CONTACT:
         result += [
             m
             for m in members
-            if m.role == Role.PROFESSIONAL and m.consented and m.user_id is not None
+            if m.role == Role.PROFESSIONAL
+            and m.consented
+            and m.user_id is not None
+            and m.user_id != member.user_id
+            and m.reachable
         ]
     return result
+
+
+def whole_circle(member: Member, members: list[Member]) -> list[Member]:
+    """The last rung in the circle, when nobody above could be reached: every neighbour
+    with a phone the bot can write to (not the professional: that needs consent)."""
+    return _neighbours(member, members, reachable_only=True)
+
+
+def rung_members(
+    stage: Stage, need: Need, settings: CheckinSettings, member: Member, members: list[Member]
+) -> list[Member]:
+    """The circle's people on this rung (the beheerder's rung has none: it is the
+    operators, who are no members)."""
+    if stage == Stage.NEIGHBOURS:
+        return escalation_neighbours(settings, member, members)
+    if stage == Stage.CHAIR:
+        return chair_and_professional(settings, member, members, need)
+    if stage == Stage.CIRCLE:
+        return whole_circle(member, members)
+    return []
+
+
+def is_late(due: dt.datetime, now: dt.datetime) -> bool:
+    """Asked well after its time (the bot was down): greet plainly, not "Goedemorgen"."""
+    return now - due > dt.timedelta(minutes=30)
 
 
 def greeting_key(local_time: dt.time) -> str:

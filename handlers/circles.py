@@ -35,7 +35,7 @@ from bot.ratelimit import Priority
 from bot.services import OmkijkContext
 from domain import circles as rules
 from domain.phone_list import phone_list_html
-from domain.policy import Action, Role, may
+from domain.policy import ROLE_LABELS, Action, Role, may
 from domain.privacy import privacy_statement
 from handlers import common
 from handlers.menu import MENU_CIRCLE, MENU_SIGNPOSTS, main_menu, menu_filter
@@ -44,12 +44,6 @@ from storage.circles import Circle, Member
 
 log = logging.getLogger(__name__)
 
-ROLE_LABELS = {
-    Role.LID: N_("member"),
-    Role.SUPERBUUR: N_("superbuur"),
-    Role.VOORZITTER: N_("voorzitter"),
-    Role.PROFESSIONAL: N_("professional"),
-}
 
 JOIN = "join"  # the onboarding wizard
 NO_PHONE = "nophone"  # adding someone without a smartphone
@@ -906,10 +900,19 @@ async def circle_button(update: Update, context: OmkijkContext) -> None:
             ),
         )
     elif what == "leavey":
+        await end_check_ins(context, me, me)
         removal = await rules.remove_member(store, me, me)
         await query.edit_message_text(_("You have left {circle}. Take care!", circle=circle.title))
         if removal.chair_empty:
             await ask_for_new_chair(context, circle)
+
+
+async def end_check_ins(context: OmkijkContext, actor: Member | None, target: Member) -> None:
+    """Before someone leaves: a running "Alles goed?" ladder stops, and whoever was
+    asked to look in hears it (while the name is still known)."""
+    if rules.may_remove(actor, target):
+        ids = await context.services.waakvlam.end_rounds_of(target)
+        await context.services.outbox.deliver(context.bot, ids)
 
 
 async def _member_button(
@@ -1001,6 +1004,7 @@ async def _member_button(
             ),
         )
     elif what == "rmy":
+        await end_check_ins(context, me, target)
         removal = await rules.remove_member(store, me, target)
         if not removal.done:
             await answer_stale(update, context)

@@ -86,6 +86,8 @@ async def forget_button(update: Update, context: OmkijkContext) -> None:
     goodbye = _(
         "Everything about you has been deleted. Take care! You can always start again with /start."
     )
+    for _circle, member in await store.memberships(user_id):
+        await circles.end_check_ins(context, member, member)
     await store.forget(user_id)
     await query.answer()
     await query.edit_message_text(goodbye)

@@ -119,10 +119,9 @@ class AskWizard(Wizard):
             state["day"] = None
             await self.goto(update, context, state, "details")
             return
-        try:
-            dt.date.fromisoformat(value)
-        except ValueError:
-            await answer_stale(update, context)
+        today = context.services.clock.now().astimezone(context.services.i18n.timezone).date()
+        if value not in {day.isoformat() for day in day_options(today) if day is not None}:
+            await answer_stale(update, context)  # a day that is over, or a made-up one
             return
         state["day"] = value
         await self.goto(update, context, state, "time")
@@ -280,6 +279,17 @@ class AskWizard(Wizard):
         state["visibility"] = value
         await self.goto(update, context, state, "confirm")
 
+    def _day_is_over(self, context: OmkijkContext, state: dict) -> bool:
+        """The wizard stayed open across midnight: "today" is yesterday now."""
+        today = context.services.clock.now().astimezone(context.services.i18n.timezone).date()
+        return bool(state.get("day")) and dt.date.fromisoformat(state["day"]) < today
+
+    async def _ask_day_again(self, update: Update, context: OmkijkContext, state: dict) -> None:
+        await update.effective_message.reply_text(
+            context.t.gettext("That day is over now. Which day would you like help?")
+        )
+        await self.goto(update, context, state, "day")
+
     async def step_confirm(self, update: Update, context: OmkijkContext, state: dict) -> None:
         _ = context.t.gettext
         desk = context.services.helpdesk
@@ -329,6 +339,9 @@ class AskWizard(Wizard):
             await store.clear_draft(update.effective_user.id)
             await update.effective_message.reply_text(_("This is not possible for you (any more)."))
             return
+        if self._day_is_over(context, state):
+            await self._ask_day_again(update, context, state)
+            return
         result = await context.services.helpdesk.create(
             circle_id=circle.id,
             member=member,
@@ -342,9 +355,18 @@ class AskWizard(Wizard):
             repeat_weekly=bool(state.get("repeat_weekly")),
             helpers_needed=int(state.get("helpers_needed", 1)),
         )
+        if result.status == "bad_day":
+            await self._ask_day_again(update, context, state)
+            return
         await context.services.outbox.deliver(context.bot, result.message_ids)
         if Kind(state["kind"]) in NOT_A_TASK:
             reply = _("Sent. A superbuur will get in touch with you.")
+        elif result.status == "unseen":
+            reply = _(
+                "Saved, but nobody else can see it yet: your circle has no superburen or other "
+                "voorzitter. Ask for it again for the whole circle, or add a superbuur with "
+                "/cirkel."
+            )
         else:
             reply = _(
                 "Sent! I will let you know as soon as someone helps. You can see your "

@@ -11,7 +11,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Mess
 
 from bot.i18n import I18n
 from bot.services import OmkijkContext
-from domain.policy import Action, Role
+from domain.policy import ROLE_LABELS, Action, Role
 from domain.signals import WORRY_LABELS, WorryKind, may_share_name
 from handlers import circles, summaries
 from handlers.menu import MENU_WORRY, main_menu, menu_filter
@@ -179,8 +179,11 @@ class WorryWizard(Wizard):
     async def step_confirm(self, update: Update, context: OmkijkContext, state: dict) -> None:
         _ = context.t.gettext
         worries = context.services.worries
-        recipients = await worries.who_will_see(state["circle_id"], update.effective_user.id)
         about = await self._about(context, state)
+        me = await context.services.store.member_of(state["circle_id"], update.effective_user.id)
+        recipients = await worries.who_will_see(
+            state["circle_id"], update.effective_user.id, me if state["about"] == "self" else about
+        )
         preview = Signal(
             0,
             state["circle_id"],
@@ -204,21 +207,27 @@ class WorryWizard(Wizard):
         )
         if recipients:
             names = ", ".join(
-                f"{html.escape(m.display_name)} ({_(circles.ROLE_LABELS[Role(m.role)])})"
+                f"{html.escape(m.display_name)} ({_(ROLE_LABELS[Role(m.role)])})"
                 for m in recipients
             )
             who = _("Who will see this: {names}. Never the group.", names=names)
+        elif context.services.worries.admin_ids:
+            who = _(
+                "Nobody in the circle can receive it: there is no other voorzitter and no "
+                "professional. It goes to the beheerder of the bot. Never the group."
+            )
         else:
             who = _(
                 "Nobody can receive it yet: the circle has no other voorzitter and no "
                 "professional. Ask the voorzitter to link one."
             )
+        can_send = bool(recipients) or bool(context.services.worries.admin_ids)
         await self.ask(
             update,
             context,
             state,
             text + "\n\n" + who,
-            [[(_("✅ Send"), "send")]] if recipients else [],
+            [[(_("✅ Send"), "send")]] if can_send else [],
         )
 
     async def button_confirm(
@@ -242,14 +251,23 @@ class WorryWizard(Wizard):
             safety=bool(state.get("safety")),
         )
         await context.services.outbox.deliver(context.bot, outcome.message_ids)
-        await update.effective_message.reply_text(
-            _(
+        # Only who really has it; the sender heard already when nobody could (status).
+        names = ", ".join(dict.fromkeys(n or _("the beheerder") for n in outcome.recipients))
+        if outcome.status == "nobody":
+            text = _("Your worry is saved. Here is your menu.")
+        elif outcome.status == "to_beheerder":
+            text = _(
+                "Nobody in your circle can receive worries yet, so your worry has been sent to "
+                "the beheerder of the bot. You will hear when someone picks it up. Thank you "
+                "for caring."
+            )
+        else:
+            text = _(
                 "Your worry has been sent to {names}. You will hear when someone picks it up. "
                 "Thank you for caring.",
-                names=", ".join(outcome.recipients),
-            ),
-            reply_markup=await main_menu(context),
-        )
+                names=names,
+            )
+        await update.effective_message.reply_text(text, reply_markup=await main_menu(context))
 
 
 class ReplyWizard(Wizard):
@@ -307,10 +325,7 @@ async def signal_button(update: Update, context: OmkijkContext) -> None:
         await update.effective_message.reply_text(await worries.log_text(context.t, signal))
         return
     if action == "reply":
-        member = (
-            await context.services.store.member_of(signal.circle_id, user_id) if signal else None
-        )
-        if member is None or member.role != Role.PROFESSIONAL:
+        if signal is None or not await worries.may_reply(user_id, signal):
             await query.answer(_("This is not possible for you (any more)."), show_alert=True)
             return
         await query.answer()

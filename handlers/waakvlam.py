@@ -218,10 +218,9 @@ async def settings_button(update: Update, context: OmkijkContext) -> None:
     if changed is None:
         await answer_stale(update, context)
         return
-    await context.services.waakvlam.apply_settings(changed)
+    change = await context.services.waakvlam.change_settings(changed, update.effective_user.id)
     await query.answer(_("Saved."))
-    if what in ("holiday", "hospital", "until", "resume") or (what == "on" and s.paused):
-        await _tell_contacts_about_pause(context, target, changed)
+    await context.services.outbox.deliver(context.bot, change.message_ids)
     if what in ("days", "time", "contacts", "dp", "dt", "tm", "ct"):
         await _sub_screen(update, context, target, changed, _sub_of(what))
     else:
@@ -346,40 +345,6 @@ async def _sub_screen(
         await update.effective_message.reply_text(text, reply_markup=markup)
 
 
-async def _tell_contacts_about_pause(
-    context: OmkijkContext, target: Member, s: CheckinSettings
-) -> None:
-    members = await context.services.store.members(target.circle_id)
-    contacts = ladder_contacts(s, target, members)
-    if not s.paused:
-        text = N_("The daily “All well?” of {name} is on again.")
-        params = {}
-    elif s.paused_until:
-        text = N_("{name} has paused the daily “All well?”: on holiday until {date}.")
-        params = {"date": s.paused_until}
-    else:
-        text = N_(
-            "{name} has paused the daily “All well?”: in hospital, until it is switched on again."
-        )
-        params = {}
-    store = context.services.store
-    ids = []
-    async with store.db.write() as tx:
-        for contact in contacts:
-            person = await store.user(contact.user_id)
-            t = context.services.i18n.for_language(person.language if person else None)
-            rendered = {k: t.date(v) if isinstance(v, dt.date) else v for k, v in params.items()}
-            ids.append(
-                await store.enqueue_message(
-                    tx,
-                    contact.user_id,
-                    t.gettext(text, name=target.display_name, **rendered),
-                    source="waakvlam:pause",
-                )
-            )
-    await context.services.outbox.deliver(context.bot, ids)
-
-
 # -- the ladder's buttons ----------------------------------------------------------
 
 
@@ -395,19 +360,34 @@ async def answer_button(update: Update, context: OmkijkContext) -> None:
     )
     await _after(update, context, outcome)
     _ = context.t.gettext
-    if outcome.status in ("not_yours", "already"):
+    if outcome.status in ("not_yours", "answered_already"):
         return
-    names = ", ".join(outcome.told) or _("your neighbours")
-    replies = {
-        Answer.OK: _("Good to hear! Have a nice day."),
-        Answer.LEAVE_ME: _("Fine, I will leave you be. Have a good day!"),
-        Answer.CONTACT: _("I have let {names} know that you would like some contact.", names=names),
-        Answer.NOT_WELL: _(
-            "I am sorry to hear that. I have asked {names} to get in touch "
-            "with you soon. In an emergency: call 112.",
-            names=names,
-        ),
-    }
+    # Only who was really asked; an empty name is a beheerder who never wrote to the bot.
+    names = ", ".join(dict.fromkeys(name or _("the beheerder") for name in outcome.told))
+    if names:
+        replies = {
+            Answer.CONTACT: _(
+                "I have let {names} know that you would like some contact.", names=names
+            ),
+            Answer.NOT_WELL: _(
+                "I am sorry to hear that. I have asked {names} to get in touch "
+                "with you soon. In an emergency: call 112.",
+                names=names,
+            ),
+        }
+    else:
+        replies = {
+            Answer.CONTACT: _(
+                "I could not reach anyone in your circle just now. Could you call someone "
+                "you know yourself?"
+            ),
+            Answer.NOT_WELL: _(
+                "I am sorry to hear that. I could not reach anyone in your circle just now. "
+                "Please call someone you trust. In an emergency: call 112."
+            ),
+        }
+    replies[Answer.OK] = _("Good to hear! Have a nice day.")
+    replies[Answer.LEAVE_ME] = _("Fine, I will leave you be. Have a good day!")
     markup = await main_menu(context)
     if outcome.status == Answer.NOT_WELL:
         # Offer the next step, without pushing: ask for help, or share a worry.
@@ -446,6 +426,36 @@ async def neighbour_button(update: Update, context: OmkijkContext) -> None:
                 name=outcome.name,
             )
         )
+    elif outcome.status == "had_contact":
+        await update.effective_message.reply_text(
+            _(
+                "Thank you! I am letting the others know that you had contact with {name}.",
+                name=outcome.name,
+            )
+        )
+
+
+async def decline_button(update: Update, context: OmkijkContext) -> None:
+    """``wc:<member id>:no``: a chosen contact neighbour would rather not."""
+    query = update.callback_query
+    match = re.fullmatch(r"wc:(\d+):no", query.data or "")
+    if not match:
+        await answer_stale(update, context)
+        return
+    outcome = await context.services.waakvlam.decline_contact(
+        update.effective_user.id, int(match.group(1))
+    )
+    _ = context.t.gettext
+    if outcome.status == "not_yours":
+        await query.answer(_("This is not possible for you (any more)."), show_alert=True)
+        return
+    await query.answer()
+    await mark_chosen(update, drop_only=outcome.status != "declined")
+    if outcome.status == "declined":
+        await context.services.outbox.deliver(context.bot, outcome.message_ids)
+        await update.effective_message.reply_text(
+            _("Fine. {name} will hear it kindly. Thank you for letting us know.", name=outcome.name)
+        )
 
 
 async def _after(update: Update, context: OmkijkContext, outcome: Outcome) -> None:
@@ -455,11 +465,14 @@ async def _after(update: Update, context: OmkijkContext, outcome: Outcome) -> No
     if outcome.status == "not_yours":
         await query.answer(_("This is not possible for you (any more)."), show_alert=True)
         return
-    if outcome.status == "already":
-        await query.answer(
-            _("Already arranged: {name} is fine. Thank you!", name=html.unescape(outcome.name)),
-            show_alert=True,
-        )
+    already = {
+        "answered_already": N_("You have answered already. Thank you!"),
+        "already_well": N_("Already arranged: {name} is fine. Thank you!"),
+        "already": N_("This has been taken care of already. Thank you!"),
+    }
+    if outcome.status in already:
+        text = _(already[outcome.status], name=outcome.name)
+        await query.answer(html.unescape(text), show_alert=True)
         await mark_chosen(update, drop_only=True)
         return
     await query.answer()
@@ -494,5 +507,6 @@ def register(application: Application, i18n: I18n) -> None:
             CallbackQueryHandler(settings_button, pattern=r"^wz:"),
             CallbackQueryHandler(answer_button, pattern=r"^wv:"),
             CallbackQueryHandler(neighbour_button, pattern=r"^wn:"),
+            CallbackQueryHandler(decline_button, pattern=r"^wc:"),
         ]
     )

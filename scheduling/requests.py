@@ -15,24 +15,29 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.i18n import N_
+from bot.clock import Clock
+from bot.i18n import N_, I18n
 from bot.ratelimit import Priority
 from domain.requests import (
+    DEFAULT_QUIET,
     KIND_WORDS,
     NOT_A_TASK,
     Kind,
+    after_quiet_hours,
     coordinators,
     due_moment,
     may_claim,
-    nudge_after,
+    next_weekly_day,
     superburen_first,
+    valid_day,
+    widening_times,
 )
 from scheduling.service import Service
 from scheduling.timers import Scheduler, TimerRun
 from storage.circles import Member
 from storage.database import Session
 from storage.requests import HelpRequest
-from storage.store import OutgoingMessage
+from storage.store import OutgoingMessage, Store
 
 log = logging.getLogger(__name__)
 
@@ -59,12 +64,23 @@ def request_key(request_id: int) -> str:
 
 
 class HelpDesk(Service):
+    def __init__(
+        self,
+        store: Store,
+        i18n: I18n,
+        clock: Clock,
+        quiet: tuple[dt.time, dt.time] = DEFAULT_QUIET,
+    ) -> None:
+        super().__init__(store, i18n, clock)
+        self.quiet = quiet
+
     def register(self, scheduler: Scheduler) -> None:
         scheduler.register(NUDGE, self._on_nudge)
         scheduler.register(DEADLINE, self._on_deadline)
         scheduler.register(REMIND, self._on_remind)
         scheduler.register(FOLLOW_UP, self._on_follow_up)
         scheduler.register(REPEAT, self._on_repeat)
+        scheduler.on_bounce(self._on_bounced)
 
     # -- words ----------------------------------------------------------------------
 
@@ -114,6 +130,13 @@ class HelpDesk(Service):
             return member.user_id
         return request.asked_by
 
+    async def _for_someone_else(self, request: HelpRequest, reader_id: int) -> str:
+        """The name of who the help is for, when that is not the reader; else ''."""
+        member = await self.store.member(request.member_id) if request.member_id else None
+        if member is None or member.user_id == reader_id:
+            return ""
+        return member.display_name
+
     # -- asking -------------------------------------------------------------------------
 
     async def create(
@@ -131,7 +154,11 @@ class HelpDesk(Service):
         repeat_weekly: bool = False,
         helpers_needed: int = 1,
     ) -> Result:
-        """Store the request and queue its posts, all in one transaction."""
+        """Store the request and queue its posts, all in one transaction. A day that is
+        over (a wizard left open across midnight) or far off (a forged button) is
+        refused: status ``bad_day``."""
+        if not valid_day(day, self.clock.now().astimezone(self.tz).date()):
+            return Result("bad_day")
         async with self.store.db.write() as tx:
             await self.store.clear_draft(asked_by, tx)
             return await self._create(
@@ -189,6 +216,7 @@ class HelpDesk(Service):
             await self.store.set_helpers_needed(tx, request_id, min(helpers_needed, 5))
         request = await self.store.help_request(request_id, tx)
         source = f"hulp:post:{request_id}"
+        status = "created"
         if kind in NOT_A_TASK:
             # Not a task for the group: one superbuur hears it, privately.
             for person in superburen_first(members, exclude=member.id)[:1]:
@@ -235,7 +263,10 @@ class HelpDesk(Service):
                 )
             )
         else:
-            ids += await self._post_privately(tx, request, coordinators(members, member.id))
+            seeing = [p for p in coordinators(members, member.id) if p.user_id != asked_by]
+            ids += await self._post_privately(tx, request, seeing)
+            if not seeing:
+                status = "unseen"  # nobody else can see it: the asker is told so
         # Familiar faces first: who helped this person before, and whose standing offer
         # fits, hear it personally.
         familiar = await self.store.earlier_helpers(member.id)
@@ -268,15 +299,15 @@ class HelpDesk(Service):
                     buttons=[(BUTTON_HELP, f"hv:{request_id}:claim")],
                 )
             )
-        today = self.clock.now().astimezone(self.tz).date()
+        nudge, deadline = widening_times(self.clock.now(), day, at_minutes, self.tz, self.quiet)
         await self.store.schedule(
             NUDGE,
-            self.clock.now() + nudge_after(day, today),
-            {"request_id": request_id},
+            nudge,
+            {"request_id": request_id, "deadline": deadline.isoformat()},
             dedupe_key=f"{request_key(request_id)}nudge",
             tx=tx,
         )
-        return Result("created", request, ids)
+        return Result(status, request, ids)
 
     async def _on_repeat(self, run: TimerRun) -> None:
         """A weekly request: the next occurrence, posted anew, with its own claims."""
@@ -297,7 +328,7 @@ class HelpDesk(Service):
             member=member,
             asked_by=request.asked_by or member.user_id,
             kind=Kind(request.kind),
-            day=request.day + dt.timedelta(days=7),
+            day=next_weekly_day(request.day, self.clock.now().astimezone(self.tz).date()),
             at_minutes=request.at_minutes,
             details=request.details,
             voice_file_id=request.voice_file_id,
@@ -363,12 +394,17 @@ class HelpDesk(Service):
                 await self.store.cancel_timers(f"{request_key(request_id)}deadline", tx)
             asker_id = await self.asker_id(request)
             if asker_id:
+                # Asked on someone's behalf: "Henk helpt Mevrouw de Vries", not "helpt je".
+                for_whom = await self._for_someone_else(request, asker_id)
                 ids.append(
                     await self._send(
                         tx,
                         asker_id,
-                        N_("Good news: {helper} will help you with {what}."),
+                        N_("Good news: {helper} will help {name} with {what}.")
+                        if for_whom
+                        else N_("Good news: {helper} will help you with {what}."),
                         helper=helper.display_name,
+                        name=for_whom,
                         what=self.describe(await self._t(asker_id), request),
                         source=f"hulp:claimed:{request_id}",
                     )
@@ -457,7 +493,7 @@ class HelpDesk(Service):
                 )
             await self.store.schedule(
                 NUDGE,
-                self.clock.now() + dt.timedelta(hours=1),
+                after_quiet_hours(self.clock.now() + dt.timedelta(hours=1), self.tz, self.quiet),
                 {"request_id": request_id},
                 dedupe_key=f"{request_key(request_id)}nudge:again",
                 tx=tx,
@@ -542,8 +578,11 @@ class HelpDesk(Service):
         if found is None:
             return
         request, member, members = found
+        asker_id = await self.asker_id(request)
         people = [
-            p for p in superburen_first(members, exclude=member.id) if not await self._resting(p.id)
+            p
+            for p in superburen_first(members, exclude=member.id)
+            if p.user_id != asker_id and not await self._resting(p.id)
         ]
         await self._widen(
             run,
@@ -556,15 +595,28 @@ class HelpDesk(Service):
                 "Nobody has offered to help {name} yet: {what}. Can you help, or do you know "
                 "someone?"
             ),
-            N_(
-                "Nobody has responded to your request yet. I have asked the superburen to help "
-                "look for someone. I will keep you posted."
+            (
+                "superbuur",
+                N_(
+                    "Nobody has responded to your request yet. I have asked the superburen to "
+                    "help look for someone. I will keep you posted."
+                ),
+                N_(
+                    "Nobody has responded to your request yet. I have asked {names} to help "
+                    "look for someone. I will keep you posted."
+                ),
             ),
         )
-        today = self.clock.now().astimezone(self.tz).date()
+        deadline = run.timer.payload.get("deadline")
+        if deadline is None:  # a nudge again after a hand-back, or from an older version
+            deadline_at = after_quiet_hours(
+                self.clock.now() + dt.timedelta(hours=1), self.tz, self.quiet
+            )
+        else:
+            deadline_at = max(dt.datetime.fromisoformat(deadline), self.clock.now())
         await self.store.schedule(
             DEADLINE,
-            run.timer.due_at + nudge_after(request.day, today),
+            deadline_at,
             {"request_id": request.id},
             dedupe_key=f"{request_key(request.id)}deadline",
             tx=run.tx,
@@ -576,7 +628,12 @@ class HelpDesk(Service):
         if found is None:
             return
         request, member, members = found
-        people = [m for m in coordinators(members, member.id) if m.role == "voorzitter"]
+        asker_id = await self.asker_id(request)
+        people = [
+            m
+            for m in coordinators(members, member.id)
+            if m.role == "voorzitter" and m.user_id != asker_id
+        ]
         await self._widen(
             run,
             request,
@@ -585,9 +642,16 @@ class HelpDesk(Service):
             "deadline",
             Priority.ALERT,
             N_("Still nobody to help {name}: {what}. Could you find someone?"),
-            N_(
-                "Still nobody has been found. I have asked the voorzitter too. Sorry it takes "
-                "this long."
+            (
+                "voorzitter",
+                N_(
+                    "Still nobody has been found. I have asked the voorzitter too. Sorry it "
+                    "takes this long."
+                ),
+                N_(
+                    "Still nobody has been found. I have asked {names} too. Sorry it takes "
+                    "this long."
+                ),
             ),
         )
 
@@ -600,9 +664,12 @@ class HelpDesk(Service):
         step: str,
         priority: int,
         to_people: str,
-        to_asker: str,
+        to_asker: tuple[str, str, str],
     ) -> None:
-        """Ask more people, with "Ik help", and tell the asker honestly what happens."""
+        """Ask more people, with "Ik help", and tell the asker honestly who: "the
+        superburen" only when it were superburen, by name otherwise, and with nobody to
+        ask the asker hears that instead. ``to_asker``: (role, text naming the role,
+        text naming the people)."""
         for person in people:
             await self._send(
                 run.tx,
@@ -615,8 +682,25 @@ class HelpDesk(Service):
                 buttons=[(BUTTON_HELP, f"hv:{request.id}:claim")],
             )
         asker_id = await self.asker_id(request)
-        if asker_id:
-            await self._send(run.tx, asker_id, to_asker, source=f"hulp:{step}:{request.id}")
+        if not asker_id:
+            return
+        if people:
+            role, by_role, by_name = to_asker
+            text = by_role if all(p.role == role for p in people) else by_name
+            names = ", ".join(p.display_name for p in people)
+            await self._send(
+                run.tx, asker_id, text, names=names, source=f"hulp:{step}:{request.id}"
+            )
+        elif step == "nudge":
+            await self._send(
+                run.tx,
+                asker_id,
+                N_(
+                    "Nobody has responded to your request yet, and there is nobody else I can "
+                    "ask for you just now. You can see your request with /taken."
+                ),
+                source=f"hulp:{step}:{request.id}",
+            )
 
     async def _on_remind(self, run: TimerRun) -> None:
         request = await self.store.help_request(int(run.timer.payload["request_id"]), run.tx)
@@ -667,16 +751,13 @@ class HelpDesk(Service):
 
     # -- when the group post cannot be delivered ------------------------------------------
 
-    async def on_undeliverable(self, message: OutgoingMessage, reason: str) -> None:
+    async def _on_bounced(self, run: TimerRun, message: OutgoingMessage) -> None:
         source = message.source or ""
         if not source.startswith("hulp:post:") or message.chat_id > 0:
             return
-        request = await self.store.help_request(int(source.rsplit(":", 1)[1]))
+        request = await self.store.help_request(int(source.rsplit(":", 1)[1]), run.tx)
         if request is None or request.status != "open":
             return
-        log.warning(
-            "request %s could not be posted in the group (%s): sent privately", request.id, reason
-        )
+        log.warning("request %s could not be posted in the group: sent privately", request.id)
         members = await self.store.members(request.circle_id)
-        async with self.store.db.write() as tx:
-            await self._post_privately(tx, request, coordinators(members, request.member_id))
+        await self._post_privately(run.tx, request, coordinators(members, request.member_id))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from bot.clock import Clock
@@ -9,6 +10,9 @@ from bot.i18n import I18n, Translator
 from bot.ratelimit import Priority
 from storage.database import Session
 from storage.store import Store
+
+# One piece of a message: a msgid and its parameters, translated for the reader.
+Part = tuple[str, dict[str, Any]]
 
 
 class Service:
@@ -36,10 +40,34 @@ class Service:
         **params: Any,
     ) -> int:
         """Queue a message in the reader's language, in this transaction (the outbox)."""
+        parts: list[Part] = [(text_id, params), *((extra, {}) for extra in extra_ids)]
+        return await self._send_parts(
+            tx, user_id, parts, priority=priority, source=source, buttons=buttons
+        )
+
+    async def _send_parts(
+        self,
+        tx: Session,
+        user_id: int,
+        parts: list[Part],
+        *,
+        priority: int = Priority.INTERACTIVE,
+        source: str,
+        buttons: list[tuple[str, str]] | None = None,
+    ) -> int:
+        """Queue a message of several paragraphs, each translated for the reader; dates
+        in the parameters are written in the reader's own way."""
         t = await self._t(user_id)
-        text = t.gettext(text_id, **params)
-        for extra in extra_ids:
-            text += "\n\n" + t.gettext(extra)
+
+        def local(value: Any) -> Any:
+            if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+                return t.date(value)
+            return value
+
+        text = "\n\n".join(
+            t.gettext(text_id, **{k: local(v) for k, v in params.items()})
+            for text_id, params in parts
+        )
         markup = (
             {
                 "inline_keyboard": [

@@ -1,26 +1,36 @@
-"""Worries to the professional: sent privately, acknowledged, never left lying.
+"""Worries to the professional: sent privately, picked up, never left lying.
 
-A worry goes to the voorzitter and the circle's professional (never to the
-group). Not acknowledged in time (today: an hour; this week: four working hours)
-the professional is reminded; after that the backup professional and the
-voorzitter are told. Every step is written in the worry's log.
+A worry goes to the voorzitters and the circle's professional (never to the group,
+never to the person it is about: a worry about a voorzitter goes to the
+professionals only). Not picked up in time (today: an hour; this week: four working
+hours) the professional is reminded; after that the backup professional and the
+voorzitters are told, and the sender hears that nobody has picked it up yet; after
+that the beheerder. A step with nobody the bot can reach is skipped, and when the
+message to everyone who could pick it up bounces, the next step comes at once.
+Every step is written in the worry's log and recorded as notices (who, which step,
+which outbox row).
 """
 
 from __future__ import annotations
 
 import html
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from bot.i18n import N_
+from bot.clock import Clock
+from bot.i18n import N_, I18n
 from bot.ratelimit import Priority
+from domain.policy import ROLE_LABELS, Role
 from domain.signals import (
+    NEXT_STEP,
     WORRY_LABELS,
     WorryKind,
+    WorryStep,
     acknowledge_within,
+    may_pick_up,
     may_share_name,
-    professionals,
+    step_people,
     voorzitters,
 )
 from scheduling.service import Service
@@ -28,9 +38,12 @@ from scheduling.timers import Scheduler, TimerRun
 from storage.circles import Member
 from storage.database import Session
 from storage.signals import Signal
+from storage.store import OutgoingMessage, Store
 
 log = logging.getLogger(__name__)
 
+STEP = "zorg.step"
+# Timers of an earlier version, still in a database: handled as steps.
 REMIND = "zorg.remind"
 ESCALATE = "zorg.escalate"
 BUTTON_ACK = N_("👍 I'll pick this up")
@@ -38,6 +51,27 @@ BUTTON_CONTACT = N_("📞 I'll contact the voorzitter")
 BUTTON_CLOSE = N_("✅ Closed")
 BUTTON_REPLY = N_("✏️ Short reply to the sender")
 BUTTON_LOG = N_("📜 Log")
+
+# When a step was skipped to (nobody could be reached), "not in time" would be untrue.
+INTRO_SKIPPED_TO = {
+    WorryStep.ESCALATED: N_(
+        "The professional cannot be reached just now. Could you make sure this worry gets an owner?"
+    ),
+    WorryStep.BEHEERDER: N_(
+        "A message for the beheerder: nobody in the circle can receive this worry just now. "
+        "Could you make sure it gets an owner?"
+    ),
+}
+INTRO = {
+    WorryStep.REMINDED: N_("Reminder: this worry has not been picked up yet."),
+    WorryStep.ESCALATED: N_(
+        "Nobody has picked up this worry in time. Could you make sure it gets an owner?"
+    ),
+    WorryStep.BEHEERDER: N_(
+        "A message for the beheerder: nobody in the circle has picked up this worry in "
+        "time. Could you make sure it gets an owner?"
+    ),
+}
 
 
 @dataclass
@@ -48,18 +82,79 @@ class Outcome:
     signal: Signal | None = None
 
 
+@dataclass(frozen=True)
+class Reached:
+    readers: list[Reader]
+    message_ids: list[int]
+
+
+@dataclass(frozen=True)
+class Reader:
+    """Someone who hears of a worry: a member, or a beheerder (no member)."""
+
+    user_id: int
+    name: str
+    member: Member | None
+
+    @property
+    def professional(self) -> bool:
+        return self.member is not None and self.member.role == Role.PROFESSIONAL
+
+
 def signal_key(signal_id: int) -> str:
     return f"zorg:{signal_id}:"
 
 
 class Worries(Service):
-    def register(self, scheduler: Scheduler) -> None:
-        scheduler.register(REMIND, self._on_remind)
-        scheduler.register(ESCALATE, self._on_escalate)
+    def __init__(
+        self, store: Store, i18n: I18n, clock: Clock, admin_ids: list[int] | None = None
+    ) -> None:
+        super().__init__(store, i18n, clock)
+        # The settings' own list: a beheerder added while running is known at once.
+        self.admin_ids = admin_ids if admin_ids is not None else []
 
-    async def who_will_see(self, circle_id: int, sender_id: int) -> list[Member]:
+    def register(self, scheduler: Scheduler) -> None:
+        scheduler.register(STEP, self._on_step)
+        scheduler.register(REMIND, self._on_step)
+        scheduler.register(ESCALATE, self._on_step)
+        scheduler.on_bounce(self._on_bounced)
+
+    async def who_will_see(
+        self, circle_id: int, sender_id: int, about: Member | None = None
+    ) -> list[Member]:
         members = await self.store.members(circle_id)
-        return voorzitters(members, sender_id) + professionals(members, backup=False)
+        return step_people(WorryStep.SENT, members, sender_id, about)
+
+    async def _readers(self, signal: Signal, step: WorryStep) -> list[Reader]:
+        """Who hears of this worry at this step; the beheerders at the last."""
+        if step == WorryStep.BEHEERDER:
+            readers = []
+            for admin_id in dict.fromkeys(self.admin_ids):
+                known = await self.store.user(admin_id)
+                if known is None or known.reachable:
+                    readers.append(Reader(admin_id, known.first_name if known else "", None))
+            return readers
+        members = await self.store.members(signal.circle_id)
+        about = await self._about(signal)
+        return [
+            Reader(m.user_id, m.display_name, m)
+            for m in step_people(step, members, signal.sender_id, about)
+            if m.user_id is not None
+        ]
+
+    async def _about(self, signal: Signal) -> Member | None:
+        return await self.store.member(signal.about_member_id) if signal.about_member_id else None
+
+    async def _may_pick_up(self, user_id: int, signal: Signal) -> tuple[bool, str]:
+        """Whether this person may pick the worry up, and how the sender hears their name."""
+        if user_id in self.admin_ids:
+            known = await self.store.user(user_id)
+            return True, known.first_name if known else ""
+        actor = await self.store.member_of(signal.circle_id, user_id)
+        members = await self.store.members(signal.circle_id)
+        if may_pick_up(actor, members, signal.stage, await self._about(signal)):
+            return True, actor.display_name
+        return False, ""
 
     async def describe(self, t, signal: Signal, *, for_professional: bool) -> str:
         circle = await self.store.circle(signal.circle_id)
@@ -99,18 +194,29 @@ class Worries(Service):
             lines.append(t.gettext("⚠️ The sender says this concerns their safety."))
         return "\n".join(lines)
 
-    def _markup(self, t, signal_id: int, *, professional: bool) -> dict[str, Any]:
-        buttons = (
-            [
+    def _markup(
+        self, t, signal_id: int, *, professional: bool, owner: bool | None = None
+    ) -> dict[str, Any]:
+        """A professional's buttons; someone else who may pick it up gets those that
+        fit them; a voorzitter who only reads it, the log."""
+        owner = professional if owner is None else owner
+        if professional:
+            buttons = [
                 (BUTTON_ACK, "ack"),
                 (BUTTON_CONTACT, "contact"),
                 (BUTTON_REPLY, "reply"),
                 (BUTTON_CLOSE, "close"),
                 (BUTTON_LOG, "log"),
             ]
-            if professional
-            else [(BUTTON_LOG, "log")]
-        )
+        elif owner:
+            buttons = [
+                (BUTTON_ACK, "ack"),
+                (BUTTON_REPLY, "reply"),
+                (BUTTON_CLOSE, "close"),
+                (BUTTON_LOG, "log"),
+            ]
+        else:
+            buttons = [(BUTTON_LOG, "log")]
         return {
             "inline_keyboard": [
                 [{"text": t.gettext(label), "callback_data": f"zs:{signal_id}:{action}"}]
@@ -122,25 +228,107 @@ class Worries(Service):
         self,
         tx: Session,
         signal: Signal,
-        member: Member,
+        reader: Reader,
+        step: WorryStep,
         *,
-        intro: str | None = None,
-        priority: int = Priority.ALERT,
-        source: str,
+        owner: bool,
+        skipped_to: bool = False,
     ) -> int:
-        t = await self._t(member.user_id)
-        professional = member.role == "professional"
-        text = await self.describe(t, signal, for_professional=professional)
+        """Queue the worry for one reader, in their language, and record the notice."""
+        t = await self._t(reader.user_id)
+        text = await self.describe(
+            t, signal, for_professional=reader.member is None or reader.professional
+        )
+        intro = INTRO_SKIPPED_TO.get(step) if skipped_to else INTRO.get(step)
         if intro:
             text = t.gettext(intro) + "\n\n" + text
-        return await self.store.enqueue_message(
+        message_id = await self.store.enqueue_message(
             tx,
-            member.user_id,
+            reader.user_id,
             text,
-            priority=priority,
-            source=source,
-            reply_markup=self._markup(t, signal.id, professional=professional),
+            priority=Priority.ALERT,
+            source=f"zorg:{signal.id}:{step}",
+            reply_markup=self._markup(t, signal.id, professional=reader.professional, owner=owner),
         )
+        await self.store.add_signal_notice(tx, signal.id, reader.user_id, step, message_id)
+        await self.store.log_signal(tx, signal.id, "bot", _LOG_EVENT[step], reader.name or None)
+        return message_id
+
+    async def _run_step(self, tx: Session, signal: Signal, step: WorryStep) -> Reached:
+        """Tell the readers of the first step from ``step`` with anyone to reach, and put
+        the next step in the schedule. Returns who was told, and the messages."""
+        current: WorryStep | None = step
+        while current is not None:
+            readers = await self._readers(signal, current)
+            signal = replace(signal, stage=current)
+            if readers:
+                await self.store.set_signal_stage(tx, signal.id, current)
+                ids = []
+                for reader in readers:
+                    owner = (
+                        reader.member is None
+                        or (await self._may_pick_up(reader.user_id, signal))[0]
+                    )
+                    ids.append(
+                        await self._tell(
+                            tx, signal, reader, current, owner=owner, skipped_to=current != step
+                        )
+                    )
+                if current == WorryStep.ESCALATED:
+                    ids += await self._tell_sender_nobody_yet(tx, signal, readers)
+                following = NEXT_STEP.get(current)
+                if following is not None:
+                    await self.store.schedule(
+                        STEP,
+                        acknowledge_within(signal.urgency, self.clock.now(), self.tz),
+                        {"signal_id": signal.id, "step": following},
+                        dedupe_key=f"{signal_key(signal.id)}{following}",
+                        priority=Priority.ALERT,
+                        tx=tx,
+                    )
+                return Reached(readers, ids)
+            log.info("worry %s: nobody to tell at step %s", signal.id, current)
+            current = NEXT_STEP.get(current)
+        await self.store.set_signal_stage(tx, signal.id, WorryStep.BEHEERDER)
+        ids = await self._tell_sender_nobody_at_all(tx, signal)
+        log.critical("worry %s: nobody can be told (no beheerder set: OMKIJK_ADMIN_IDS)", signal.id)
+        return Reached([], ids)
+
+    async def _tell_sender_nobody_yet(
+        self, tx: Session, signal: Signal, readers: list[Reader]
+    ) -> list[int]:
+        if not signal.sender_id:
+            return []
+        names = ", ".join(r.name for r in readers if r.name)
+        message_id = await self._send(
+            tx,
+            signal.sender_id,
+            N_(
+                "Nobody has picked up your worry yet. I have now also asked {names}. You will "
+                "hear when someone picks it up."
+            ),
+            names=names,
+            source=f"zorg:{signal.id}:sender",
+        )
+        await self.store.add_signal_notice(tx, signal.id, signal.sender_id, "sender", message_id)
+        return [message_id]
+
+    async def _tell_sender_nobody_at_all(self, tx: Session, signal: Signal) -> list[int]:
+        """The sender is never left thinking someone has it when nobody can."""
+        if not signal.sender_id:
+            return []
+        message_id = await self._send(
+            tx,
+            signal.sender_id,
+            N_(
+                "Nobody has picked up your worry yet, and there is nobody else the bot can "
+                "ask. If it cannot wait, please call the wijkteam or the huisarts yourself. "
+                "In an emergency: call 112."
+            ),
+            source=f"zorg:{signal.id}:sender",
+        )
+        await self.store.add_signal_notice(tx, signal.id, signal.sender_id, "sender", message_id)
+        return [message_id]
 
     # -- sharing a worry ------------------------------------------------------------------
 
@@ -157,12 +345,12 @@ class Worries(Service):
         urgency: str,
         safety: bool,
     ) -> Outcome:
-        members = await self.store.members(circle_id)
+        """Store the worry and send it on its way. ``recipients`` are the names of who
+        was told (a beheerder without a known name is an empty string); none at all
+        means the sender was told so (the status says which)."""
         sender = await self.store.member_of(circle_id, sender_id)
-        recipients = voorzitters(members, sender_id) + professionals(members, backup=False)
         if about_self and sender is not None:
             about = sender
-        ids: list[int] = []
         async with self.store.db.write() as tx:
             signal_id = await self.store.create_signal(
                 tx,
@@ -182,98 +370,105 @@ class Worries(Service):
             await self.store.log_signal(
                 tx, signal_id, sender.display_name if sender else "?", "shared"
             )
-            for member in recipients:
-                ids.append(await self._tell(tx, signal, member, source=f"zorg:{signal_id}"))
-                await self.store.log_signal(tx, signal_id, "bot", "sent to", member.display_name)
+            reached = await self._run_step(tx, signal, WorryStep.SENT)
             if voice_file_id:
-                for member in recipients:
+                for reader in reached.readers:
                     await self.store.log_signal(
-                        tx, signal_id, "bot", "voice kept for", member.display_name
+                        tx, signal_id, "bot", "voice kept for", reader.name or None
                     )
-            await self.store.schedule(
-                REMIND,
-                acknowledge_within(urgency, self.clock.now(), self.tz),
-                {"signal_id": signal_id},
-                dedupe_key=f"{signal_key(signal_id)}remind",
-                priority=Priority.ALERT,
-                tx=tx,
-            )
-        return Outcome("shared", ids, [m.display_name for m in recipients], signal)
+        status = "shared" if reached.readers else "nobody"
+        if reached.readers and all(r.member is None for r in reached.readers):
+            status = "to_beheerder"
+        return Outcome(
+            status,
+            reached.message_ids,
+            [r.name for r in reached.readers],
+            await self.store.signal(signal_id),
+        )
 
-    # -- the professional's side -------------------------------------------------------------
-
-    async def _actor(self, user_id: int, signal: Signal) -> Member | None:
-        member = await self.store.member_of(signal.circle_id, user_id)
-        return member if member is not None and member.consented else None
+    # -- picking it up -----------------------------------------------------------------------
 
     async def act(self, user_id: int, signal_id: int, action: str) -> Outcome:
         signal = await self.store.signal(signal_id)
-        actor = await self._actor(user_id, signal) if signal else None
-        if signal is None or actor is None or actor.role != "professional":
+        if signal is None:
             return Outcome("not_allowed")
+        allowed, name = await self._may_pick_up(user_id, signal)
+        actor = await self.store.member_of(signal.circle_id, user_id)
+        if not allowed or (
+            action == "contact" and (actor is None or actor.role != Role.PROFESSIONAL)
+        ):
+            return Outcome("not_allowed")
+        role = ROLE_LABELS[Role(actor.role)] if actor is not None else N_("beheerder")
+        owner_id = actor.id if actor is not None else None
         members = await self.store.members(signal.circle_id)
         ids: list[int] = []
         async with self.store.db.write() as tx:
             if action == "ack":
-                if not await self.store.set_signal_status(tx, signal_id, "acknowledged", actor.id):
+                if not await self.store.set_signal_status(tx, signal_id, "acknowledged", owner_id):
                     return Outcome("already", signal=signal)
                 await self.store.cancel_timers(signal_key(signal_id), tx)
-                await self.store.log_signal(tx, signal_id, actor.display_name, "picked up")
-                text = N_(
-                    "{name} (professional) has picked up your worry. Thank you for sharing it."
-                )
+                await self.store.log_signal(tx, signal_id, name or None, "picked up")
+                text = N_("{name} ({role}) has picked up your worry. Thank you for sharing it.")
             elif action == "close":
-                if not await self.store.set_signal_status(tx, signal_id, "closed", actor.id):
+                if not await self.store.set_signal_status(tx, signal_id, "closed", owner_id):
                     return Outcome("already", signal=signal)
                 await self.store.cancel_timers(signal_key(signal_id), tx)
-                await self.store.log_signal(tx, signal_id, actor.display_name, "closed")
-                text = N_("{name} (professional) has closed your worry. Thank you for caring.")
-            else:  # contact the voorzitter
-                await self.store.set_signal_status(tx, signal_id, "acknowledged", actor.id)
+                await self.store.log_signal(tx, signal_id, name or None, "closed")
+                text = N_("{name} ({role}) has closed your worry. Thank you for caring.")
+            else:  # the professional will contact the voorzitter
+                await self.store.set_signal_status(tx, signal_id, "acknowledged", owner_id)
                 await self.store.cancel_timers(signal_key(signal_id), tx)
                 await self.store.log_signal(
-                    tx, signal_id, actor.display_name, "will contact the voorzitter"
+                    tx, signal_id, name or None, "will contact the voorzitter"
                 )
+                about = await self._about(signal)
                 for chair in voorzitters(members):
-                    t = await self._t(chair.user_id)
+                    if about is not None and chair.id == about.id:
+                        continue  # never the person it is about
                     ids.append(
-                        await self.store.enqueue_message(
+                        await self._send(
                             tx,
                             chair.user_id,
-                            t.gettext(
-                                "{name} (professional) will get in touch with you about a worry "
-                                "from your circle.",
-                                name=actor.display_name,
+                            N_(
+                                "{name} (professional) will get in touch with you about a "
+                                "worry from your circle."
                             ),
-                            priority=Priority.INTERACTIVE,
+                            name=name,
                             source=f"zorg:{signal_id}:contact",
                         )
                     )
                 text = N_(
                     "{name} (professional) has seen your worry and will talk with the voorzitter."
                 )
-            if signal.sender_id:
+            if signal.sender_id and signal.sender_id != user_id:
                 t = await self._t(signal.sender_id)
                 ids.append(
                     await self.store.enqueue_message(
                         tx,
                         signal.sender_id,
-                        t.gettext(text, name=actor.display_name),
+                        t.gettext(
+                            text, name=name or t.gettext(N_("the beheerder")), role=t.gettext(role)
+                        ),
                         priority=Priority.INTERACTIVE,
                         source=f"zorg:{signal_id}:update",
                     )
                 )
         return Outcome(action, ids, signal=await self.store.signal(signal_id))
 
+    async def may_reply(self, user_id: int, signal: Signal) -> bool:
+        return (await self._may_pick_up(user_id, signal))[0]
+
     async def reply(self, user_id: int, signal_id: int, text: str) -> Outcome:
         signal = await self.store.signal(signal_id)
-        actor = await self._actor(user_id, signal) if signal else None
-        if signal is None or actor is None or actor.role != "professional":
+        allowed, name = await self._may_pick_up(user_id, signal) if signal else (False, "")
+        actor = await self.store.member_of(signal.circle_id, user_id) if signal else None
+        if signal is None or not allowed:
             return Outcome("not_allowed")
+        role = ROLE_LABELS[Role(actor.role)] if actor is not None else N_("beheerder")
         ids = []
         async with self.store.db.write() as tx:
             await self.store.clear_draft(user_id, tx)
-            await self.store.log_signal(tx, signal_id, actor.display_name, "replied", text)
+            await self.store.log_signal(tx, signal_id, name or None, "replied", text)
             if signal.sender_id:
                 t = await self._t(signal.sender_id)
                 ids.append(
@@ -281,8 +476,9 @@ class Worries(Service):
                         tx,
                         signal.sender_id,
                         t.gettext(
-                            "{name} (professional) about your worry: “{text}”",
-                            name=actor.display_name,
+                            "{name} ({role}) about your worry: “{text}”",
+                            name=name or t.gettext(N_("the beheerder")),
+                            role=t.gettext(role),
                             text=text,
                         ),
                         priority=Priority.INTERACTIVE,
@@ -292,8 +488,13 @@ class Worries(Service):
         return Outcome("replied", ids, signal=signal)
 
     async def may_see_log(self, user_id: int, signal: Signal) -> bool:
-        actor = await self._actor(user_id, signal)
-        return actor is not None and actor.role in ("professional", "voorzitter")
+        """Whoever may pick it up, and the voorzitters it was sent to (never the person
+        it is about)."""
+        if (await self._may_pick_up(user_id, signal))[0]:
+            return True
+        told = {n.user_id for n in await self.store.signal_notices(signal.id)}
+        actor = await self.store.member_of(signal.circle_id, user_id)
+        return actor is not None and actor.consented and user_id in told
 
     async def log_text(self, t, signal: Signal) -> str:
         lines = [t.gettext("📜 Log of the worry of {date}", date=t.datetime(signal.created_at))]
@@ -320,45 +521,56 @@ class Worries(Service):
 
     # -- timers --------------------------------------------------------------------------------
 
-    async def _on_remind(self, run: TimerRun) -> None:
+    async def _on_step(self, run: TimerRun) -> None:
         signal = await self.store.signal(int(run.timer.payload["signal_id"]), run.tx)
         if signal is None or signal.status != "open":
             return
-        members = await self.store.members(signal.circle_id)
-        for member in professionals(members, backup=False):
-            await self._tell(
-                run.tx,
-                signal,
-                member,
-                source=f"zorg:{signal.id}:remind",
-                intro=N_("Reminder: this worry has not been picked up yet."),
-            )
-            await self.store.log_signal(run.tx, signal.id, "bot", "reminded", member.display_name)
-        await self.store.schedule(
-            ESCALATE,
-            acknowledge_within(signal.urgency, run.timer.due_at, self.tz),
-            {"signal_id": signal.id},
-            dedupe_key=f"{signal_key(signal.id)}escalate",
-            priority=Priority.ALERT,
-            tx=run.tx,
+        step = WorryStep(
+            run.timer.payload.get("step")
+            or {REMIND: WorryStep.REMINDED, ESCALATE: WorryStep.ESCALATED}[run.timer.kind]
         )
+        if _order(step) <= _order(WorryStep(signal.stage)):
+            return  # the worry moved on already (a bounce)
+        await self._run_step(run.tx, signal, step)
 
-    async def _on_escalate(self, run: TimerRun) -> None:
-        signal = await self.store.signal(int(run.timer.payload["signal_id"]), run.tx)
-        if signal is None or signal.status != "open":
+    async def _on_bounced(self, run: TimerRun, message: OutgoingMessage) -> None:
+        """A worry that cannot reach anyone who could pick it up goes on at once."""
+        found = await self.store.signal_notice_of_message(message.id, run.tx)
+        if found is None:
             return
-        members = await self.store.members(signal.circle_id)
-        told = professionals(members, backup=True) + voorzitters(members)
-        if not told:
-            log.critical("worry %s not picked up and nobody else to tell", signal.id)
-        for member in told:
-            await self._tell(
-                run.tx,
-                signal,
-                member,
-                source=f"zorg:{signal.id}:escalate",
-                intro=N_(
-                    "Nobody has picked up this worry in time. Could you make sure it gets an owner?"
-                ),
-            )
-            await self.store.log_signal(run.tx, signal.id, "bot", "escalated", member.display_name)
+        signal_id, notice = found
+        signal = await self.store.signal(signal_id, run.tx)
+        if signal is None or signal.status != "open" or notice.step != signal.stage:
+            return
+        if notice.step == "sender":
+            return
+        owners = []
+        for n in await self.store.signal_notices(signal_id, run.tx):
+            if (
+                n.step == signal.stage
+                and n.live
+                and (await self._may_pick_up(n.user_id, signal))[0]
+            ):
+                owners.append(n)
+        if owners:
+            return
+        following = NEXT_STEP.get(WorryStep(signal.stage))
+        log.warning("worry %s: nobody who could pick it up was reached; next step", signal.id)
+        if following is not None:
+            await self.store.cancel_timers(signal_key(signal.id), run.tx)
+            await self._run_step(run.tx, signal, following)
+
+
+_STEPS = list(WorryStep)
+
+
+def _order(step: WorryStep) -> int:
+    return _STEPS.index(step)
+
+
+_LOG_EVENT = {
+    WorryStep.SENT: "sent to",
+    WorryStep.REMINDED: "reminded",
+    WorryStep.ESCALATED: "escalated",
+    WorryStep.BEHEERDER: "escalated",
+}

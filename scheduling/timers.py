@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from bot.clock import Clock
 from storage.database import Session
-from storage.store import Store, Timer
+from storage.store import OutgoingMessage, Store, Timer
 
 log = logging.getLogger(__name__)
 
@@ -33,19 +33,36 @@ class TimerRun:
 
 
 TimerHandler = Callable[[TimerRun], Awaitable[None]]
+BounceHandler = Callable[[TimerRun, OutgoingMessage], Awaitable[None]]
+
+# The outbox schedules one of these, in the same write that records a message as
+# undeliverable: what must happen next (the ladder moves on) survives a crash.
+BOUNCED = "outbox.bounced"
 
 
 class Scheduler:
     def __init__(self, store: Store, clock: Clock) -> None:
         self.store = store
         self.clock = clock
-        self._handlers: dict[str, TimerHandler] = {}
+        self._handlers: dict[str, TimerHandler] = {BOUNCED: self._on_bounced}
+        self._bounce_handlers: list[BounceHandler] = []
         self.after_fire: list[Callable[[], None]] = []
 
     def register(self, kind: str, handler: TimerHandler) -> None:
         if kind in self._handlers:
             raise ValueError(f"timer kind {kind!r} registered twice")
         self._handlers[kind] = handler
+
+    def on_bounce(self, handler: BounceHandler) -> None:
+        """Be told (inside a timer's transaction) when a queued message can never arrive."""
+        self._bounce_handlers.append(handler)
+
+    async def _on_bounced(self, run: TimerRun) -> None:
+        message = await self.store.message(int(run.timer.payload["message_id"]), run.tx)
+        if message is None:
+            return
+        for handler in self._bounce_handlers:
+            await handler(run, message)
 
     async def run_due(self, limit: int = 1000, batch: int = 50) -> int:
         """Fire every timer that is due now (at most ``limit``), most urgent first.

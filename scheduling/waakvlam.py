@@ -2,15 +2,19 @@
 
 1. At the member's time: "Goedemorgen <naam>, alles goed?" (for someone without a
    phone: their contact neighbour is asked to look in).
-2. No answer after ``ask_again``: ask once more.
-3. Still nothing after ``neighbours``: the contact neighbours (or the superburen).
-4. Nobody confirms within ``escalate``: the voorzitters and, with consent, the
-   professional.
+2. No answer ``ask_again`` after the question reached them: ask once more.
+3. Still nothing after ``neighbours``: the rungs (``domain.waakvlam.LADDER``): the
+   contact neighbours (or the superburen, or the voorzitter); nobody has had contact
+   within ``escalate``: the voorzitters and, with consent, the professional; then the
+   beheerder. A rung with nobody the bot can reach is skipped at once, and so is a
+   rung whose every message bounced; without a beheerder, the whole circle is the
+   last rung. A silence never ends in a log line while anyone can be told.
 
-Each step is a timer row; its messages go to the outbox in the same
-transaction, so a restart in the middle continues the ladder and a step that
-fell due while the bot was down fires at start, once. An undelivered check-in
-is a silence: the ladder jumps to the neighbours at once.
+Each step is a timer row; its messages go to the outbox in the same transaction,
+and every message about a round is recorded as a notice (who, which rung, which
+outbox row). So a restart continues the ladder, a step that fell due while the bot
+was down fires at start, a bounce is noticed from the database (the outbox schedules
+``outbox.bounced``), and everyone who was told hears how it ended, truthfully.
 """
 
 from __future__ import annotations
@@ -23,33 +27,41 @@ from bot.clock import Clock
 from bot.i18n import N_, I18n
 from bot.ratelimit import Priority
 from domain.waakvlam import (
+    ENDS_A_SILENCE,
+    NEED_OF_ANSWER,
     Answer,
     CheckinSettings,
+    Need,
     Stage,
-    chair_and_professional,
-    escalation_neighbours,
+    escalation_after,
     greeting_key,
-    is_stale,
+    is_late,
+    is_later_rung,
     ladder_contacts,
     next_checkin,
+    rung_after,
+    rung_members,
     visit_contact,
 )
-from scheduling.service import Service
+from scheduling.service import Part, Service
 from scheduling.timers import Scheduler, TimerRun
 from storage.circles import Member
 from storage.database import Session
 from storage.store import OutgoingMessage, Store
-from storage.waakvlam import Round
+from storage.waakvlam import ACTING, Notice, Round
 
 log = logging.getLogger(__name__)
 
 CHECKIN = "waakvlam.checkin"
 STEP = "waakvlam.step"
+# The question still waits in the outbox (a burst at 10:00, Telegram slow): look again.
+RECHECK = dt.timedelta(minutes=5)
 
 GREETINGS = {
     "morning": N_("Good morning {name}, all well?"),
     "afternoon": N_("Good afternoon {name}, all well?"),
     "evening": N_("Good evening {name}, all well?"),
+    "late": N_("Hello {name}, all well?"),
 }
 BUTTON_OK = N_("👍 All well")
 BUTTON_CONTACT = N_("☕ I'd like some contact")
@@ -57,6 +69,53 @@ BUTTON_NOT_WELL = N_("😟 Not so good")
 BUTTON_LEAVE = N_("🙂 Leave me be for now")
 BUTTON_GOING = N_("🚶 I'll look in / call")
 BUTTON_CONFIRM = N_("✅ I had contact, all well")
+BUTTON_HAD_CONTACT = N_("✅ I had contact")
+BUTTON_NOT_CONTACT = N_("No, I'd rather not")
+EMERGENCY = N_("In an emergency: call 112.")
+
+# What the neighbours' rung is asked, by what the round is about.
+ASK_NEIGHBOURS = {
+    Need.SILENCE: N_(
+        "{name} has not answered “All well?” today ({time}). Could you look in or "
+        "give a call? Tap a button to let the others know."
+    ),
+    Need.CONTACT: N_("{name} would like some contact. Could you give a call or drop by?"),
+    Need.NOT_WELL: N_("{name} said things are not so good today. Could you get in touch soon?"),
+}
+# The chair, the beheerder and the whole circle hear the same, with what happened so far.
+ASK_CHAIR = {
+    Need.SILENCE: N_(
+        "Nobody has been able to reach {name} ({circle}) today. The check-in was at {time}."
+    ),
+    Need.CONTACT: N_("{name} ({circle}) would like some contact today."),
+    Need.NOT_WELL: N_("{name} ({circle}) said things are not so good today."),
+}
+# How a round ended, told to everyone who was asked to act: only what is true.
+ENDED = {
+    Answer.OK: N_("Good news: {name} has answered. All is well. Thank you!"),
+    Answer.LEAVE_ME: N_(
+        "{name} has answered and would rather be left be for now. Nobody needs to look in "
+        "any more. Thank you!"
+    ),
+    Answer.MESSAGE: N_(
+        "{name} has just sent the bot a message, so they are there. Nobody needs to look in "
+        "any more. Thank you!"
+    ),
+    Answer.PAUSED: N_(
+        "The daily “All well?” of {name} has been paused. Nobody needs to look in for it "
+        "any more. Thank you!"
+    ),
+    Answer.OFF: N_(
+        "The daily “All well?” of {name} has been switched off. Nobody needs to look in for "
+        "it any more. Thank you!"
+    ),
+    Answer.LEFT: N_(
+        "{name} is no longer in the circle, so their “All well?” has stopped. Nobody needs to "
+        "look in for it any more."
+    ),
+}
+CONFIRMED_ALL_WELL = N_("{helper} had contact with {name}: all is well. Thank you all!")
+CONFIRMED_CONTACT = N_("{helper} has had contact with {name}. Thank you all!")
 
 
 @dataclass
@@ -67,6 +126,46 @@ class Outcome:
     name: str = ""
     message_ids: list[int] = field(default_factory=list)
     told: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class QuestionWindow:
+    """How long the member still has to answer before being asked again."""
+
+    wait_until: dt.datetime | None = None  # look again then
+    ready_at: dt.datetime | None = None  # the time ran out then (None: no question)
+
+
+@dataclass
+class SettingsChange:
+    """The next check-in, and the messages a change of settings queued."""
+
+    due: dt.datetime | None
+    message_ids: list[int] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Person:
+    """Someone on a rung: a member of the circle, or a beheerder (no member; their
+    name is what Telegram told us, or empty when they never wrote to the bot)."""
+
+    user_id: int
+    name: str
+
+
+@dataclass(frozen=True)
+class Told:
+    people: list[Person]
+    message_ids: list[int]
+
+
+def _closed_status(checkin: Round | None) -> str:
+    """What a late press on a closed round may say: "all is well" only when it is."""
+    well = checkin is not None and (
+        checkin.answer == Answer.OK
+        or (checkin.answer == Answer.CONFIRMED and checkin.need == Need.SILENCE)
+    )
+    return "already_well" if well else "already"
 
 
 def checkin_key(member_id: int) -> str:
@@ -82,20 +181,144 @@ class Waakvlam(Service):
         self, store: Store, i18n: I18n, clock: Clock, admin_ids: list[int] | None = None
     ) -> None:
         super().__init__(store, i18n, clock)
-        self.admin_ids = admin_ids or []
+        # The settings' own list: a beheerder added while running is known at once.
+        self.admin_ids = admin_ids if admin_ids is not None else []
 
     def register(self, scheduler: Scheduler) -> None:
         scheduler.register(CHECKIN, self._on_checkin)
         scheduler.register(STEP, self._on_step)
+        scheduler.on_bounce(self._on_bounced)
 
     # -- settings -------------------------------------------------------------
 
     async def apply_settings(self, settings: CheckinSettings) -> dt.datetime | None:
         """Save settings and put the next check-in in the schedule (replacing the old one)."""
+        return (await self.change_settings(settings)).due
+
+    async def change_settings(
+        self, settings: CheckinSettings, actor_user_id: int | None = None
+    ) -> SettingsChange:
+        """Save settings, schedule the next check-in, and tell who must know: a pause
+        or switching off stops a running ladder (everyone asked hears it), the contact
+        neighbours hear of a pause, and a newly chosen contact is told once, kindly."""
+        member = await self.store.member(settings.member_id)
         async with self.store.db.write() as tx:
+            before = await self.store.checkin_settings(settings.member_id, tx)
             await self.store.save_checkin_settings(tx, settings)
             await self.store.cancel_timers(checkin_key(settings.member_id), tx)
-            return await self.schedule_next(tx, settings, self.clock.now())
+            due = await self.schedule_next(tx, settings, self.clock.now())
+            if member is None:
+                return SettingsChange(due)
+            ids: list[int] = []
+            today = self.clock.now().astimezone(self.tz).date()
+            stopped = not settings.enabled or settings.paused_on(today)
+            told: set[int] = set()
+            if stopped:
+                how = Answer.PAUSED if settings.enabled else Answer.OFF
+                for checkin in await self.store.open_rounds_of_member(member.id, tx):
+                    ids += await self._end(tx, checkin, member, how, actor_user_id, told)
+            members = await self.store.members(member.circle_id)
+            if (before.paused, before.paused_until) != (settings.paused, settings.paused_until):
+                by_member = actor_user_id is not None and actor_user_id == member.user_id
+                ids += await self._tell_pause(tx, settings, member, members, told, by_member)
+            if member.user_id is not None:
+                for contact in members:
+                    if contact.id in settings.contacts and contact.id not in before.contacts:
+                        ids.append(await self._tell_chosen(tx, member, contact))
+        return SettingsChange(due, ids)
+
+    async def _tell_pause(
+        self,
+        tx: Session,
+        settings: CheckinSettings,
+        member: Member,
+        members: list[Member],
+        already: set[int],
+        by_member: bool,
+    ) -> list[int]:
+        """The contact neighbours hear of a pause; who did it is said only when it was
+        the member themselves (a superbuur may pause it for them)."""
+        params: dict[str, object] = {}
+        if not settings.paused:
+            text = N_("The daily “All well?” of {name} is on again.")
+        elif settings.paused_until:
+            params = {"date": settings.paused_until}
+            text = (
+                N_("{name} has paused the daily “All well?”: on holiday until {date}.")
+                if by_member
+                else N_("The daily “All well?” of {name} is paused: on holiday until {date}.")
+            )
+        else:
+            text = (
+                N_(
+                    "{name} has paused the daily “All well?”: in hospital, until it is "
+                    "switched on again."
+                )
+                if by_member
+                else N_(
+                    "The daily “All well?” of {name} is paused: in hospital, until it is "
+                    "switched on again."
+                )
+            )
+        ids = []
+        for contact in ladder_contacts(settings, member, members, reachable_only=True):
+            if contact.user_id in already:
+                continue
+            already.add(contact.user_id)
+            ids.append(
+                await self._send(
+                    tx,
+                    contact.user_id,
+                    text,
+                    name=member.display_name,
+                    source="waakvlam:pause",
+                    **params,
+                )
+            )
+        return ids
+
+    async def _tell_chosen(self, tx: Session, member: Member, contact: Member) -> int:
+        return await self._send(
+            tx,
+            contact.user_id,
+            N_(
+                "{name} has chosen you as a contact neighbour for the daily “All well?”. If "
+                "{name} does not answer, the bot asks you to look in or give a call. Is that "
+                "all right? If not, tap the button and {name} will hear it kindly."
+            ),
+            name=member.display_name,
+            source="waakvlam:chosen",
+            buttons=[(BUTTON_NOT_CONTACT, f"wc:{member.id}:no")],
+        )
+
+    async def decline_contact(self, user_id: int, member_id: int) -> Outcome:
+        """A chosen contact neighbour would rather not: taken off the list, the member
+        is told kindly. Only someone who is on the member's list can do this."""
+        member = await self.store.member(member_id)
+        if member is None:
+            return Outcome("not_yours")
+        contact = await self.store.member_of(member.circle_id, user_id)
+        settings = await self.store.checkin_settings(member.id)
+        if contact is None or contact.id not in settings.contacts:
+            return Outcome("already", member.display_name)
+        changed = replace(settings, contacts=tuple(c for c in settings.contacts if c != contact.id))
+        async with self.store.db.write() as tx:
+            await self.store.save_checkin_settings(tx, changed)
+            ids = []
+            if member.user_id is not None:
+                ids.append(
+                    await self._send(
+                        tx,
+                        member.user_id,
+                        N_(
+                            "{helper} cannot be your contact neighbour just now. You can choose "
+                            "someone else in /waakvlam; until then the superburen are asked."
+                        ),
+                        helper=contact.display_name,
+                        source="waakvlam:declined",
+                    )
+                )
+        return Outcome("declined", member.display_name, ids)
 
     async def schedule_next(
         self, tx: Session, settings: CheckinSettings, after: dt.datetime
@@ -117,47 +340,6 @@ class Waakvlam(Service):
     def _local_time(self, moment: dt.datetime) -> str:
         return moment.astimezone(self.tz).strftime("%H:%M")
 
-    # -- timers -------------------------------------------------------------------
-
-    async def _on_checkin(self, run: TimerRun) -> None:
-        member = await self.store.member(int(run.timer.payload["member_id"]))
-        if member is None:
-            return  # the member left: their ladder ends with them
-        settings = await self.store.checkin_settings(member.id, run.tx)
-        due = run.timer.due_at
-        # Whatever happens with this round, the next one is in the schedule.
-        await self.schedule_next(run.tx, settings, due)
-        if not settings.enabled or settings.paused_on(due.astimezone(self.tz).date()):
-            return
-        if is_stale(due, self.clock.now(), self.tz):
-            log.warning(
-                "check-in of member %s due %s skipped: the bot was down that day", member.id, due
-            )
-            return
-        round_id = await self.store.start_round(run.tx, member.id, due)
-        if round_id is None:
-            return  # this check-in was asked before
-        await self._schedule_step(run.tx, round_id, Stage.ASKED_AGAIN, due + settings.ask_again)
-        if member.no_phone:
-            await self._ask_contact_to_visit(run.tx, member, settings, round_id, again=False)
-            return
-        person = await self.store.user(member.user_id or 0)
-        if person is None or not person.reachable:
-            # A check-in we know cannot arrive is a silence: straight to the neighbours.
-            await self._alert_neighbours(run.tx, member, settings, round_id, due, due)
-            return
-        local = due.astimezone(self.tz).time()
-        await self._send(
-            run.tx,
-            member.user_id,
-            GREETINGS[greeting_key(local)],
-            name=member.display_name,
-            priority=Priority.ROUTINE,
-            source=f"waakvlam:checkin:{round_id}",
-            extra_ids=(N_("Just tap a button. In an emergency: call 112."),),
-            buttons=self._answer_buttons(round_id),
-        )
-
     def _answer_buttons(self, round_id: int) -> list[tuple[str, str]]:
         return [
             (BUTTON_OK, f"wv:{round_id}:{Answer.OK}"),
@@ -166,8 +348,60 @@ class Waakvlam(Service):
             (BUTTON_LEAVE, f"wv:{round_id}:{Answer.LEAVE_ME}"),
         ]
 
-    def _neighbour_buttons(self, round_id: int) -> list[tuple[str, str]]:
-        return [(BUTTON_GOING, f"wn:{round_id}:going"), (BUTTON_CONFIRM, f"wn:{round_id}:ok")]
+    def _neighbour_buttons(self, round_id: int, need: Need) -> list[tuple[str, str]]:
+        confirm = BUTTON_CONFIRM if need == Need.SILENCE else BUTTON_HAD_CONTACT
+        return [(BUTTON_GOING, f"wn:{round_id}:going"), (confirm, f"wn:{round_id}:ok")]
+
+    # -- the member is asked ----------------------------------------------------------
+
+    async def _on_checkin(self, run: TimerRun) -> None:
+        member = await self.store.member(int(run.timer.payload["member_id"]))
+        if member is None:
+            return  # the member left: their ladder ends with them
+        settings = await self.store.checkin_settings(member.id, run.tx)
+        due, now = run.timer.due_at, self.clock.now()
+        # Whatever happens with this round, the next one is in the schedule. After a
+        # long downtime that is the next one from now: one question, not one per day.
+        await self.schedule_next(run.tx, settings, max(due, now))
+        if not settings.enabled or settings.paused_on(due.astimezone(self.tz).date()):
+            return
+        # A check-in that fell due while the bot was down is asked now (never skipped);
+        # the ladder's times count from when the question reaches the member, and the
+        # round is of the moment it is really asked (what the alerts and figures say).
+        late = is_late(due, now)
+        round_id = await self.store.start_round(run.tx, member.id, now if late else due)
+        if round_id is None:
+            return  # this check-in was asked before
+        for earlier in await self.store.open_rounds_of_member(member.id, run.tx):
+            if earlier.id != round_id and earlier.need != Need.SILENCE:
+                # Yesterday's "graag even contact" waits no longer: today asks afresh.
+                await self.store.close_round(run.tx, earlier.id, Answer.SUPERSEDED, None)
+                await self.store.cancel_timers(step_key(earlier.id), run.tx)
+        if member.no_phone:
+            await self._ask_contact_to_visit(run.tx, member, settings, round_id, again=False)
+            await self._schedule_step(run.tx, round_id, Stage.ASKED_AGAIN, now + settings.ask_again)
+            return
+        person = await self.store.user(member.user_id or 0)
+        if person is None or not person.reachable:
+            # A check-in we know cannot arrive is a silence: straight to the neighbours.
+            checkin = await self.store.checkin_round(round_id, run.tx)
+            await self._climb(run.tx, checkin, member, settings, Stage.NEIGHBOURS)
+            return
+        greeting = "late" if late else greeting_key(now.astimezone(self.tz).time())
+        await self._notify(
+            run.tx,
+            round_id,
+            member.user_id,
+            Stage.ASKED,
+            "question",
+            [
+                (GREETINGS[greeting], {"name": member.display_name}),
+                (N_("Just tap a button. In an emergency: call 112."), {}),
+            ],
+            priority=Priority.ROUTINE,
+            buttons=self._answer_buttons(round_id),
+        )
+        await self._schedule_step(run.tx, round_id, Stage.ASKED_AGAIN, now + settings.ask_again)
 
     async def _schedule_step(
         self, tx: Session, round_id: int, stage: Stage, due: dt.datetime
@@ -176,45 +410,83 @@ class Waakvlam(Service):
             STEP,
             due,
             {"round_id": round_id, "stage": stage},
-            dedupe_key=f"{step_key(round_id)}{stage}",
+            # The moment is part of the key: a step put off (the question was late)
+            # is a new row, and cancelling the round's prefix still finds them all.
+            dedupe_key=f"{step_key(round_id)}{stage}:{due.isoformat()}",
             priority=Priority.ALERT,
             tx=tx,
         )
 
     async def _on_step(self, run: TimerRun) -> None:
-        checkin = await self.store.checkin_round(int(run.timer.payload["round_id"]), run.tx)
+        tx = run.tx
+        checkin = await self.store.checkin_round(int(run.timer.payload["round_id"]), tx)
         if checkin is None or not checkin.open:
             return  # answered in time: nothing to do
         member = await self.store.member(checkin.member_id)
         if member is None:
             return
-        settings = await self.store.checkin_settings(member.id, run.tx)
+        settings = await self.store.checkin_settings(member.id, tx)
         stage = Stage(run.timer.payload["stage"])
-        now = run.timer.due_at
+        now = self.clock.now()
         if stage == Stage.ASKED_AGAIN:
-            await self.store.set_round_stage(run.tx, checkin.id, stage)
+            if checkin.stage != Stage.ASKED:
+                return  # the ladder moved on already (the question bounced)
+            asked_again_at = now
+            if not member.no_phone:
+                window = await self._question_window(tx, checkin, settings, now)
+                if window.wait_until is not None:
+                    await self._schedule_step(tx, checkin.id, Stage.ASKED_AGAIN, window.wait_until)
+                    return
+                asked_again_at = window.ready_at or now
+            await self.store.set_round_stage(tx, checkin.id, Stage.ASKED_AGAIN)
+            # The neighbours' time counts from when the member should have been asked
+            # again: after a downtime both steps may be due at once, never earlier.
             await self._schedule_step(
-                run.tx, checkin.id, Stage.NEIGHBOURS, now + settings.neighbours
+                tx, checkin.id, Stage.NEIGHBOURS, asked_again_at + settings.neighbours
             )
             if member.no_phone:
-                await self._ask_contact_to_visit(run.tx, member, settings, checkin.id, again=True)
+                await self._ask_contact_to_visit(tx, member, settings, checkin.id, again=True)
             else:
-                await self._send(
-                    run.tx,
+                await self._notify(
+                    tx,
+                    checkin.id,
                     member.user_id,
-                    N_(
-                        "I asked earlier: all well with you, {name}? "
-                        "Tap a button, or just send a message."
-                    ),
-                    name=member.display_name,
+                    Stage.ASKED_AGAIN,
+                    "question",
+                    [
+                        (
+                            N_(
+                                "I asked earlier: all well with you, {name}? "
+                                "Tap a button, or just send a message."
+                            ),
+                            {"name": member.display_name},
+                        )
+                    ],
                     priority=Priority.INTERACTIVE,
-                    source=f"waakvlam:checkin:{checkin.id}",
                     buttons=self._answer_buttons(checkin.id),
                 )
-        elif stage == Stage.NEIGHBOURS:
-            await self._alert_neighbours(run.tx, member, settings, checkin.id, checkin.due_at, now)
-        elif stage == Stage.CHAIR:
-            await self._alert_chair(run.tx, member, settings, checkin, now)
+        elif is_later_rung(stage, Stage(checkin.stage)):
+            # The neighbours' rung when the member stayed silent; a later rung when
+            # those told had no contact in time. A step the ladder passed is void.
+            await self._climb(tx, checkin, member, settings, stage)
+
+    async def _question_window(
+        self, tx: Session, checkin: Round, settings: CheckinSettings, now: dt.datetime
+    ) -> QuestionWindow:
+        """Has the member had ``ask_again`` since the question reached them? Then the
+        moment that time ran out; else when to look again. A question that cannot
+        arrive needs no waiting (its bounce moves the ladder)."""
+        question = next(
+            (n for n in await self.store.round_notices(checkin.id, tx) if n.kind == "question"),
+            None,
+        )
+        if question is None or question.delivery in ("unreachable", "failed", "gone"):
+            return QuestionWindow()
+        if question.delivery == "pending":
+            return QuestionWindow(wait_until=now + RECHECK)
+        assert question.sent_at is not None
+        ready = question.sent_at + settings.ask_again
+        return QuestionWindow(wait_until=ready) if ready > now else QuestionWindow(ready_at=ready)
 
     async def _ask_contact_to_visit(
         self,
@@ -227,10 +499,9 @@ class Waakvlam(Service):
     ) -> None:
         members = await self.store.members(member.circle_id)
         visitor = visit_contact(settings, member, members)
-        contacts = [visitor] if visitor else []
-        if not contacts:
-            now = self.clock.now()
-            await self._alert_neighbours(tx, member, settings, round_id, now, now)
+        if visitor is None:
+            checkin = await self.store.checkin_round(round_id, tx)
+            await self._climb(tx, checkin, member, settings, Stage.NEIGHBOURS)
             return
         text = (
             N_("Reminder: would you look in on {name} today? Nobody has confirmed yet.")
@@ -240,142 +511,204 @@ class Waakvlam(Service):
                 "the contact neighbour. Tap a button when you have been."
             )
         )
-        await self._send(
+        await self._notify(
             tx,
-            contacts[0].user_id,
-            text,
-            name=member.display_name,
+            round_id,
+            visitor.user_id,
+            Stage.ASKED_AGAIN if again else Stage.ASKED,
+            "visit",
+            [(text, {"name": member.display_name}), *self._phone(member)],
             priority=Priority.INTERACTIVE if again else Priority.ROUTINE,
-            source=f"waakvlam:visit:{round_id}",
-            buttons=self._neighbour_buttons(round_id),
+            buttons=self._neighbour_buttons(round_id, Need.SILENCE),
         )
-        await self._remember_alerted(tx, round_id, [contacts[0].user_id])
 
-    async def _remember_alerted(
+    # -- the rungs --------------------------------------------------------------------
+
+    async def _notify(
         self,
         tx: Session,
         round_id: int,
-        user_ids: list[int],
-        stage: Stage | None = None,
-    ) -> None:
-        checkin = await self.store.checkin_round(round_id, tx)
-        alerted = list(dict.fromkeys([*checkin.alerted, *user_ids]))
-        await self.store.set_round_stage(tx, round_id, stage or checkin.stage, alerted)
+        user_id: int,
+        rung: Stage | str,
+        kind: str,
+        parts: list[Part],
+        *,
+        priority: int,
+        buttons: list[tuple[str, str]] | None = None,
+    ) -> int:
+        """Queue a message about a round and record who was told what, through which
+        outbox row: how the ladder knows who was reached and who must hear the end."""
+        message_id = await self._send_parts(
+            tx,
+            user_id,
+            parts,
+            priority=priority,
+            source=f"waakvlam:{kind}:{round_id}",
+            buttons=buttons,
+        )
+        await self.store.add_round_notice(tx, round_id, user_id, rung, kind, message_id)
+        return message_id
 
-    async def _alert_neighbours(
-        self,
-        tx: Session,
-        member: Member,
-        settings: CheckinSettings,
-        round_id: int,
-        asked_at: dt.datetime,
-        base: dt.datetime,
-    ) -> None:
-        """Ask the contact neighbours to look in. The chair follows ``escalate`` after
-        ``base`` (when this step was due): after downtime an overdue chair step fires at
-        once instead of waiting again."""
+    def _phone(self, member: Member) -> list[Part]:
+        if member.share_phone and member.phone:
+            return [
+                (
+                    N_("Phone number of {name}: {phone}"),
+                    {"name": member.display_name, "phone": member.phone},
+                )
+            ]
+        return []
+
+    async def _rung_people(
+        self, stage: Stage, checkin: Round, member: Member, settings: CheckinSettings
+    ) -> list[Person]:
+        if stage == Stage.BEHEERDER:
+            people = []
+            for admin_id in dict.fromkeys(self.admin_ids):
+                known = await self.store.user(admin_id)
+                # A beheerder the bot never heard from is tried: Telegram will say.
+                if admin_id != member.user_id and (known is None or known.reachable):
+                    people.append(Person(admin_id, known.first_name if known else ""))
+            return people
         members = await self.store.members(member.circle_id)
-        checkin = await self.store.checkin_round(round_id, tx)
-        contacts = [
-            m
-            for m in escalation_neighbours(settings, member, members)
-            if m.user_id not in checkin.alerted
+        return [
+            Person(m.user_id, m.display_name)
+            for m in rung_members(stage, Need(checkin.need), settings, member, members)
+            if m.user_id is not None
         ]
-        reachable = [m for m in contacts if m.reachable]
-        for contact in reachable:
-            await self._send(
-                tx,
-                contact.user_id,
-                N_(
-                    "{name} has not answered “All well?” today ({time}). Could you look in or "
-                    "give a call? Tap a button to let the others know."
-                ),
-                extra_ids=(N_("In an emergency: call 112."),),
-                name=member.display_name,
-                time=self._local_time(asked_at),
-                priority=Priority.ALERT,
-                source=f"waakvlam:alert:{round_id}",
-                buttons=self._neighbour_buttons(round_id),
-            )
-        await self._remember_alerted(tx, round_id, [m.user_id for m in reachable], Stage.NEIGHBOURS)
-        await self.store.cancel_timers(f"{step_key(round_id)}{Stage.ASKED_AGAIN}", tx)
-        await self.store.cancel_timers(f"{step_key(round_id)}{Stage.NEIGHBOURS}", tx)
-        if not reachable and not checkin.alerted:
-            # Nobody to ask: the next rung now, not in two hours.
-            await self._alert_chair(tx, member, settings, checkin, self.clock.now())
-            return
-        await self._schedule_step(tx, round_id, Stage.CHAIR, base + settings.escalate)
 
-    async def _alert_chair(
+    async def _climb(
         self,
         tx: Session,
-        member: Member,
-        settings: CheckinSettings,
         checkin: Round,
-        now: dt.datetime,
-    ) -> None:
-        members = await self.store.members(member.circle_id)
-        circle = await self.store.circle(member.circle_id)
-        recipients = [
-            m
-            for m in chair_and_professional(settings, member, members)
-            if m.user_id not in checkin.alerted or m.role == "voorzitter"
-        ]
-        going = next(
-            (m.display_name for m in members if checkin.going and m.user_id == checkin.going), None
-        )
-        sent_to = []
-        for person in recipients:
-            if not person.reachable:
-                continue
-            extra = (
-                (N_("A neighbour said they would look in, but has not confirmed yet."),)
-                if going
-                else ()
-            )
-            await self._send(
-                tx,
-                person.user_id,
-                N_(
-                    "Nobody has been able to reach {name} ({circle}) today. The check-in was at "
-                    "{time}; the neighbours were asked to look in, and nobody has confirmed yet "
-                    "that all is well. Please make sure someone gets in touch."
-                ),
-                extra_ids=(*extra, N_("In an emergency: call 112.")),
-                name=member.display_name,
-                circle=circle.title if circle else "",
-                time=self._local_time(checkin.due_at),
-                priority=Priority.ALERT,
-                source=f"waakvlam:alert:{checkin.id}",
-                buttons=[(BUTTON_CONFIRM, f"wn:{checkin.id}:ok")],
-            )
-            sent_to.append(person.user_id)
-        if not sent_to:
-            await self._last_resort(tx, member, checkin)
-        await self._remember_alerted(tx, checkin.id, sent_to, Stage.CHAIR)
-
-    async def _last_resort(self, tx: Session, member: Member, checkin: Round) -> None:
-        """Nobody in the circle can be told: the operators must hear it, loudly."""
-        circle = await self.store.circle(member.circle_id)
+        member: Member,
+        settings: CheckinSettings,
+        start: Stage,
+    ) -> Told:
+        """Tell the people of the first rung from ``start`` that the bot can reach, and
+        put the next rung in the schedule. Returns who was told, and the messages."""
+        need = Need(checkin.need)
+        stage: Stage | None = start
+        while stage is not None:
+            people = await self._rung_people(stage, checkin, member, settings)
+            if people:
+                await self.store.cancel_timers(step_key(checkin.id), tx)
+                await self.store.set_round_stage(tx, checkin.id, stage)
+                ids = await self._alert(tx, checkin, member, settings, stage, people)
+                later = escalation_after(need, stage, has_beheerder=bool(self.admin_ids))
+                if later is not None:
+                    moment = self.clock.now() + settings.escalate
+                    await self._schedule_step(tx, checkin.id, later, moment)
+                if stage in (Stage.BEHEERDER, Stage.CIRCLE):
+                    log.warning(
+                        "waakvlam round %s reached the %s rung (%d told)",
+                        checkin.id,
+                        stage,
+                        len(people),
+                    )
+                return Told(people, ids)
+            log.info("waakvlam round %s: nobody to reach on the %s rung", checkin.id, stage)
+            stage = rung_after(stage)
+        await self.store.cancel_timers(step_key(checkin.id), tx)
+        await self.store.set_round_stage(tx, checkin.id, Stage.CIRCLE)
         log.critical(
-            "waakvlam round %s for member %s: nobody in the circle can be alerted",
+            "waakvlam round %s for member %s: nobody at all can be told (no beheerder set: "
+            "OMKIJK_ADMIN_IDS)",
             checkin.id,
             member.id,
         )
-        for admin in self.admin_ids:
-            await self._send(
-                tx,
-                admin,
-                N_(
-                    "Waakvlam: nobody in {circle} can be alerted that {name} did not answer "
-                    "today. Please make sure someone gets in touch."
+        return Told([], [])
+
+    async def _alert(
+        self,
+        tx: Session,
+        checkin: Round,
+        member: Member,
+        settings: CheckinSettings,
+        stage: Stage,
+        people: list[Person],
+    ) -> list[int]:
+        need = Need(checkin.need)
+        notices = await self.store.round_notices(checkin.id, tx)
+        circle = await self.store.circle(member.circle_id)
+        time = self._local_time(checkin.due_at)
+        name = member.display_name
+        kind = "alert" if need == Need.SILENCE else "answer"
+        if stage == Stage.NEIGHBOURS:
+            parts: list[Part] = [(ASK_NEIGHBOURS[need], {"name": name, "time": time})]
+        else:
+            parts = [
+                *(
+                    [(N_("Waakvlam: a message for the beheerder."), {})]
+                    if stage == Stage.BEHEERDER
+                    else []
                 ),
-                name=member.display_name,
-                circle=circle.title if circle else "?",
+                (
+                    ASK_CHAIR[need],
+                    {"name": name, "circle": circle.title if circle else "", "time": time},
+                ),
+                *await self._history(checkin, member, notices),
+                (N_("Please make sure someone gets in touch."), {}),
+            ]
+            if stage == Stage.CIRCLE:
+                parts.append(
+                    (
+                        N_(
+                            "You get this because the bot could not reach the voorzitter or "
+                            "anyone else who usually looks in."
+                        ),
+                        {},
+                    )
+                )
+        parts += self._phone(member)
+        if need == Need.SILENCE or stage != Stage.NEIGHBOURS:
+            parts.append((EMERGENCY, {}))
+        return [
+            await self._notify(
+                tx,
+                checkin.id,
+                person.user_id,
+                stage,
+                kind,
+                parts,
                 priority=Priority.ALERT,
-                source=f"waakvlam:admin:{checkin.id}",
-                buttons=[(BUTTON_CONFIRM, f"wn:{checkin.id}:ok")],
+                buttons=self._neighbour_buttons(checkin.id, need),
             )
+            for person in people
+        ]
+
+    async def _names(self, circle_id: int) -> dict[int, str]:
+        """Display names by Telegram id in a circle (a beheerder is not among them)."""
+        return {
+            m.user_id: m.display_name
+            for m in await self.store.members(circle_id)
+            if m.user_id is not None
+        }
+
+    async def _history(self, checkin: Round, member: Member, notices: list[Notice]) -> list[Part]:
+        """What happened so far, in words that are true: who was asked, who is on the
+        way. Never "the neighbours were asked" when nobody was."""
+        known = await self._names(member.circle_id)
+        asked = [n.user_id for n in notices if n.kind in ACTING and n.live]
+        names = [known[u] for u in dict.fromkeys(asked) if u in known]
+        parts: list[Part] = []
+        if names:
+            parts.append(
+                (
+                    N_("Asked before: {names}. Nobody has confirmed contact yet."),
+                    {"names": ", ".join(names)},
+                )
+            )
+        else:
+            parts.append((N_("There was nobody the bot could ask to look in before."), {}))
+        if checkin.going in known:
+            parts.append(
+                (
+                    N_("{helper} said they would look in, but has not confirmed yet."),
+                    {"helper": known[checkin.going]},
+                )
+            )
+        return parts
 
     # -- answers ---------------------------------------------------------------
 
@@ -385,48 +718,51 @@ class Waakvlam(Service):
         member = await self.store.member(checkin.member_id) if checkin else None
         if checkin is None or member is None or member.user_id != user_id:
             return Outcome("not_yours")
-        if not checkin.open:
-            return Outcome("already", member.display_name)
         settings = await self.store.checkin_settings(member.id)
-        members = await self.store.members(member.circle_id)
-        contacts = [m for m in ladder_contacts(settings, member, members) if m.reachable]
-        ids: list[int] = []
         async with self.store.db.write() as tx:
-            if not await self.store.close_round(tx, round_id, answer, user_id):
-                return Outcome("already", member.display_name)
-            await self.store.cancel_timers(step_key(round_id), tx)
-            ids += await self._tell_handled(tx, checkin, member, None)
-            if answer in (Answer.CONTACT, Answer.NOT_WELL):
-                if not contacts:
-                    contacts = chair_and_professional(
-                        replace(settings, professional_ok=False), member, members
-                    )
-                text = (
-                    N_("{name} would like some contact. Could you give a call or drop by?")
-                    if answer == Answer.CONTACT
-                    else N_(
-                        "{name} said things are not so good today. Could you get in touch soon?"
-                    )
-                )
-                for contact in contacts:
-                    if contact.user_id in checkin.alerted:
-                        continue
-                    ids.append(
-                        await self._send(
-                            tx,
-                            contact.user_id,
-                            text,
-                            name=member.display_name,
-                            priority=Priority.ALERT
-                            if answer == Answer.NOT_WELL
-                            else Priority.INTERACTIVE,
-                            source=f"waakvlam:answer:{round_id}",
-                        )
-                    )
-        return Outcome(answer, member.display_name, ids, [c.display_name for c in contacts])
+            checkin = await self.store.checkin_round(round_id, tx)
+            if checkin is None or not checkin.open or checkin.answer is not None:
+                return Outcome("answered_already", member.display_name)
+            if answer in ENDS_A_SILENCE:
+                told: set[int] = set()
+                ids = await self._end(tx, checkin, member, answer, user_id, told)
+                # The member is there: any other silent round of theirs ends too.
+                for other in await self.store.open_rounds_of_member(member.id, tx):
+                    if other.need == Need.SILENCE and other.answer is None:
+                        ids += await self._end(tx, other, member, answer, user_id, told)
+                return Outcome(answer, member.display_name, ids)
+            need = NEED_OF_ANSWER[answer]
+            await self.store.set_round_need(tx, round_id, need, answer)
+            checkin = await self.store.checkin_round(round_id, tx)
+            told = await self._tell_need(tx, checkin, member, settings)
+            # An empty name is a beheerder who never wrote to the bot: the handler
+            # says "the beheerder" in the member's language.
+            names = [p.name for p in told.people]
+            return Outcome(answer, member.display_name, told.message_ids, names)
+
+    async def _tell_need(
+        self, tx: Session, checkin: Round, member: Member, settings: CheckinSettings
+    ) -> Told:
+        """The member asked for contact, or is not well. Everyone already asked to act
+        hears it as it is (never "all is well"); if nobody was asked yet, the ladder
+        starts at the neighbours. A late "not so good" keeps climbing on time."""
+        need = Need(checkin.need)
+        notices = await self.store.round_notices(checkin.id, tx)
+        told = [n for n in notices if n.kind in ACTING and n.live]
+        if not told:
+            return await self._climb(tx, checkin, member, settings, Stage.NEIGHBOURS)
+        stage = Stage(checkin.stage)
+        known = await self._names(member.circle_id)
+        people = [Person(u, known.get(u, "")) for u in dict.fromkeys(n.user_id for n in told)]
+        ids = await self._alert(tx, checkin, member, settings, stage, people)
+        await self.store.cancel_timers(step_key(checkin.id), tx)
+        later = escalation_after(need, stage, has_beheerder=bool(self.admin_ids))
+        if later is not None:
+            await self._schedule_step(tx, checkin.id, later, self.clock.now() + settings.escalate)
+        return Told(people, ids)
 
     async def neighbour(self, user_id: int, round_id: int, action: str) -> Outcome:
-        """A neighbour (or the chair) tapped "I'll look in" or "I had contact, all well"."""
+        """A neighbour (or the chair) tapped "I'll look in" or "I had contact"."""
         checkin = await self.store.checkin_round(round_id)
         member = await self.store.member(checkin.member_id) if checkin else None
         if checkin is None or member is None:
@@ -440,103 +776,139 @@ class Waakvlam(Service):
                 and presser.consented
                 and presser.role in ("superbuur", "voorzitter")
             )
-        )
+        ) and user_id != member.user_id
         if not allowed:
             return Outcome("not_yours")
-        helper = presser.display_name if presser else "?"
-        if not checkin.open:
-            return Outcome("already", member.display_name)
-        ids: list[int] = []
+        if presser is not None:
+            helper = presser.display_name
+        else:  # a beheerder: the bot knows them from the tap itself
+            known = await self.store.user(user_id)
+            helper = known.first_name if known else "?"
         async with self.store.db.write() as tx:
+            checkin = await self.store.checkin_round(round_id, tx)
+            if checkin is None or not checkin.open:
+                return Outcome(_closed_status(checkin), member.display_name)
+            ids: list[int] = []
             if action == "going":
                 await self.store.set_round_going(tx, round_id, user_id)
                 for other in checkin.alerted:
                     if other != user_id:
                         ids.append(
-                            await self._send(
+                            await self._notify(
                                 tx,
+                                round_id,
                                 other,
-                                N_("{helper} is going to look in on {name}."),
-                                helper=helper,
-                                name=member.display_name,
+                                checkin.stage,
+                                "going",
+                                [
+                                    (
+                                        N_("{helper} is going to look in on {name}."),
+                                        {"helper": helper, "name": member.display_name},
+                                    )
+                                ],
                                 priority=Priority.INTERACTIVE,
-                                source=f"waakvlam:going:{round_id}",
                             )
                         )
                 return Outcome("going", member.display_name, ids)
-            if not await self.store.close_round(tx, round_id, Answer.CONFIRMED, user_id):
-                return Outcome("already", member.display_name)
-            await self.store.cancel_timers(step_key(round_id), tx)
-            ids += await self._tell_handled(tx, checkin, member, (user_id, helper))
-        return Outcome("confirmed", member.display_name, ids)
+            ids = await self._end(tx, checkin, member, Answer.CONFIRMED, user_id, set(), helper)
+            status = "confirmed" if checkin.need == Need.SILENCE else "had_contact"
+            return Outcome(status, member.display_name, ids)
 
     async def sign_of_life(self, user_id: int) -> list[int]:
-        """Any message from the member during an open round closes it: they are there."""
+        """Any message from the member during a silent round closes it: they are there.
+        (A round where they asked for contact stays open until someone had contact.)"""
         ids: list[int] = []
-        for checkin in await self.store.open_rounds_of_user(user_id):
-            member = await self.store.member(checkin.member_id)
-            async with self.store.db.write() as tx:
-                if not await self.store.close_round(tx, checkin.id, Answer.MESSAGE, user_id):
+        rounds = [
+            r for r in await self.store.open_rounds_of_user(user_id) if r.need == Need.SILENCE
+        ]
+        if not rounds:
+            return ids
+        async with self.store.db.write() as tx:
+            told: set[int] = set()
+            for checkin in rounds:
+                member = await self.store.member(checkin.member_id)
+                if member is None or member.user_id != user_id:
                     continue
-                await self.store.cancel_timers(step_key(checkin.id), tx)
-                ids += await self._tell_handled(tx, checkin, member, None)
+                ids += await self._end(tx, checkin, member, Answer.MESSAGE, user_id, told)
         return ids
 
-    async def _tell_handled(
-        self, tx: Session, checkin: Round, member: Member, by: tuple[int, str] | None
+    async def end_rounds_of(self, member: Member) -> list[int]:
+        """The member leaves (removed, or forgotten): their ladder stops, and everyone
+        who was asked to look in hears that, before the name is gone."""
+        async with self.store.db.write() as tx:
+            told: set[int] = set()
+            ids = []
+            for checkin in await self.store.open_rounds_of_member(member.id, tx):
+                ids += await self._end(tx, checkin, member, Answer.LEFT, None, told)
+            await self.store.cancel_timers(checkin_key(member.id), tx)
+        return ids
+
+    async def _end(
+        self,
+        tx: Session,
+        checkin: Round,
+        member: Member,
+        how: Answer,
+        closed_by: int | None,
+        told: set[int],
+        helper: str = "",
     ) -> list[int]:
+        """Close a round and tell everyone asked to act how it ended, once each."""
+        if not await self.store.close_round(tx, checkin.id, how, closed_by):
+            return []
+        await self.store.cancel_timers(step_key(checkin.id), tx)
+        if how == Answer.CONFIRMED:
+            text = CONFIRMED_ALL_WELL if checkin.need == Need.SILENCE else CONFIRMED_CONTACT
+        else:
+            text = ENDED[how]
         ids = []
         for other in checkin.alerted:
-            if by is not None and other == by[0]:
+            if other in told or other == closed_by or other == member.user_id:
                 continue
-            if by is None:
-                text = N_("Good news: {name} has answered. All is well. Thank you!")
-            else:
-                text = N_("{helper} had contact with {name}: all is well. Thank you all!")
+            told.add(other)
             ids.append(
-                await self._send(
+                await self._notify(
                     tx,
+                    checkin.id,
                     other,
-                    text,
-                    name=member.display_name,
-                    helper=by[1] if by else "",
+                    checkin.stage,
+                    "outcome",
+                    [(text, {"name": member.display_name, "helper": helper})],
                     priority=Priority.ALERT,
-                    source=f"waakvlam:handled:{checkin.id}",
                 )
             )
         return ids
 
     # -- when Telegram cannot deliver ---------------------------------------------
 
-    async def on_undeliverable(self, message: OutgoingMessage, reason: str) -> None:
-        source = message.source or ""
-        if not source.startswith("waakvlam:"):
+    async def _on_bounced(self, run: TimerRun, message: OutgoingMessage) -> None:
+        """A message about a round can never arrive (blocked, chat gone, refused). A
+        question that bounced is a silence: the neighbours now. When every person of
+        the current rung bounced, the next rung now, not in two hours."""
+        found = await self.store.round_notice_of_message(message.id, run.tx)
+        if found is None:
             return
-        _, kind, round_text = source.split(":", 2)
-        checkin = await self.store.checkin_round(int(round_text))
+        round_id, notice = found
+        checkin = await self.store.checkin_round(round_id, run.tx)
         if checkin is None or not checkin.open:
             return
         member = await self.store.member(checkin.member_id)
         if member is None:
             return
-        settings = await self.store.checkin_settings(member.id)
-        log.warning("waakvlam %s message for round %s not delivered (%s)", kind, checkin.id, reason)
-        async with self.store.db.write() as tx:
-            if kind in ("checkin", "visit"):
-                # An undelivered check-in is a silence, not a success.
-                now = self.clock.now()
-                await self._alert_neighbours(tx, member, settings, checkin.id, checkin.due_at, now)
-            elif kind == "alert":
-                still_reachable = [
-                    uid
-                    for uid in checkin.alerted
-                    if (person := await self.store.user(uid)) and person.reachable
-                ]
-                if still_reachable:
-                    return
-                if checkin.stage == Stage.NEIGHBOURS:
-                    # No neighbour can be told: the chair now, not in two hours.
-                    await self.store.cancel_timers(f"{step_key(checkin.id)}{Stage.CHAIR}", tx)
-                    await self._alert_chair(tx, member, settings, checkin, self.clock.now())
-                else:
-                    await self._last_resort(tx, member, checkin)
+        settings = await self.store.checkin_settings(member.id, run.tx)
+        stage = Stage(checkin.stage)
+        log.warning("waakvlam %s message for round %s not delivered", notice.kind, round_id)
+        if notice.kind in ("question", "visit"):
+            if stage in (Stage.ASKED, Stage.ASKED_AGAIN):
+                await self._climb(run.tx, checkin, member, settings, Stage.NEIGHBOURS)
+            return
+        if notice.kind not in ACTING or notice.rung != stage:
+            return  # an old rung's message, or an outcome: the ladder is elsewhere
+        notices = await self.store.round_notices(round_id, run.tx)
+        if any(n.live for n in notices if n.rung == stage and n.kind in ACTING):
+            return  # someone on this rung was reached
+        following = rung_after(stage)
+        if following is not None:
+            await self._climb(run.tx, checkin, member, settings, following)
+        else:
+            log.critical("waakvlam round %s: the last rung bounced; nobody was told", round_id)

@@ -292,6 +292,72 @@ MIGRATIONS: list[str] = [
         SELECT id, helper_member_id, COALESCE(claimed_at, created_at) FROM requests
         WHERE helper_member_id IS NOT NULL;
     """,
+    # 12: the ladders' record. Who was told what about a check-in round or a worry, at
+    # which rung, through which outbox message: a message that bounces moves the ladder
+    # on, and everyone told hears how it ended. A round also knows what the member
+    # needs (nothing heard yet, contact, "not so good"); its stages reach past the chair.
+    """
+    CREATE TEMP TABLE old_alerted AS
+        SELECT r.id AS round_id, CAST(j.value AS INTEGER) AS user_id, r.stage AS rung,
+               r.created_at AS created_at
+        FROM checkin_rounds r, json_each(r.alerted) j;
+    CREATE TABLE checkin_rounds_12 (
+        id            INTEGER PRIMARY KEY,
+        member_id     INTEGER NOT NULL REFERENCES members (id) ON DELETE CASCADE,
+        due_at        TEXT NOT NULL,
+        status        TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'closed')),
+        stage         TEXT NOT NULL DEFAULT 'asked'
+                      CHECK (stage IN ('asked', 'asked_again', 'neighbours', 'chair',
+                                       'beheerder', 'circle')),
+        need          TEXT NOT NULL DEFAULT 'silence'
+                      CHECK (need IN ('silence', 'contact', 'notwell')),
+        answer        TEXT,            -- ok, leave, contact, notwell, message, confirmed, ...
+        closed_by     INTEGER,         -- Telegram user id
+        closed_at     TEXT,
+        going         INTEGER,         -- user id of the neighbour on their way
+        created_at    TEXT NOT NULL,
+        UNIQUE (member_id, due_at)
+    );
+    INSERT INTO checkin_rounds_12 (id, member_id, due_at, status, stage, need, answer,
+                                   closed_by, closed_at, going, created_at)
+        SELECT id, member_id, due_at, status, stage,
+               CASE WHEN status = 'open' THEN 'silence'
+                    WHEN answer IN ('contact', 'notwell') THEN answer ELSE 'silence' END,
+               answer, closed_by, closed_at, going, created_at
+        FROM checkin_rounds;
+    DROP TABLE checkin_rounds;
+    ALTER TABLE checkin_rounds_12 RENAME TO checkin_rounds;
+    CREATE INDEX checkin_rounds_open ON checkin_rounds (status, member_id);
+
+    CREATE TABLE round_notices (
+        id            INTEGER PRIMARY KEY,
+        round_id      INTEGER NOT NULL REFERENCES checkin_rounds (id) ON DELETE CASCADE,
+        user_id       INTEGER NOT NULL,  -- Telegram user id of who was told
+        rung          TEXT NOT NULL,     -- the round's stage when they were told
+        kind          TEXT NOT NULL,     -- question, visit, alert, answer, outcome, going
+        outbox_id     INTEGER REFERENCES outbox (id) ON DELETE SET NULL,
+        created_at    TEXT NOT NULL
+    );
+    CREATE INDEX round_notices_round ON round_notices (round_id, rung);
+    CREATE INDEX round_notices_outbox ON round_notices (outbox_id);
+    CREATE INDEX round_notices_user ON round_notices (user_id);
+    INSERT INTO round_notices (round_id, user_id, rung, kind, created_at)
+        SELECT round_id, user_id, rung, 'alert', created_at FROM old_alerted;
+    DROP TABLE old_alerted;
+
+    ALTER TABLE signals ADD COLUMN stage TEXT NOT NULL DEFAULT 'sent';
+    CREATE TABLE signal_notices (
+        id            INTEGER PRIMARY KEY,
+        signal_id     INTEGER NOT NULL REFERENCES signals (id) ON DELETE CASCADE,
+        user_id       INTEGER NOT NULL,
+        step          TEXT NOT NULL,     -- sent, reminded, escalated, beheerder, sender
+        outbox_id     INTEGER REFERENCES outbox (id) ON DELETE SET NULL,
+        created_at    TEXT NOT NULL
+    );
+    CREATE INDEX signal_notices_signal ON signal_notices (signal_id, step);
+    CREATE INDEX signal_notices_outbox ON signal_notices (outbox_id);
+    CREATE INDEX signal_notices_user ON signal_notices (user_id);
+    """,
 ]
 
 LATEST = len(MIGRATIONS)

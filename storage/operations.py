@@ -64,5 +64,9 @@ def health_counts(db_path: Path, now_iso: str) -> dict[str, object]:
             "open check-in rounds": one(
                 "SELECT COUNT(*) FROM checkin_rounds WHERE status = 'open'"
             ),
+            "rounds past the chair": one(
+                "SELECT COUNT(*) FROM checkin_rounds WHERE status = 'open' "
+                "AND stage IN ('beheerder', 'circle')"
+            ),
             "open worries": one("SELECT COUNT(*) FROM signals WHERE status != 'closed'"),
         }

@@ -90,6 +90,8 @@ class PrivacyQueries:
                 "UPDATE checkin_rounds SET closed_by = NULL WHERE closed_by = ?", (user_id,)
             )
             await tx.execute("UPDATE checkin_rounds SET going = NULL WHERE going = ?", (user_id,))
+            await tx.execute("DELETE FROM round_notices WHERE user_id = ?", (user_id,))
+            await tx.execute("DELETE FROM signal_notices WHERE user_id = ?", (user_id,))
             # A worry they shared stays with the professional, without their name.
             await tx.execute("UPDATE signals SET sender_id = NULL WHERE sender_id = ?", (user_id,))
             await tx.execute("DELETE FROM members WHERE user_id = ?", (user_id,))
@@ -118,12 +120,18 @@ class RetentionQueries:
         )
         counts["requests"] = cur.rowcount
         cur = await tx.execute(
-            "UPDATE checkin_rounds SET answer = NULL, closed_by = NULL, alerted = '[]', "
-            "going = NULL WHERE status = 'closed' AND due_at < ? "
-            "AND (answer IS NOT NULL OR closed_by IS NOT NULL OR alerted != '[]')",
+            "UPDATE checkin_rounds SET answer = NULL, closed_by = NULL, going = NULL "
+            "WHERE status = 'closed' AND due_at < ? "
+            "AND (answer IS NOT NULL OR closed_by IS NOT NULL OR going IS NOT NULL "
+            "OR EXISTS (SELECT 1 FROM round_notices n WHERE n.round_id = checkin_rounds.id))",
             (checkins_before,),
         )
         counts["checkins"] = cur.rowcount
+        await tx.execute(
+            "DELETE FROM round_notices WHERE round_id IN "
+            "(SELECT id FROM checkin_rounds WHERE status = 'closed' AND due_at < ?)",
+            (checkins_before,),
+        )
         cur = await tx.execute(
             "UPDATE signals SET details = NULL, voice_file_id = NULL, sender_id = NULL, "
             "about_member_id = NULL, owner_member_id = NULL WHERE status = 'closed' "

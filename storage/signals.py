@@ -11,7 +11,7 @@ from storage.timefmt import from_db
 
 _COLUMNS = (
     "id, circle_id, sender_id, about_member_id, about_self, kind, details, "
-    "voice_file_id, urgency, name_shared, safety, status, owner_member_id, created_at"
+    "voice_file_id, urgency, name_shared, safety, status, owner_member_id, created_at, stage"
 )
 
 
@@ -31,6 +31,27 @@ class Signal:
     status: str
     owner_member_id: int | None
     created_at: dt.datetime
+    stage: str = "sent"
+
+
+@dataclass(frozen=True)
+class SignalNotice:
+    """One person told of a worry at one step, and how far that message got."""
+
+    user_id: int
+    step: str
+    outbox_id: int | None
+    delivery: str  # pending, sent, unreachable, failed; 'gone' once the outbox row is
+
+    @property
+    def live(self) -> bool:
+        return self.delivery in ("pending", "sent", "gone")
+
+
+_NOTICE = (
+    "n.user_id, n.step, n.outbox_id, COALESCE(o.status, 'gone') "
+    "FROM signal_notices n LEFT JOIN outbox o ON o.id = n.outbox_id"
+)
 
 
 def _signal(row: Any) -> Signal:
@@ -49,6 +70,7 @@ def _signal(row: Any) -> Signal:
         row[11],
         row[12],
         from_db(row[13]),
+        row[14],
     )
 
 
@@ -104,6 +126,32 @@ class SignalQueries:
             (status, self._now(), owner_member_id, signal_id, status),
         )
         return cur.rowcount > 0
+
+    async def set_signal_stage(self, tx: Session, signal_id: int, stage: str) -> None:
+        await tx.execute("UPDATE signals SET stage = ? WHERE id = ?", (stage, signal_id))
+
+    async def add_signal_notice(
+        self, tx: Session, signal_id: int, user_id: int, step: str, outbox_id: int | None
+    ) -> None:
+        await tx.execute(
+            "INSERT INTO signal_notices (signal_id, user_id, step, outbox_id, created_at) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (signal_id, user_id, step, outbox_id, self._now()),
+        )
+
+    async def signal_notices(self, signal_id: int, tx: Session | None = None) -> list[SignalNotice]:
+        rows = await (tx or self.db).fetchall(
+            f"SELECT {_NOTICE} WHERE n.signal_id = ? ORDER BY n.id", (signal_id,)
+        )
+        return [SignalNotice(*r) for r in rows]
+
+    async def signal_notice_of_message(
+        self, outbox_id: int, tx: Session
+    ) -> tuple[int, SignalNotice] | None:
+        row = await tx.fetchone(
+            f"SELECT n.signal_id, {_NOTICE} WHERE n.outbox_id = ?", (outbox_id,)
+        )
+        return (row[0], SignalNotice(*row[1:])) if row else None
 
     async def log_signal(
         self,

@@ -368,6 +368,13 @@ class Store(
         )
         return [_outgoing(r) for r in rows]
 
+    async def message(self, message_id: int, tx: Session | None = None) -> OutgoingMessage | None:
+        """One outbox message, whatever its status."""
+        row = await (tx or self.db).fetchone(
+            f"SELECT {_OUTGOING} FROM outbox WHERE id = ?", (message_id,)
+        )
+        return _outgoing(row) if row else None
+
     async def redirect_message(self, message_id: int, chat_id: int) -> None:
         await self.db.execute("UPDATE outbox SET chat_id = ? WHERE id = ?", (chat_id, message_id))
 
@@ -378,16 +385,42 @@ class Store(
             (self._now(), telegram_message_id, message_id),
         )
 
-    async def message_not_delivered(
-        self, message_id: int, *, error: str, retry_at: dt.datetime | None, unreachable: bool
-    ) -> None:
-        """Keep the message for a retry, or record why it cannot be delivered."""
-        status = "pending" if retry_at else ("unreachable" if unreachable else "failed")
+    async def message_delayed(self, message_id: int, *, error: str, retry_at: dt.datetime) -> None:
+        """Keep the message for a retry at ``retry_at``."""
         await self.db.execute(
-            "UPDATE outbox SET status = ?, attempts = attempts + 1, error = ?, "
-            "not_before = COALESCE(?, not_before) WHERE id = ?",
-            (status, error[:500], to_db(retry_at) if retry_at else None, message_id),
+            "UPDATE outbox SET attempts = attempts + 1, error = ?, not_before = ? WHERE id = ?",
+            (error[:500], to_db(retry_at), message_id),
         )
+
+    async def message_undeliverable(
+        self, message_id: int, *, error: str, chat_gone: bool, bounce_kind: str
+    ) -> None:
+        """Record that a message can never arrive, and in the same transaction put a
+        ``bounce_kind`` timer in the schedule, so whoever must act next (the ladder)
+        hears of it even when the bot stops right after. A chat that is gone makes the
+        person unreachable: the ladders skip them from now on."""
+        async with self.db.write() as tx:
+            row = await tx.fetchone("SELECT chat_id FROM outbox WHERE id = ?", (message_id,))
+            await tx.execute(
+                "UPDATE outbox SET status = ?, attempts = attempts + 1, error = ? WHERE id = ?",
+                ("unreachable" if chat_gone else "failed", error[:500], message_id),
+            )
+            if chat_gone and row is not None:
+                await tx.execute(
+                    "UPDATE users SET reachable = 0, updated_at = ? WHERE id = ?",
+                    (self._now(), row[0]),
+                )
+            await tx.execute(
+                _SCHEDULE,
+                (
+                    bounce_kind,
+                    self._now(),
+                    json.dumps({"message_id": message_id}),
+                    f"bounced:{message_id}",
+                    self._now(),
+                    0,
+                ),
+            )
 
     async def outbox_rows(self) -> list[dict[str, Any]]:
         return [

@@ -43,13 +43,13 @@ class SummaryQueries:
             "to_neighbours": await self._value(
                 "SELECT COUNT(*) FROM checkin_rounds r JOIN members m ON m.id = r.member_id "
                 "WHERE m.circle_id = ? AND r.due_at >= ? AND r.due_at < ? "
-                "AND r.stage IN ('neighbours', 'chair')",
+                "AND r.stage NOT IN ('asked', 'asked_again')",
                 (circle_id, a, b),
             ),
             "to_chair": await self._value(
                 "SELECT COUNT(*) FROM checkin_rounds r JOIN members m ON m.id = r.member_id "
                 "WHERE m.circle_id = ? AND r.due_at >= ? AND r.due_at < ? "
-                "AND r.stage = 'chair'",
+                "AND r.stage IN ('chair', 'beheerder', 'circle')",
                 (circle_id, a, b),
             ),
             "contact_wanted": await self._value(

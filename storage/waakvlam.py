@@ -41,10 +41,16 @@ class Round:
     due_at: dt.datetime
     open: bool
     stage: str
+    need: str
     answer: str | None
     closed_by: int | None
-    alerted: tuple[int, ...]
     going: int | None
+    alerted: tuple[int, ...]  # derived: everyone asked to act (visit, alert, answer)
+
+
+# Who was asked to act about a round: the neighbours, the chair, the beheerder, ...
+ACTING = ("visit", "alert", "answer")
+_ACTING_SQL = "('visit', 'alert', 'answer')"
 
 
 def _round(row: Any) -> Round:
@@ -56,12 +62,44 @@ def _round(row: Any) -> Round:
         row[4],
         row[5],
         row[6],
-        tuple(json.loads(row[7])),
+        row[7],
         row[8],
+        tuple(json.loads(row[9])),
     )
 
 
-_ROUND_COLUMNS = "id, member_id, due_at, status, stage, answer, closed_by, alerted, going"
+_ROUND_COLUMNS = (
+    "r.id, r.member_id, r.due_at, r.status, r.stage, r.need, r.answer, r.closed_by, r.going, "
+    "(SELECT json_group_array(DISTINCT n.user_id) FROM round_notices n "
+    f"WHERE n.round_id = r.id AND n.kind IN {_ACTING_SQL})"
+)
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One person told one thing about a round, and how far that message got."""
+
+    user_id: int
+    rung: str
+    kind: str
+    outbox_id: int | None
+    delivery: str  # pending, sent, unreachable, failed; 'gone' once the outbox row is
+    sent_at: dt.datetime | None
+
+    @property
+    def live(self) -> bool:
+        """Delivered, or still on its way: this person was (or will be) reached."""
+        return self.delivery in ("pending", "sent", "gone")
+
+
+_NOTICE_COLUMNS = (
+    "n.user_id, n.rung, n.kind, n.outbox_id, COALESCE(o.status, 'gone'), o.sent_at "
+    "FROM round_notices n LEFT JOIN outbox o ON o.id = n.outbox_id"
+)
+
+
+def _notice(row: Any) -> Notice:
+    return Notice(row[0], row[1], row[2], row[3], row[4], from_db(row[5]) if row[5] else None)
 
 
 class WaakvlamQueries:
@@ -113,7 +151,7 @@ class WaakvlamQueries:
         return cur.lastrowid if cur.rowcount else None
 
     async def checkin_round(self, round_id: int, tx: Session | None = None) -> Round | None:
-        sql = f"SELECT {_ROUND_COLUMNS} FROM checkin_rounds WHERE id = ?"
+        sql = f"SELECT {_ROUND_COLUMNS} FROM checkin_rounds r WHERE r.id = ?"
         row = await (tx or self.db).fetchone(sql, (round_id,))
         return _round(row) if row else None
 
@@ -121,7 +159,18 @@ class WaakvlamQueries:
         return [
             _round(r)
             for r in await self.db.fetchall(
-                f"SELECT {_ROUND_COLUMNS} FROM checkin_rounds WHERE member_id = ? ORDER BY due_at",
+                f"SELECT {_ROUND_COLUMNS} FROM checkin_rounds r WHERE r.member_id = ? "
+                "ORDER BY r.due_at",
+                (member_id,),
+            )
+        ]
+
+    async def open_rounds_of_member(self, member_id: int, tx: Session) -> list[Round]:
+        return [
+            _round(r)
+            for r in await tx.fetchall(
+                f"SELECT {_ROUND_COLUMNS} FROM checkin_rounds r "
+                "WHERE r.member_id = ? AND r.status = 'open' ORDER BY r.due_at",
                 (member_id,),
             )
         ]
@@ -130,7 +179,7 @@ class WaakvlamQueries:
         return [
             _round(r)
             for r in await self.db.fetchall(
-                f"SELECT {', '.join('r.' + c for c in _ROUND_COLUMNS.split(', '))} "
+                f"SELECT {_ROUND_COLUMNS} "
                 # CROSS JOIN keeps this order: the person's memberships first, then
                 # their open rounds, not every open round in the municipality.
                 "FROM members m CROSS JOIN checkin_rounds r ON r.member_id = m.id "
@@ -139,21 +188,26 @@ class WaakvlamQueries:
             )
         ]
 
-    async def set_round_stage(
-        self, tx: Session, round_id: int, stage: str, alerted: list[int] | None = None
-    ) -> None:
-        await tx.execute(
-            "UPDATE checkin_rounds SET stage = ?, alerted = COALESCE(?, alerted) WHERE id = ?",
-            (stage, json.dumps(alerted) if alerted is not None else None, round_id),
+    async def set_round_stage(self, tx: Session, round_id: int, stage: str) -> None:
+        await tx.execute("UPDATE checkin_rounds SET stage = ? WHERE id = ?", (stage, round_id))
+
+    async def set_round_need(self, tx: Session, round_id: int, need: str, answer: str) -> bool:
+        """The member answered and needs someone (contact, not so good); the round stays
+        open until someone had contact. False when the member had answered already."""
+        cur = await tx.execute(
+            "UPDATE checkin_rounds SET need = ?, answer = ? "
+            "WHERE id = ? AND status = 'open' AND answer IS NULL",
+            (need, answer, round_id),
         )
+        return cur.rowcount > 0
 
     async def close_round(
         self, tx: Session, round_id: int, answer: str, closed_by: int | None
     ) -> bool:
         """Close an open round. False when it was closed already (someone was first)."""
         cur = await tx.execute(
-            "UPDATE checkin_rounds SET status = 'closed', answer = ?, closed_by = ?, "
-            "closed_at = ? WHERE id = ? AND status = 'open'",
+            "UPDATE checkin_rounds SET status = 'closed', answer = COALESCE(answer, ?), "
+            "closed_by = ?, closed_at = ? WHERE id = ? AND status = 'open'",
             (answer, closed_by, self._now(), round_id),
         )
         return cur.rowcount > 0
@@ -163,3 +217,31 @@ class WaakvlamQueries:
             "UPDATE checkin_rounds SET going = ? WHERE id = ? AND status = 'open'",
             (user_id, round_id),
         )
+
+    async def add_round_notice(
+        self,
+        tx: Session,
+        round_id: int,
+        user_id: int,
+        rung: str,
+        kind: str,
+        outbox_id: int | None,
+    ) -> None:
+        await tx.execute(
+            "INSERT INTO round_notices (round_id, user_id, rung, kind, outbox_id, created_at) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (round_id, user_id, rung, kind, outbox_id, self._now()),
+        )
+
+    async def round_notices(self, round_id: int, tx: Session | None = None) -> list[Notice]:
+        sql = f"SELECT {_NOTICE_COLUMNS} WHERE n.round_id = ? ORDER BY n.id"
+        return [_notice(r) for r in await (tx or self.db).fetchall(sql, (round_id,))]
+
+    async def round_notice_of_message(
+        self, outbox_id: int, tx: Session
+    ) -> tuple[int, Notice] | None:
+        """The round and notice an outbox message belongs to, if it is one of the ladder's."""
+        row = await tx.fetchone(
+            f"SELECT n.round_id, {_NOTICE_COLUMNS} WHERE n.outbox_id = ?", (outbox_id,)
+        )
+        return (row[0], _notice(row[1:])) if row else None

@@ -169,3 +169,62 @@ class World:
         if not (person and person.can_offer):
             return await (self.say(user, can_offer) if can_offer else self.tap(user, skip))
         return []
+
+
+# -- the waakvlam and worries on a manual clock ------------------------------------------
+
+# The test day: Tuesday 24 November 2026 (local time, Amsterdam).
+TEST_DAY = dt.date(2026, 11, 24)
+
+
+async def at(world: World, hour: int, minute: int = 0, day: dt.date | None = None):
+    """Move the clock to a local time (on the test day) and tick: timers, then sends."""
+    tz = world.runtime.services.i18n.timezone
+    world.clock.set(dt.datetime.combine(day or TEST_DAY, dt.time(hour, minute), tzinfo=tz))
+    return await world.runtime.tick()
+
+
+async def switch_on(world: World, member, **changes: Any):
+    """Switch a member's "Alles goed?" on (10:00 every day unless ``changes`` say else)."""
+    from dataclasses import replace
+
+    from domain.waakvlam import CheckinSettings
+
+    settings = replace(CheckinSettings(member_id=member.id, enabled=True), **changes)
+    return await world.runtime.services.waakvlam.apply_settings(settings)
+
+
+async def build_circle(
+    world: World,
+    names: tuple[str, ...] = ("Henk", "Riet", "Jan"),
+    roles: dict[str, str] | None = None,
+    professional: str | None = None,
+):
+    """A circle "Zandweerd": the first name adds the bot and is voorzitter, everyone
+    joins through the real onboarding; ``roles`` by name; ``professional`` linked.
+    Returns (people, members) by name."""
+    people = {n: world.person(n) for n in names}
+    chat_id = await world.circle("Zandweerd", people[names[0]], [people[n] for n in names[1:]])
+    circle = await world.store.circle_by_chat(chat_id)
+    members = {m.display_name: m for m in await world.store.members(circle.id)}
+    async with world.store.db.write() as tx:
+        for name, role in (roles or {}).items():
+            await world.store.set_role(tx, members[name].id, role)
+    if professional:
+        person = people[professional] = world.person(professional)
+        await world.say(people[names[0]], "/cirkel")
+        [link] = await world.tap(people[names[0]], "Een professional koppelen")
+        await world.say(person, "/start " + link["text"].split("?start=")[1])
+        await world.tap(person, professional)
+        await world.tap(person, "Nederlands")
+        await world.tap(person, "✅ Ja, koppel mij")
+    members = {m.display_name: m for m in await world.store.members(circle.id)}
+    return people, members
+
+
+def add_beheerder(world: World, name: str = "Bea") -> EmuUser:
+    """A beheerder (OMKIJK_ADMIN_IDS) who started the bot."""
+    admin = world.person(name)
+    admin.started_bot = True
+    world.runtime.settings.admin_ids.append(admin.id)
+    return admin

@@ -370,9 +370,9 @@ async def test_a_superbuur_asks_on_behalf_of_someone_without_a_phone(world, circ
     await world.press(
         p["Jan"], group_post, group_post["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
     )
-    # The news goes to the one who asked on her behalf.
+    # The news goes to the one who asked on her behalf, and says for whom (not "je").
     assert world.texts(p["Sandra"].id)[-1].startswith(
-        "Goed nieuws: Jan helpt je met medicijnen ophalen"
+        "Goed nieuws: Jan helpt Mevrouw de Vries met medicijnen ophalen"
     )
     [task] = await world.say(p["Sandra"], "/taken")
     assert "Mevrouw de Vries zoekt hulp" in task["text"]

@@ -121,10 +121,10 @@ async def test_a_blocked_person_is_marked_unreachable_and_others_are_told(world)
     await world.handled(await world.emulator.block_bot(riet.id))
     told = []
 
-    async def escalate(message, reason):
-        told.append((message.chat_id, reason))
+    async def escalate(run, message):
+        told.append((message.chat_id, await _error(world, message.id)))
 
-    world.runtime.services.outbox.on_undeliverable.append(escalate)
+    world.runtime.services.scheduler.on_bounce(escalate)
     await world.store.schedule(
         NOTICE, world.clock.now(), {"user_id": riet.id, "message": "Here is your menu."}
     )
@@ -172,12 +172,13 @@ async def test_a_chat_telegram_no_longer_knows_is_unreachable_as_a_block_is(worl
     and whoever must act hears that the message cannot arrive."""
     told = []
 
-    async def escalate(message, reason):
-        told.append((message.chat_id, reason))
+    async def escalate(run, message):
+        told.append((message.chat_id, await _error(world, message.id)))
 
-    world.runtime.services.outbox.on_undeliverable.append(escalate)
+    world.runtime.services.scheduler.on_bounce(escalate)
     async with world.store.db.write() as tx:
         await world.store.enqueue_message(tx, -777, "Nieuwe hulpvraag")
     assert await world.runtime.services.outbox.flush(world.runtime.application.bot) == 0
+    await world.runtime.tick()  # the bounce is handled from the schedule, durably
     assert told == [(-777, "Chat not found")]
     assert (await world.store.outbox_rows())[0]["status"] == "unreachable"

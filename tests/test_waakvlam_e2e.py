@@ -143,9 +143,9 @@ async def test_any_message_is_a_sign_of_life(world, circle):
     assert not last(world, p["Sandra"]).startswith(NEIGHBOURS)
     [round_] = await world.store.rounds_of(m["Riet"].id)
     assert round_.answer == "message"
-    # An old button afterwards is answered kindly and changes nothing.
+    # An old button afterwards is answered kindly (to her, not about her) and changes nothing.
     await world.tap(p["Riet"], "👍 Alles goed")
-    assert world.last_alert() == "Al geregeld: met Riet is alles goed. Dank je wel!"
+    assert world.last_alert() == "Je hebt al gereageerd. Dank je wel!"
 
 
 async def test_a_neighbour_confirms_before_the_chair_is_needed(world, circle):
