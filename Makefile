@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: practice run test lint format bench locales clean
+.PHONY: practice run test fuzz lint format bench locales clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,12 @@ test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest -q
+
+# Long generated runs (not in CI): the ladder's model with fresh seeds, many examples.
+fuzz: $(STAMP)
+	OMKIJK_MODEL_RANDOM=1 OMKIJK_MODEL_EXAMPLES=$${OMKIJK_MODEL_EXAMPLES:-1000} \
+	OMKIJK_MODEL_STEPS=$${OMKIJK_MODEL_STEPS:-50} \
+	$(BIN)/pytest -q -p no:cacheprovider tests/test_ladder_model.py --hypothesis-show-statistics
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -135,16 +135,15 @@ def may_pick_up(
     actor: Member | None, members: list[Member], step: str, about: Member | None
 ) -> bool:
     """The professional picks a worry up. A voorzitter may too (not about themselves)
-    when the circle has no professional, or when nobody picked it up in time."""
+    when no professional can be reached, or when nobody picked it up in time."""
     if actor is None or not actor.consented:
         return False
     if actor.role == Role.PROFESSIONAL:
         return about is None or actor.id != about.id
     if actor.role != Role.VOORZITTER or in_charge(about):
         return False
-    return not professionals(members, backup=False) + professionals(members, backup=True) or (
-        step in (WorryStep.ESCALATED, WorryStep.BEHEERDER)
-    )
+    reachable = [m for m in members if m.role == Role.PROFESSIONAL and m.reachable and m.consented]
+    return not reachable or step in (WorryStep.ESCALATED, WorryStep.BEHEERDER)
 
 
 def may_share_name(about: Member | None, about_self: bool, safety: bool) -> bool:

@@ -53,12 +53,12 @@ class Answer(StrEnum):
     PAUSED = "paused"  # the check-in was paused during the round
     OFF = "off"  # the check-in was switched off during the round
     LEFT = "left"  # the member left the circle or asked to be forgotten
-    SUPERSEDED = "superseded"  # a new day's question replaced a round waiting for contact
 
 
 NEED_OF_ANSWER = {Answer.CONTACT: Need.CONTACT, Answer.NOT_WELL: Need.NOT_WELL}
-# Answers after which nobody needs to look in any more.
-ENDS_A_SILENCE = frozenset({Answer.OK, Answer.LEAVE_ME, Answer.MESSAGE})
+# The member's answers after which nobody needs to look in any more (also for an
+# earlier round that waits for contact: they said so themselves).
+ALL_RIGHT = frozenset({Answer.OK, Answer.LEAVE_ME})
 
 
 def rung_after(stage: Stage) -> Stage | None:

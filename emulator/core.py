@@ -693,6 +693,9 @@ class Emulator:
         offset = int(params.get("offset") or 0)
         limit = int(params.get("limit") or 100)
         timeout = float(params.get("timeout") or 0)
+        # Whoever waits for "the bot polls" (a test after a restart) hears it now, not
+        # only when something else changes: a quiet bot would otherwise look deaf.
+        await self._notify()
         if offset:
             # Telegram forgets every update below the offset: it is confirmed.
             self.confirmed_offset = max(self.confirmed_offset, offset)

@@ -251,9 +251,16 @@ class WorryWizard(Wizard):
             safety=bool(state.get("safety")),
         )
         await context.services.outbox.deliver(context.bot, outcome.message_ids)
-        # Only who really has it; the sender heard already when nobody could (status).
-        names = ", ".join(dict.fromkeys(n or _("the beheerder") for n in outcome.recipients))
-        if outcome.status == "nobody":
+        # Only who really has it (not whom it bounced off); the sender heard already
+        # when nobody at all could receive it (the status says so).
+        reached = await context.services.worries.names_reached(outcome)
+        names = ", ".join(dict.fromkeys(n or _("the beheerder") for n in reached))
+        if outcome.status in ("shared", "to_beheerder") and not reached:
+            text = _(
+                "Your worry is saved. I am finding someone who can receive it, and you will "
+                "hear from me."
+            )
+        elif outcome.status == "nobody":
             text = _("Your worry is saved. Here is your menu.")
         elif outcome.status == "to_beheerder":
             text = _(

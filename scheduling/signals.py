@@ -80,6 +80,7 @@ class Outcome:
     message_ids: list[int] = field(default_factory=list)
     recipients: list[str] = field(default_factory=list)
     signal: Signal | None = None
+    deliveries: list[tuple[str, int]] = field(default_factory=list)  # (name, message)
 
 
 @dataclass(frozen=True)
@@ -250,7 +251,9 @@ class Worries(Service):
             source=f"zorg:{signal.id}:{step}",
             reply_markup=self._markup(t, signal.id, professional=reader.professional, owner=owner),
         )
-        await self.store.add_signal_notice(tx, signal.id, reader.user_id, step, message_id)
+        await self.store.add_signal_notice(
+            tx, signal.id, reader.user_id, step, message_id, can_pick_up=owner
+        )
         await self.store.log_signal(tx, signal.id, "bot", _LOG_EVENT[step], reader.name or None)
         return message_id
 
@@ -263,7 +266,7 @@ class Worries(Service):
             signal = replace(signal, stage=current)
             if readers:
                 await self.store.set_signal_stage(tx, signal.id, current)
-                ids = []
+                ids = []  # the readers' messages first, in their order
                 for reader in readers:
                     owner = (
                         reader.member is None
@@ -384,7 +387,17 @@ class Worries(Service):
             reached.message_ids,
             [r.name for r in reached.readers],
             await self.store.signal(signal_id),
+            [(r.name, m) for r, m in zip(reached.readers, reached.message_ids, strict=False)],
         )
+
+    async def names_reached(self, outcome: Outcome) -> list[str]:
+        """Who of the first readers the worry did not bounce off (Telegram refused it
+        to someone who blocked the bot): what the sender may be told it went to."""
+        names = []
+        for name, message_id in outcome.deliveries:
+            if await self.store.delivered_or_on_its_way(message_id):
+                names.append(name)
+        return names
 
     # -- picking it up -----------------------------------------------------------------------
 
@@ -544,21 +557,40 @@ class Worries(Service):
             return
         if notice.step == "sender":
             return
-        owners = []
-        for n in await self.store.signal_notices(signal_id, run.tx):
-            if (
-                n.step == signal.stage
-                and n.live
-                and (await self._may_pick_up(n.user_id, signal))[0]
-            ):
-                owners.append(n)
-        if owners:
-            return
+        notices = await self.store.signal_notices(signal_id, run.tx)
+        if any(n.step == signal.stage and n.live and n.can_pick_up for n in notices):
+            return  # someone who can pick it up has it
         following = NEXT_STEP.get(WorryStep(signal.stage))
         log.warning("worry %s: nobody who could pick it up was reached; next step", signal.id)
-        if following is not None:
-            await self.store.cancel_timers(signal_key(signal.id), run.tx)
-            await self._run_step(run.tx, signal, following)
+        if following is None:
+            await self._tell_sender_nobody_at_all(run.tx, signal)
+            log.critical("worry %s: the last step bounced; nobody can be told", signal.id)
+            return
+        await self.store.cancel_timers(signal_key(signal.id), run.tx)
+        reached = await self._run_step(run.tx, signal, following)
+        stage = (await self.store.signal(signal.id, run.tx)).stage
+        if reached.readers and stage != WorryStep.ESCALATED and signal.sender_id:
+            # The sender was told who has it: what changed is told too (the escalation
+            # step says it itself; nobody at all is said by _run_step).
+            names = ", ".join(r.name for r in reached.readers if r.name)
+            message_id = await self._send(
+                run.tx,
+                signal.sender_id,
+                N_(
+                    "Not everyone could be reached. Your worry has now gone to {names}. You "
+                    "will hear when someone picks it up."
+                )
+                if names
+                else N_(
+                    "Not everyone could be reached. Your worry has now gone to the beheerder "
+                    "of the bot. You will hear when someone picks it up."
+                ),
+                names=names,
+                source=f"zorg:{signal.id}:sender",
+            )
+            await self.store.add_signal_notice(
+                run.tx, signal.id, signal.sender_id, "sender", message_id
+            )
 
 
 _STEPS = list(WorryStep)

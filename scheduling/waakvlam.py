@@ -27,7 +27,7 @@ from bot.clock import Clock
 from bot.i18n import N_, I18n
 from bot.ratelimit import Priority
 from domain.waakvlam import (
-    ENDS_A_SILENCE,
+    ALL_RIGHT,
     NEED_OF_ANSWER,
     Answer,
     CheckinSettings,
@@ -162,8 +162,8 @@ class Told:
 def _closed_status(checkin: Round | None) -> str:
     """What a late press on a closed round may say: "all is well" only when it is."""
     well = checkin is not None and (
-        checkin.answer == Answer.OK
-        or (checkin.answer == Answer.CONFIRMED and checkin.need == Need.SILENCE)
+        checkin.ended == Answer.OK
+        or (checkin.ended == Answer.CONFIRMED and checkin.need == Need.SILENCE)
     )
     return "already_well" if well else "already"
 
@@ -212,7 +212,7 @@ class Waakvlam(Service):
             ids: list[int] = []
             today = self.clock.now().astimezone(self.tz).date()
             stopped = not settings.enabled or settings.paused_on(today)
-            told: set[int] = set()
+            told: dict[int, int] = {}
             if stopped:
                 how = Answer.PAUSED if settings.enabled else Answer.OFF
                 for checkin in await self.store.open_rounds_of_member(member.id, tx):
@@ -233,7 +233,7 @@ class Waakvlam(Service):
         settings: CheckinSettings,
         member: Member,
         members: list[Member],
-        already: set[int],
+        already: dict[int, int],
         by_member: bool,
     ) -> list[int]:
         """The contact neighbours hear of a pause; who did it is said only when it was
@@ -264,17 +264,15 @@ class Waakvlam(Service):
         for contact in ladder_contacts(settings, member, members, reachable_only=True):
             if contact.user_id in already:
                 continue
-            already.add(contact.user_id)
-            ids.append(
-                await self._send(
-                    tx,
-                    contact.user_id,
-                    text,
-                    name=member.display_name,
-                    source="waakvlam:pause",
-                    **params,
-                )
+            already[contact.user_id] = await self._send(
+                tx,
+                contact.user_id,
+                text,
+                name=member.display_name,
+                source="waakvlam:pause",
+                **params,
             )
+            ids.append(already[contact.user_id])
         return ids
 
     async def _tell_chosen(self, tx: Session, member: Member, contact: Member) -> int:
@@ -372,11 +370,6 @@ class Waakvlam(Service):
         round_id = await self.store.start_round(run.tx, member.id, now if late else due)
         if round_id is None:
             return  # this check-in was asked before
-        for earlier in await self.store.open_rounds_of_member(member.id, run.tx):
-            if earlier.id != round_id and earlier.need != Need.SILENCE:
-                # Yesterday's "graag even contact" waits no longer: today asks afresh.
-                await self.store.close_round(run.tx, earlier.id, Answer.SUPERSEDED, None)
-                await self.store.cancel_timers(step_key(earlier.id), run.tx)
         if member.no_phone:
             await self._ask_contact_to_visit(run.tx, member, settings, round_id, again=False)
             await self._schedule_step(run.tx, round_id, Stage.ASKED_AGAIN, now + settings.ask_again)
@@ -721,18 +714,19 @@ class Waakvlam(Service):
         settings = await self.store.checkin_settings(member.id)
         async with self.store.db.write() as tx:
             checkin = await self.store.checkin_round(round_id, tx)
-            if checkin is None or not checkin.open or checkin.answer is not None:
+            if checkin is None or not checkin.open:
                 return Outcome("answered_already", member.display_name)
-            if answer in ENDS_A_SILENCE:
-                told: set[int] = set()
-                ids = await self._end(tx, checkin, member, answer, user_id, told)
-                # The member is there: any other silent round of theirs ends too.
+            if answer in ALL_RIGHT:
+                # The member is there and says so: every open round of theirs ends,
+                # also one waiting for contact since yesterday.
+                told: dict[int, int] = {}
+                ids: list[int] = []
                 for other in await self.store.open_rounds_of_member(member.id, tx):
-                    if other.need == Need.SILENCE and other.answer is None:
-                        ids += await self._end(tx, other, member, answer, user_id, told)
+                    ids += await self._end(tx, other, member, answer, user_id, told)
                 return Outcome(answer, member.display_name, ids)
             need = NEED_OF_ANSWER[answer]
-            await self.store.set_round_need(tx, round_id, need, answer)
+            if not await self.store.set_round_need(tx, round_id, need, answer):
+                return Outcome("answered_already", member.display_name)
             checkin = await self.store.checkin_round(round_id, tx)
             told = await self._tell_need(tx, checkin, member, settings)
             # An empty name is a beheerder who never wrote to the bot: the handler
@@ -810,7 +804,7 @@ class Waakvlam(Service):
                             )
                         )
                 return Outcome("going", member.display_name, ids)
-            ids = await self._end(tx, checkin, member, Answer.CONFIRMED, user_id, set(), helper)
+            ids = await self._end(tx, checkin, member, Answer.CONFIRMED, user_id, {}, helper)
             status = "confirmed" if checkin.need == Need.SILENCE else "had_contact"
             return Outcome(status, member.display_name, ids)
 
@@ -824,7 +818,7 @@ class Waakvlam(Service):
         if not rounds:
             return ids
         async with self.store.db.write() as tx:
-            told: set[int] = set()
+            told: dict[int, int] = {}
             for checkin in rounds:
                 member = await self.store.member(checkin.member_id)
                 if member is None or member.user_id != user_id:
@@ -836,7 +830,7 @@ class Waakvlam(Service):
         """The member leaves (removed, or forgotten): their ladder stops, and everyone
         who was asked to look in hears that, before the name is gone."""
         async with self.store.db.write() as tx:
-            told: set[int] = set()
+            told: dict[int, int] = {}
             ids = []
             for checkin in await self.store.open_rounds_of_member(member.id, tx):
                 ids += await self._end(tx, checkin, member, Answer.LEFT, None, told)
@@ -850,10 +844,12 @@ class Waakvlam(Service):
         member: Member,
         how: Answer,
         closed_by: int | None,
-        told: set[int],
+        heard: dict[int, int],
         helper: str = "",
     ) -> list[int]:
-        """Close a round and tell everyone asked to act how it ended, once each."""
+        """Close a round and tell everyone asked to act how it ended. ``heard``: who
+        was told already in this step (user id to message), so closing several rounds
+        at once sends each person one message, recorded for each round."""
         if not await self.store.close_round(tx, checkin.id, how, closed_by):
             return []
         await self.store.cancel_timers(step_key(checkin.id), tx)
@@ -863,20 +859,23 @@ class Waakvlam(Service):
             text = ENDED[how]
         ids = []
         for other in checkin.alerted:
-            if other in told or other == closed_by or other == member.user_id:
+            if other == closed_by or other == member.user_id:
                 continue
-            told.add(other)
-            ids.append(
-                await self._notify(
-                    tx,
-                    checkin.id,
-                    other,
-                    checkin.stage,
-                    "outcome",
-                    [(text, {"name": member.display_name, "helper": helper})],
-                    priority=Priority.ALERT,
+            if other in heard:
+                await self.store.add_round_notice(
+                    tx, checkin.id, other, checkin.stage, "outcome", heard[other]
                 )
+                continue
+            heard[other] = await self._notify(
+                tx,
+                checkin.id,
+                other,
+                checkin.stage,
+                "outcome",
+                [(text, {"name": member.display_name, "helper": helper})],
+                priority=Priority.ALERT,
             )
+            ids.append(heard[other])
         return ids
 
     # -- when Telegram cannot deliver ---------------------------------------------

@@ -311,19 +311,21 @@ MIGRATIONS: list[str] = [
                                        'beheerder', 'circle')),
         need          TEXT NOT NULL DEFAULT 'silence'
                       CHECK (need IN ('silence', 'contact', 'notwell')),
-        answer        TEXT,            -- ok, leave, contact, notwell, message, confirmed, ...
+        answer        TEXT,            -- the member's answer: ok, leave, contact, notwell, message
+        ended         TEXT,            -- how it ended: ok, leave, message, confirmed, paused, ...
         closed_by     INTEGER,         -- Telegram user id
         closed_at     TEXT,
         going         INTEGER,         -- user id of the neighbour on their way
         created_at    TEXT NOT NULL,
         UNIQUE (member_id, due_at)
     );
-    INSERT INTO checkin_rounds_12 (id, member_id, due_at, status, stage, need, answer,
+    INSERT INTO checkin_rounds_12 (id, member_id, due_at, status, stage, need, answer, ended,
                                    closed_by, closed_at, going, created_at)
         SELECT id, member_id, due_at, status, stage,
                CASE WHEN status = 'open' THEN 'silence'
                     WHEN answer IN ('contact', 'notwell') THEN answer ELSE 'silence' END,
-               answer, closed_by, closed_at, going, created_at
+               answer, CASE WHEN status = 'closed' THEN answer END,
+               closed_by, closed_at, going, created_at
         FROM checkin_rounds;
     DROP TABLE checkin_rounds;
     ALTER TABLE checkin_rounds_12 RENAME TO checkin_rounds;
@@ -351,6 +353,7 @@ MIGRATIONS: list[str] = [
         signal_id     INTEGER NOT NULL REFERENCES signals (id) ON DELETE CASCADE,
         user_id       INTEGER NOT NULL,
         step          TEXT NOT NULL,     -- sent, reminded, escalated, beheerder, sender
+        can_pick_up   INTEGER NOT NULL DEFAULT 0,  -- the message had "I'll pick this up"
         outbox_id     INTEGER REFERENCES outbox (id) ON DELETE SET NULL,
         created_at    TEXT NOT NULL
     );

@@ -40,6 +40,7 @@ class SignalNotice:
 
     user_id: int
     step: str
+    can_pick_up: bool
     outbox_id: int | None
     delivery: str  # pending, sent, unreachable, failed; 'gone' once the outbox row is
 
@@ -49,7 +50,7 @@ class SignalNotice:
 
 
 _NOTICE = (
-    "n.user_id, n.step, n.outbox_id, COALESCE(o.status, 'gone') "
+    "n.user_id, n.step, n.can_pick_up, n.outbox_id, COALESCE(o.status, 'gone') "
     "FROM signal_notices n LEFT JOIN outbox o ON o.id = n.outbox_id"
 )
 
@@ -131,19 +132,26 @@ class SignalQueries:
         await tx.execute("UPDATE signals SET stage = ? WHERE id = ?", (stage, signal_id))
 
     async def add_signal_notice(
-        self, tx: Session, signal_id: int, user_id: int, step: str, outbox_id: int | None
+        self,
+        tx: Session,
+        signal_id: int,
+        user_id: int,
+        step: str,
+        outbox_id: int | None,
+        *,
+        can_pick_up: bool = False,
     ) -> None:
         await tx.execute(
-            "INSERT INTO signal_notices (signal_id, user_id, step, outbox_id, created_at) "
-            "VALUES (?, ?, ?, ?, ?)",
-            (signal_id, user_id, step, outbox_id, self._now()),
+            "INSERT INTO signal_notices (signal_id, user_id, step, can_pick_up, outbox_id, "
+            "created_at) VALUES (?, ?, ?, ?, ?, ?)",
+            (signal_id, user_id, step, int(can_pick_up), outbox_id, self._now()),
         )
 
     async def signal_notices(self, signal_id: int, tx: Session | None = None) -> list[SignalNotice]:
         rows = await (tx or self.db).fetchall(
             f"SELECT {_NOTICE} WHERE n.signal_id = ? ORDER BY n.id", (signal_id,)
         )
-        return [SignalNotice(*r) for r in rows]
+        return [SignalNotice(r[0], r[1], bool(r[2]), r[3], r[4]) for r in rows]
 
     async def signal_notice_of_message(
         self, outbox_id: int, tx: Session
@@ -151,7 +159,7 @@ class SignalQueries:
         row = await tx.fetchone(
             f"SELECT n.signal_id, {_NOTICE} WHERE n.outbox_id = ?", (outbox_id,)
         )
-        return (row[0], SignalNotice(*row[1:])) if row else None
+        return (row[0], SignalNotice(row[1], row[2], bool(row[3]), row[4], row[5])) if row else None
 
     async def log_signal(
         self,

@@ -375,6 +375,11 @@ class Store(
         )
         return _outgoing(row) if row else None
 
+    async def delivered_or_on_its_way(self, message_id: int) -> bool:
+        """Sent, or still waiting for its turn or a retry (not refused for good)."""
+        status = await self.db.fetchvalue("SELECT status FROM outbox WHERE id = ?", (message_id,))
+        return status in ("sent", "pending")
+
     async def redirect_message(self, message_id: int, chat_id: int) -> None:
         await self.db.execute("UPDATE outbox SET chat_id = ? WHERE id = ?", (chat_id, message_id))
 

@@ -42,7 +42,8 @@ class Round:
     open: bool
     stage: str
     need: str
-    answer: str | None
+    answer: str | None  # what the member answered (or "message", "confirmed")
+    ended: str | None  # how the round ended
     closed_by: int | None
     going: int | None
     alerted: tuple[int, ...]  # derived: everyone asked to act (visit, alert, answer)
@@ -64,12 +65,14 @@ def _round(row: Any) -> Round:
         row[6],
         row[7],
         row[8],
-        tuple(json.loads(row[9])),
+        row[9],
+        tuple(json.loads(row[10])),
     )
 
 
 _ROUND_COLUMNS = (
-    "r.id, r.member_id, r.due_at, r.status, r.stage, r.need, r.answer, r.closed_by, r.going, "
+    "r.id, r.member_id, r.due_at, r.status, r.stage, r.need, r.answer, r.ended, r.closed_by, "
+    "r.going, "
     "(SELECT json_group_array(DISTINCT n.user_id) FROM round_notices n "
     f"WHERE n.round_id = r.id AND n.kind IN {_ACTING_SQL})"
 )
@@ -193,22 +196,24 @@ class WaakvlamQueries:
 
     async def set_round_need(self, tx: Session, round_id: int, need: str, answer: str) -> bool:
         """The member answered and needs someone (contact, not so good); the round stays
-        open until someone had contact. False when the member had answered already."""
+        open until someone had contact. False when the member had answered already
+        (only "graag even contact" may still become "niet zo goed")."""
         cur = await tx.execute(
-            "UPDATE checkin_rounds SET need = ?, answer = ? "
-            "WHERE id = ? AND status = 'open' AND answer IS NULL",
-            (need, answer, round_id),
+            "UPDATE checkin_rounds SET need = ?, answer = ? WHERE id = ? AND status = 'open' "
+            "AND (answer IS NULL OR (need = 'contact' AND ? = 'notwell'))",
+            (need, answer, round_id, need),
         )
         return cur.rowcount > 0
 
     async def close_round(
-        self, tx: Session, round_id: int, answer: str, closed_by: int | None
+        self, tx: Session, round_id: int, ended: str, closed_by: int | None
     ) -> bool:
-        """Close an open round. False when it was closed already (someone was first)."""
+        """Close an open round, saying how it ended (the member's own answer, if they
+        gave none, is how it ended). False when it was closed already."""
         cur = await tx.execute(
-            "UPDATE checkin_rounds SET status = 'closed', answer = COALESCE(answer, ?), "
+            "UPDATE checkin_rounds SET status = 'closed', ended = ?, answer = COALESCE(answer, ?), "
             "closed_by = ?, closed_at = ? WHERE id = ? AND status = 'open'",
-            (answer, closed_by, self._now(), round_id),
+            (ended, ended, closed_by, self._now(), round_id),
         )
         return cur.rowcount > 0
 

@@ -62,10 +62,13 @@ class World:
         await self.handled(update)
         return self.emulator.bot_messages(chat)[before:]
 
-    async def restart(self) -> None:
-        """Stop the bot and start it again on the same database (a restart mid-way)."""
+    async def restart(self, down_for: dt.timedelta | None = None) -> None:
+        """Stop the bot and start it again on the same database (a restart mid-way);
+        ``down_for``: the clock moves on while it is down."""
         settings = self.runtime.settings
         await self.runtime.stop()
+        if down_for:
+            self.clock.advance(down_for)
         self.runtime = Runtime(
             settings,
             self.clock,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 import sys
@@ -56,3 +57,44 @@ def test_restore_refuses_a_damaged_file(tmp_path):
     [line] = result.stderr.strip().splitlines()
     assert "not a usable SQLite database" in line
     assert not (tmp_path / "live.sqlite3").exists()
+
+
+async def test_without_a_beheerder_run_warns_once_and_status_says_so(tmp_path, emulator_server):
+    """The last rung of every ladder is the beheerder: an empty OMKIJK_ADMIN_IDS is said
+    plainly, once, at start-up, and ``status`` shows it."""
+    from tests.test_restarts import BotProcess
+
+    emu = emulator_server.emulator
+    db = tmp_path / "omkijk.sqlite3"
+    riet = emu.add_user("Riet")
+    for admins, log in (("", tmp_path / "none.log"), ("4242", tmp_path / "set.log")):
+        bot = await BotProcess(emulator_server, db, log, OMKIJK_ADMIN_IDS=admins).start()
+        before = len(emu.bot_messages(riet.id))
+        await emu.send_text(riet.id, riet.id, "/help")  # it is running once it answers
+        await emu.wait_for(lambda n=before: len(emu.bot_messages(riet.id)) > n, 60)
+        assert await bot.stop() == 0
+    warnings = [
+        line
+        for line in (tmp_path / "none.log").read_text().splitlines()
+        if "OMKIJK_ADMIN_IDS is empty" in line
+    ]
+    assert len(warnings) == 1 and "WARNING" in warnings[0]
+    assert "OMKIJK_ADMIN_IDS" not in (tmp_path / "set.log").read_text()
+    status = omkijkbot("status", db=db)
+    assert "beheerders               none: OMKIJK_ADMIN_IDS is empty" in status.stdout
+    env_status = await asyncio.to_thread(
+        subprocess.run,
+        [sys.executable, "-m", "bot", "status"],
+        cwd=REPO,
+        env={
+            **{k: v for k, v in os.environ.items() if not k.startswith("OMKIJK_")},
+            "OMKIJK_DB": str(db),
+            "OMKIJK_ADMIN_IDS": "4242,4343",
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert "beheerders               2" in env_status.stdout
+    assert "rounds past the chair    0" in env_status.stdout
