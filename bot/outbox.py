@@ -14,6 +14,7 @@ same way: one bad message never blocks the ones behind it.
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import datetime as dt
 import logging
@@ -58,6 +59,10 @@ class OutboxSender:
         self._lock = asyncio.Lock()
         self._wake = asyncio.Event()
         self._sending: set[int] = set()  # never the same message twice at once
+        # Sent by this process lately: a list read before another task sent one of its
+        # messages must not send it again (flush and a handler's deliver run side by side).
+        self._sent: set[int] = set()
+        self._sent_order: collections.deque[int] = collections.deque()
 
     async def flush(self, bot: Bot) -> int:
         """Send what is due, most urgent first. Returns how many Telegram accepted.
@@ -74,7 +79,7 @@ class OutboxSender:
                 due = [
                     m
                     for m in await self.store.messages_to_send(limit=5)
-                    if m.id not in self._sending
+                    if m.id not in self._sending and m.id not in self._sent
                 ]
                 if not due:
                     break
@@ -85,7 +90,7 @@ class OutboxSender:
         """Send these queued messages now (a handler's own); the rest waits its turn."""
         sent = 0
         for message in await self.store.messages_by_id(ids):
-            if message.id not in self._sending:
+            if message.id not in self._sending and message.id not in self._sent:
                 sent += await self._send(bot, message)
         return sent
 
@@ -116,9 +121,15 @@ class OutboxSender:
     async def _send(self, bot: Bot, message: OutgoingMessage) -> bool:
         self._sending.add(message.id)
         try:
-            return await self._send_once(bot, message)
+            sent = await self._send_once(bot, message)
         finally:
             self._sending.discard(message.id)
+        if sent:
+            self._sent.add(message.id)
+            self._sent_order.append(message.id)
+            if len(self._sent_order) > 10_000:
+                self._sent.discard(self._sent_order.popleft())
+        return sent
 
     async def _send_once(self, bot: Bot, message: OutgoingMessage) -> bool:
         markup = (

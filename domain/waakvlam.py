@@ -166,22 +166,24 @@ def visit_contact(
 
 
 def escalation_neighbours(
-    settings: CheckinSettings, member: Member, members: list[Member]
+    settings: CheckinSettings,
+    member: Member,
+    members: list[Member],
+    visited: frozenset[int] = frozenset(),
 ) -> list[Member]:
     """The neighbours' rung, among those the bot can reach. Without a phone, the
-    contact neighbour already had the task, so the rung is the other contacts, or the
-    superburen, or the chair."""
+    contact neighbour who had the task to look in (``visited``: their user ids) is not
+    asked again: the rung is the other contacts, or the superburen, or the chair."""
     if not member.no_phone:
         return ladder_contacts(settings, member, members, reachable_only=True)
-    visitor = visit_contact(settings, member, members)
     rest = [
         m
         for m in ladder_contacts(settings, member, members, reachable_only=True)
-        if m is not visitor
+        if m.user_id not in visited
     ]
     if rest:
         return rest
-    others = [m for m in _neighbours(member, members, True) if m is not visitor]
+    others = [m for m in _neighbours(member, members, True) if m.user_id not in visited]
     superburen = [m for m in others if m.role == Role.SUPERBUUR]
     return superburen or [m for m in others if m.role == Role.VOORZITTER]
 
@@ -221,12 +223,17 @@ def whole_circle(member: Member, members: list[Member]) -> list[Member]:
 
 
 def rung_members(
-    stage: Stage, need: Need, settings: CheckinSettings, member: Member, members: list[Member]
+    stage: Stage,
+    need: Need,
+    settings: CheckinSettings,
+    member: Member,
+    members: list[Member],
+    visited: frozenset[int] = frozenset(),
 ) -> list[Member]:
     """The circle's people on this rung (the beheerder's rung has none: it is the
     operators, who are no members)."""
     if stage == Stage.NEIGHBOURS:
-        return escalation_neighbours(settings, member, members)
+        return escalation_neighbours(settings, member, members, visited)
     if stage == Stage.CHAIR:
         return chair_and_professional(settings, member, members, need)
     if stage == Stage.CIRCLE:

@@ -55,7 +55,8 @@ BUTTON_LOG = N_("📜 Log")
 # When a step was skipped to (nobody could be reached), "not in time" would be untrue.
 INTRO_SKIPPED_TO = {
     WorryStep.ESCALATED: N_(
-        "The professional cannot be reached just now. Could you make sure this worry gets an owner?"
+        "This worry cannot go to the professional just now. Could you make sure someone "
+        "picks it up?"
     ),
     WorryStep.BEHEERDER: N_(
         "A message for the beheerder: nobody in the circle can receive this worry just now. "
@@ -130,8 +131,13 @@ class Worries(Service):
         """Who hears of this worry at this step; the beheerders at the last."""
         if step == WorryStep.BEHEERDER:
             readers = []
+            about = await self._about(signal)
             for admin_id in dict.fromkeys(self.admin_ids):
                 known = await self.store.user(admin_id)
+                # A beheerder who is in a circle too is never told a worry about
+                # themselves (nor their own worry).
+                if admin_id in (signal.sender_id, about.user_id if about else None):
+                    continue
                 if known is None or known.reachable:
                     readers.append(Reader(admin_id, known.first_name if known else "", None))
             return readers
@@ -148,6 +154,9 @@ class Worries(Service):
 
     async def _may_pick_up(self, user_id: int, signal: Signal) -> tuple[bool, str]:
         """Whether this person may pick the worry up, and how the sender hears their name."""
+        about = await self._about(signal)
+        if about is not None and about.user_id == user_id:
+            return False, ""  # never the person it is about, whatever else they are
         if user_id in self.admin_ids:
             known = await self.store.user(user_id)
             return True, known.first_name if known else ""
@@ -317,8 +326,9 @@ class Worries(Service):
         return [message_id]
 
     async def _tell_sender_nobody_at_all(self, tx: Session, signal: Signal) -> list[int]:
-        """The sender is never left thinking someone has it when nobody can."""
-        if not signal.sender_id:
+        """The sender is never left thinking someone has it when nobody can (once)."""
+        told = await self.store.signal_notices(signal.id, tx)
+        if not signal.sender_id or any(n.step == "nobody" for n in told):
             return []
         message_id = await self._send(
             tx,
@@ -330,7 +340,7 @@ class Worries(Service):
             ),
             source=f"zorg:{signal.id}:sender",
         )
-        await self.store.add_signal_notice(tx, signal.id, signal.sender_id, "sender", message_id)
+        await self.store.add_signal_notice(tx, signal.id, signal.sender_id, "nobody", message_id)
         return [message_id]
 
     # -- sharing a worry ------------------------------------------------------------------
@@ -554,8 +564,6 @@ class Worries(Service):
         signal_id, notice = found
         signal = await self.store.signal(signal_id, run.tx)
         if signal is None or signal.status != "open" or notice.step != signal.stage:
-            return
-        if notice.step == "sender":
             return
         notices = await self.store.signal_notices(signal_id, run.tx)
         if any(n.step == signal.stage and n.live and n.can_pick_up for n in notices):

@@ -296,12 +296,14 @@ class Waakvlam(Service):
         if member is None:
             return Outcome("not_yours")
         contact = await self.store.member_of(member.circle_id, user_id)
-        settings = await self.store.checkin_settings(member.id)
-        if contact is None or contact.id not in settings.contacts:
-            return Outcome("already", member.display_name)
-        changed = replace(settings, contacts=tuple(c for c in settings.contacts if c != contact.id))
         async with self.store.db.write() as tx:
-            await self.store.save_checkin_settings(tx, changed)
+            # Read and write in one transaction: a change made at the same moment (a
+            # pause switched off) is not overwritten with an old copy.
+            settings = await self.store.checkin_settings(member.id, tx)
+            if contact is None or contact.id not in settings.contacts:
+                return Outcome("already", member.display_name)
+            contacts = tuple(c for c in settings.contacts if c != contact.id)
+            await self.store.save_checkin_settings(tx, replace(settings, contacts=contacts))
             ids = []
             if member.user_id is not None:
                 ids.append(
@@ -371,8 +373,10 @@ class Waakvlam(Service):
         if round_id is None:
             return  # this check-in was asked before
         if member.no_phone:
-            await self._ask_contact_to_visit(run.tx, member, settings, round_id, again=False)
-            await self._schedule_step(run.tx, round_id, Stage.ASKED_AGAIN, now + settings.ask_again)
+            if await self._ask_contact_to_visit(run.tx, member, settings, round_id, again=False):
+                await self._schedule_step(
+                    run.tx, round_id, Stage.ASKED_AGAIN, now + settings.ask_again
+                )
             return
         person = await self.store.user(member.user_id or 0)
         if person is None or not person.reachable:
@@ -489,13 +493,15 @@ class Waakvlam(Service):
         round_id: int,
         *,
         again: bool,
-    ) -> None:
+    ) -> bool:
+        """Ask the contact neighbour of someone without a phone to look in. False when
+        there is nobody to ask: then the ladder has climbed already."""
         members = await self.store.members(member.circle_id)
         visitor = visit_contact(settings, member, members)
         if visitor is None:
             checkin = await self.store.checkin_round(round_id, tx)
             await self._climb(tx, checkin, member, settings, Stage.NEIGHBOURS)
-            return
+            return False
         text = (
             N_("Reminder: would you look in on {name} today? Nobody has confirmed yet.")
             if again
@@ -514,6 +520,7 @@ class Waakvlam(Service):
             priority=Priority.INTERACTIVE if again else Priority.ROUTINE,
             buttons=self._neighbour_buttons(round_id, Need.SILENCE),
         )
+        return True
 
     # -- the rungs --------------------------------------------------------------------
 
@@ -553,7 +560,12 @@ class Waakvlam(Service):
         return []
 
     async def _rung_people(
-        self, stage: Stage, checkin: Round, member: Member, settings: CheckinSettings
+        self,
+        tx: Session,
+        stage: Stage,
+        checkin: Round,
+        member: Member,
+        settings: CheckinSettings,
     ) -> list[Person]:
         if stage == Stage.BEHEERDER:
             people = []
@@ -564,9 +576,12 @@ class Waakvlam(Service):
                     people.append(Person(admin_id, known.first_name if known else ""))
             return people
         members = await self.store.members(member.circle_id)
+        visited = frozenset(
+            n.user_id for n in await self.store.round_notices(checkin.id, tx) if n.kind == "visit"
+        )
         return [
             Person(m.user_id, m.display_name)
-            for m in rung_members(stage, Need(checkin.need), settings, member, members)
+            for m in rung_members(stage, Need(checkin.need), settings, member, members, visited)
             if m.user_id is not None
         ]
 
@@ -583,7 +598,7 @@ class Waakvlam(Service):
         need = Need(checkin.need)
         stage: Stage | None = start
         while stage is not None:
-            people = await self._rung_people(stage, checkin, member, settings)
+            people = await self._rung_people(tx, stage, checkin, member, settings)
             if people:
                 await self.store.cancel_timers(step_key(checkin.id), tx)
                 await self.store.set_round_stage(tx, checkin.id, stage)
@@ -714,7 +729,18 @@ class Waakvlam(Service):
         settings = await self.store.checkin_settings(member.id)
         async with self.store.db.write() as tx:
             checkin = await self.store.checkin_round(round_id, tx)
-            if checkin is None or not checkin.open:
+            if checkin is None:
+                return Outcome("answered_already", member.display_name)
+            if not checkin.open and answer in NEED_OF_ANSWER:
+                # After the round ended (a message, a neighbour's visit, even her own
+                # "alles goed"), "niet zo goed" is a new need, never "answered already".
+                moment, new_id = self.clock.now(), None
+                while new_id is None:  # a round of this very moment exists: a moment on
+                    new_id = await self.store.start_round(tx, member.id, moment)
+                    moment += dt.timedelta(milliseconds=1)
+                checkin = await self.store.checkin_round(new_id, tx)
+                round_id = checkin.id
+            if not checkin.open:
                 return Outcome("answered_already", member.display_name)
             if answer in ALL_RIGHT:
                 # The member is there and says so: every open round of theirs ends,
@@ -812,18 +838,16 @@ class Waakvlam(Service):
         """Any message from the member during a silent round closes it: they are there.
         (A round where they asked for contact stays open until someone had contact.)"""
         ids: list[int] = []
-        rounds = [
-            r for r in await self.store.open_rounds_of_user(user_id) if r.need == Need.SILENCE
-        ]
-        if not rounds:
+        # A cheap look first (this runs for every private message), then again inside
+        # the transaction: a timer may have moved the round on in between.
+        if not any(r.need == Need.SILENCE for r in await self.store.open_rounds_of_user(user_id)):
             return ids
         async with self.store.db.write() as tx:
             told: dict[int, int] = {}
-            for checkin in rounds:
-                member = await self.store.member(checkin.member_id)
-                if member is None or member.user_id != user_id:
-                    continue
-                ids += await self._end(tx, checkin, member, Answer.MESSAGE, user_id, told)
+            for member in await self.store.members_of_user(user_id, tx):
+                for checkin in await self.store.open_rounds_of_member(member.id, tx):
+                    if checkin.need == Need.SILENCE:
+                        ids += await self._end(tx, checkin, member, Answer.MESSAGE, user_id, told)
         return ids
 
     async def end_rounds_of(self, member: Member) -> list[int]:

@@ -168,6 +168,13 @@ class CircleQueries:
         )
         return [_member(r) for r in rows]
 
+    async def members_of_user(self, user_id: int, tx: Session | None = None) -> list[Member]:
+        """A person's memberships, one per circle."""
+        rows = await (tx or self.db).fetchall(
+            f"SELECT {_MEMBER_COLUMNS} {_MEMBER_FROM} WHERE m.user_id = ?", (user_id,)
+        )
+        return [_member(r) for r in rows]
+
     async def memberships(self, user_id: int) -> list[tuple[Circle, Member]]:
         """The circles a person is in (any role), active circles first."""
         rows = await self.db.fetchall(

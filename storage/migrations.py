@@ -352,7 +352,7 @@ MIGRATIONS: list[str] = [
         id            INTEGER PRIMARY KEY,
         signal_id     INTEGER NOT NULL REFERENCES signals (id) ON DELETE CASCADE,
         user_id       INTEGER NOT NULL,
-        step          TEXT NOT NULL,     -- sent, reminded, escalated, beheerder, sender
+        step          TEXT NOT NULL,     -- sent, reminded, escalated, beheerder; sender, nobody
         can_pick_up   INTEGER NOT NULL DEFAULT 0,  -- the message had "I'll pick this up"
         outbox_id     INTEGER REFERENCES outbox (id) ON DELETE SET NULL,
         created_at    TEXT NOT NULL

@@ -393,7 +393,8 @@ class Store(
     async def message_delayed(self, message_id: int, *, error: str, retry_at: dt.datetime) -> None:
         """Keep the message for a retry at ``retry_at``."""
         await self.db.execute(
-            "UPDATE outbox SET attempts = attempts + 1, error = ?, not_before = ? WHERE id = ?",
+            "UPDATE outbox SET attempts = attempts + 1, error = ?, not_before = ? "
+            "WHERE id = ? AND status = 'pending'",
             (error[:500], to_db(retry_at), message_id),
         )
 
@@ -405,12 +406,16 @@ class Store(
         hears of it even when the bot stops right after. A chat that is gone makes the
         person unreachable: the ladders skip them from now on."""
         async with self.db.write() as tx:
-            row = await tx.fetchone("SELECT chat_id FROM outbox WHERE id = ?", (message_id,))
+            row = await tx.fetchone(
+                "SELECT chat_id FROM outbox WHERE id = ? AND status = 'pending'", (message_id,)
+            )
+            if row is None:
+                return  # sent meanwhile by another attempt: nothing bounced
             await tx.execute(
                 "UPDATE outbox SET status = ?, attempts = attempts + 1, error = ? WHERE id = ?",
                 ("unreachable" if chat_gone else "failed", error[:500], message_id),
             )
-            if chat_gone and row is not None:
+            if chat_gone:
                 await tx.execute(
                     "UPDATE users SET reachable = 0, updated_at = ? WHERE id = ?",
                     (self._now(), row[0]),

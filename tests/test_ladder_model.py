@@ -280,7 +280,19 @@ class LadderModel(RuleBasedStateMachine):
         if after != before and after in ("contact", "notwell"):  # taken as a new need
             reply = self.world.texts(self.user(self.subject).id)[-1]
             self.need_taps.append((round_id, after, counts, reply))
+        if ANSWERS[label] in ("contact", "notwell"):
+            # Whatever button it was, the need is in a round that is open now.
+            needs = self.run(self.open_needs())
+            wanted = {"contact": {"contact", "notwell"}, "notwell": {"notwell"}}[ANSWERS[label]]
+            assert needs & wanted, f"{label!r} on round {round_id} was not taken: {needs}"
         self.run(self.settle())
+
+    async def open_needs(self) -> set[str]:
+        rows = await self.world.runtime.db.fetchall(
+            "SELECT need FROM checkin_rounds WHERE member_id = ? AND status = 'open'",
+            (self.member_id,),
+        )
+        return {row[0] for row in rows}
 
     async def need_of(self, round_id: int) -> str | None:
         return await self.world.runtime.db.fetchvalue(
@@ -675,7 +687,8 @@ class LadderModel(RuleBasedStateMachine):
             if sender in self.gone:
                 continue
             sender_told = await db.fetchvalue(
-                "SELECT COUNT(*) FROM signal_notices WHERE signal_id = ? AND step = 'sender'",
+                "SELECT COUNT(*) FROM signal_notices WHERE signal_id = ? "
+                "AND step IN ('sender', 'nobody')",
                 (signal_id,),
             )
             # "Sent to X": X got it, or the sender heard otherwise since.

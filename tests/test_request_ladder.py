@@ -170,7 +170,9 @@ async def test_the_asker_is_never_told_that_people_were_asked_who_were_not(world
         await world.tap(henk, label)
     await world.tap(henk, "Alleen de superburen en de voorzitter")
     await world.tap(henk, "✅ Versturen")
-    assert world.texts(henk.id)[-1].startswith("Bewaard, maar nog niemand anders kan het zien")
+    assert world.texts(henk.id)[-1].startswith(
+        "Je vraag is bewaard. Maar niemand anders kan hem nog zien"
+    )
     seen = await _watch(world, {"Henk": henk, "Riet": riet, "Jan": jan}, 9, step_minutes=60)
     told_henk = [t for _, name, t in seen if name == "Henk"]
     assert not [t for t in told_henk if "gevraagd" in t and "niemand anders" not in t]
@@ -189,5 +191,5 @@ async def test_the_asker_is_told_by_name_when_the_voorzitter_stands_in(world):
     assert post["text"].startswith("Riet zoekt hulp")
     await _watch(world, {"Riet": riet}, 5, step_minutes=60)
     assert world.texts(riet.id)[-1].startswith(
-        "Er heeft nog niemand gereageerd op je vraag. Ik heb Henk gevraagd mee te zoeken."
+        "Er heeft nog niemand gereageerd op je vraag. Ik heb Henk gevraagd om mee te zoeken"
     )

@@ -182,3 +182,30 @@ async def test_a_chat_telegram_no_longer_knows_is_unreachable_as_a_block_is(worl
     await world.runtime.tick()  # the bounce is handled from the schedule, durably
     assert told == [(-777, "Chat not found")]
     assert (await world.store.outbox_rows())[0]["status"] == "unreachable"
+
+
+async def test_a_message_sent_meanwhile_is_not_sent_again(world):
+    """A handler's deliver read its list before the sender loop sent one of them: that
+    one is not sent twice (and a late failure of the second try cannot mark it bounced)."""
+    riet = await _started(world)
+    async with world.store.db.write() as tx:
+        message_id = await world.store.enqueue_message(tx, riet.id, "Alles goed?")
+    outbox = world.runtime.services.outbox
+    stale = await world.store.messages_by_id([message_id])  # what deliver read
+    assert await outbox.flush(world.runtime.application.bot) == 1
+    real = world.store.messages_by_id
+
+    async def as_read_before(ids):
+        return stale
+
+    world.store.messages_by_id = as_read_before
+    try:
+        assert await outbox.deliver(world.runtime.application.bot, [message_id]) == 0
+    finally:
+        world.store.messages_by_id = real
+    assert world.texts(riet.id).count("Alles goed?") == 1
+    await world.store.message_undeliverable(
+        message_id, error="late", chat_gone=True, bounce_kind="outbox.bounced"
+    )
+    assert (await world.store.outbox_rows())[0]["status"] == "sent"
+    assert (await world.store.user(riet.id)).reachable

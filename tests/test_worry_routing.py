@@ -63,7 +63,7 @@ async def test_a_worry_nobody_picks_up_climbs_and_the_sender_hears_it(world, cir
     assert texts[120, "Bram"].startswith(ESCALATED)
     assert texts[120, "Henk"].startswith(ESCALATED)
     assert texts[120, "Jan"] == (
-        "Niemand heeft je zorg nog opgepakt. Ik heb het nu ook aan Bram, Henk gevraagd. "
+        "Niemand heeft je zorg nog opgepakt. Ik heb nu ook Bram, Henk gevraagd. "
         "Je hoort het als iemand hem oppakt."
     )
     assert texts[180, "Bea"].startswith(TO_BEHEERDER)
@@ -78,7 +78,9 @@ async def test_without_a_beheerder_the_sender_hears_there_is_nobody_left(world, 
     await world.tap(p["Jan"], "✅ Versturen")
     seen = await _timeline(world, {"Jan": p["Jan"]}, 4 * 60)
     assert [minute for minute, _, _ in seen] == [120, 180]
-    assert seen[-1][2].startswith("Niemand heeft je zorg nog opgepakt, en er is niemand meer")
+    assert seen[-1][2].startswith(
+        "Niemand heeft je zorg nog opgepakt. De bot kan ook niemand anders"
+    )
     assert "Bij nood: bel 112." in seen[-1][2]
 
 
@@ -113,7 +115,7 @@ async def test_a_worry_to_a_blocked_professional_goes_to_the_backup_at_once(worl
     await world.tap(p["Jan"], "✅ Versturen")
     await world.runtime.tick()
     assert world.texts(p["Bram"].id)[-1].startswith(
-        "De professional is nu niet te bereiken. Wil je zorgen dat iemand deze zorg oppakt?"
+        "Deze zorg kan nu niet naar de professional. Kun je regelen dat iemand hem oppakt?"
     )
     assert world.texts(p["Jan"].id)[-1].startswith("Niemand heeft je zorg nog opgepakt.")
 
@@ -137,7 +139,8 @@ async def test_a_professional_removed_before_sending_the_sender_hears_the_truth(
     told = world.texts(henk.id)
     assert not any("verstuurd naar" in t for t in told)
     assert any(
-        t.startswith("Niemand heeft je zorg nog opgepakt, en er is niemand meer") for t in told
+        t.startswith("Niemand heeft je zorg nog opgepakt. De bot kan ook niemand anders")
+        for t in told
     )
 
 
@@ -146,7 +149,7 @@ async def test_with_nobody_in_the_circle_a_worry_goes_to_the_beheerder(world):
     await world.circle("Zandweerd", henk, [jan])
     admin = add_beheerder(world)
     confirm = await share(world, henk, "Jan")
-    assert "Hij gaat naar de beheerder van de bot." in confirm["text"]
+    assert "Je zorg gaat daarom naar de beheerder van de bot" in confirm["text"]
     await world.tap(henk, "✅ Versturen")
     assert world.texts(admin.id)[-1].startswith(
         "Een bericht voor de beheerder: niemand in de kring kan deze zorg nu ontvangen."
@@ -155,3 +158,16 @@ async def test_with_nobody_in_the_circle_a_worry_goes_to_the_beheerder(world):
     await world.tap(admin, "👍 Ik pak dit op")
     assert world.texts(henk.id)[-1].startswith("Bea (beheerder) heeft je zorg opgepakt.")
     assert not [t for t in world.texts(jan.id) if "💭" in t or "deur" in t]
+
+
+async def test_a_beheerder_who_is_in_the_circle_never_hears_a_worry_about_them(world, circle):  # noqa: F811
+    p = circle["people"]
+    world.runtime.settings.admin_ids.append(p["Sandra"].id)  # Sandra runs the bot too
+    await share(world, p["Jan"], "Sandra", urgency="Vandaag", details="GEHEIM")
+    await world.tap(p["Jan"], "✅ Versturen")
+    await _timeline(world, {"Sandra": p["Sandra"]}, 6 * 60)
+    assert not [t for t in world.texts(p["Sandra"].id) if "GEHEIM" in t or "💭" in t]
+    signal_id = (await world.store.signals_of([circle["circle"].id]))[0].id
+    assert not await world.runtime.services.worries.may_reply(
+        p["Sandra"].id, await world.store.signal(signal_id)
+    )
