@@ -296,7 +296,36 @@ MIGRATIONS: list[str] = [
     # which rung, through which outbox message: a message that bounces moves the ladder
     # on, and everyone told hears how it ended. A round also knows what the member
     # needs (nothing heard yet, contact, "not so good"); its stages reach past the chair.
+    # Outbox ids are never used twice (AUTOINCREMENT): a notice, or the sender's memory
+    # of what it sent, must not mistake a new message for a deleted one.
     """
+    CREATE TABLE outbox_12 (
+        id            INTEGER PRIMARY KEY AUTOINCREMENT,
+        chat_id       INTEGER NOT NULL,
+        text          TEXT NOT NULL,
+        reply_markup  TEXT,
+        priority      INTEGER NOT NULL DEFAULT 5,
+        not_before    TEXT NOT NULL,
+        status        TEXT NOT NULL DEFAULT 'pending'
+                      CHECK (status IN ('pending', 'sent', 'unreachable', 'failed')),
+        attempts      INTEGER NOT NULL DEFAULT 0,
+        created_at    TEXT NOT NULL,
+        sent_at       TEXT,
+        telegram_message_id INTEGER,
+        error         TEXT,
+        source        TEXT,
+        photo         BLOB
+    );
+    INSERT INTO outbox_12 (id, chat_id, text, reply_markup, priority, not_before, status,
+                           attempts, created_at, sent_at, telegram_message_id, error, source,
+                           photo)
+        SELECT id, chat_id, text, reply_markup, priority, not_before, status, attempts,
+               created_at, sent_at, telegram_message_id, error, source, photo FROM outbox;
+    DROP TABLE outbox;
+    ALTER TABLE outbox_12 RENAME TO outbox;
+    CREATE INDEX outbox_pending ON outbox (status, priority, not_before);
+    CREATE INDEX outbox_source ON outbox (source);
+
     CREATE TEMP TABLE old_alerted AS
         SELECT r.id AS round_id, CAST(j.value AS INTEGER) AS user_id, r.stage AS rung,
                r.created_at AS created_at

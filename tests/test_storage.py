@@ -112,3 +112,39 @@ async def test_a_cancelled_timer_can_be_scheduled_again(tmp_path):
         assert [status for *_, status in await store.timers()] == ["done"]
     finally:
         await db.close()
+
+
+async def test_version_11_rounds_and_outbox_come_through_migration_12(tmp_path):
+    """An open round keeps who was alerted (as notices), a closed "niet zo goed" keeps its
+    need, and outbox ids are never used twice from then on."""
+    path = tmp_path / "v11.sqlite3"
+    async with aiosqlite.connect(path, isolation_level=None) as conn:
+        assert await apply_migrations(conn, target=11) == 11
+        await conn.executescript(
+            """
+            INSERT INTO circles (id, chat_id, title, join_code, created_at, updated_at)
+                VALUES (1, -1, 'Zandweerd', 'z', 'x', 'x');
+            INSERT INTO users (id, first_name, created_at, updated_at) VALUES (7, 'Riet', 'x', 'x');
+            INSERT INTO members (id, circle_id, user_id, display_name, joined_at)
+                VALUES (1, 1, 7, 'Riet', 'x');
+            INSERT INTO checkin_rounds (id, member_id, due_at, status, stage, alerted, created_at)
+                VALUES (1, 1, '2026-11-23T09:00:00.000000Z', 'open', 'neighbours', '[8, 9]', 'x');
+            INSERT INTO checkin_rounds (id, member_id, due_at, status, stage, answer, created_at)
+                VALUES (2, 1, '2026-11-22T09:00:00.000000Z', 'closed', 'asked', 'notwell', 'x');
+            INSERT INTO outbox (id, chat_id, text, not_before, created_at)
+                VALUES (41, 8, 'old', 'x', 'x'), (42, 9, 'newest', 'x', 'x');
+            """
+        )
+    db = await Database(path).open()
+    try:
+        store = Store(db, _Clock())
+        [open_round, closed] = sorted(await store.rounds_of(1), key=lambda r: r.id)
+        assert open_round.open and open_round.need == "silence"
+        assert sorted(open_round.alerted) == [8, 9]
+        assert not closed.open and closed.need == "notwell" and closed.ended == "notwell"
+        await db.execute("DELETE FROM outbox WHERE id = 42")
+        async with db.write() as tx:
+            new_id = await store.enqueue_message(tx, 8, "hallo")
+        assert new_id == 43
+    finally:
+        await db.close()
