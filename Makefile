@@ -43,7 +43,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench
 
 locales: $(STAMP)
-	$(BIN)/python -m bot.i18n extract
+	$(BIN)/python -m core.i18n extract
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

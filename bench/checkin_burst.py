@@ -18,9 +18,9 @@ import time
 from pathlib import Path
 
 from bot.app import Runtime
-from bot.clock import ManualClock
 from bot.config import load_settings
-from bot.ratelimit import Priority
+from core.clock import ManualClock
+from core.priority import Priority
 from domain.waakvlam import CheckinSettings
 from emulator.core import Emulator
 from emulator.server import EmulatorServer

@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot.clock import ManualClock
-from bot.i18n import I18n
+from core.clock import ManualClock
+from core.i18n import I18n
 from domain.waakvlam import CheckinSettings
-from scheduling.waakvlam import Waakvlam
+from services.waakvlam import Waakvlam
 from storage.database import Database
 from storage.store import Store
 

@@ -11,9 +11,9 @@ from collections.abc import Awaitable, Callable
 
 from telegram.error import InvalidToken, NetworkError
 
-from bot.clock import SystemClock
 from bot.config import ConfigError, Settings, load_settings, require_token
 from bot.logs import setup_logging
+from core.clock import SystemClock
 
 log = logging.getLogger("omkijkbot")
 

@@ -18,14 +18,15 @@ from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 
-from bot.clock import Clock
 from bot.config import Settings
-from bot.i18n import DEFAULT_LANGUAGE, N_, I18n
 from bot.inbox import Inbox, origin
 from bot.outbox import OutboxSender
-from bot.ratelimit import Priority, PriorityRateLimiter
+from bot.ratelimit import PriorityRateLimiter
 from bot.services import BotData, OmkijkContext, Services
 from bot.transport import over_aiohttp
+from core.clock import Clock
+from core.i18n import DEFAULT_LANGUAGE, N_, I18n
+from core.priority import Priority
 from handlers import (
     activities,
     circles,
@@ -37,13 +38,13 @@ from handlers import (
     summaries,
     waakvlam,
 )
-from scheduling.activities import Activities
 from scheduling.builtin import NOTICE, Retention, register_builtin_timers, schedule_housekeeping
-from scheduling.requests import HelpDesk
-from scheduling.signals import Worries
-from scheduling.summaries import Summaries
 from scheduling.timers import Scheduler
-from scheduling.waakvlam import Waakvlam
+from services.activities import Activities
+from services.requests import HelpDesk
+from services.signals import Worries
+from services.summaries import Summaries
+from services.waakvlam import Waakvlam
 from storage.database import Database
 from storage.store import Store
 

@@ -30,7 +30,7 @@ from telegram.error import (
     TimedOut,
 )
 
-from bot.clock import Clock
+from core.clock import Clock
 from scheduling.timers import BOUNCED
 from storage.store import OutgoingMessage, Store
 

@@ -10,8 +10,8 @@ import logging
 from pathlib import Path
 
 from bot.app import Runtime
-from bot.clock import SystemClock
 from bot.config import Settings
+from core.clock import SystemClock
 from emulator.core import Emulator
 from emulator.server import EmulatorServer
 from storage.database import Database

@@ -17,19 +17,14 @@ import itertools
 import logging
 import time
 from collections.abc import Callable, Coroutine
-from enum import IntEnum
 from typing import Any
 
 from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
 
+from core.priority import Priority
+
 log = logging.getLogger(__name__)
-
-
-class Priority(IntEnum):
-    ALERT = 0  # waakvlam alerts, worries
-    INTERACTIVE = 1  # the reply to a person's own tap or message
-    ROUTINE = 5  # check-ins, reminders, summaries
 
 
 class _PriorityPacer:

@@ -7,17 +7,18 @@ from typing import TYPE_CHECKING
 
 from telegram.ext import Application, CallbackContext, ExtBot
 
-from bot.clock import Clock
 from bot.config import Settings
-from bot.i18n import I18n, Translator
 from bot.outbox import OutboxSender
-from scheduling.activities import Activities
-from scheduling.requests import HelpDesk
-from scheduling.signals import Worries
-from scheduling.summaries import Summaries
+from core.clock import Clock
+from core.i18n import I18n, Translator
+from domain.records import User
 from scheduling.timers import Scheduler
-from scheduling.waakvlam import Waakvlam
-from storage.store import Store, User
+from services.activities import Activities
+from services.requests import HelpDesk
+from services.signals import Worries
+from services.summaries import Summaries
+from services.waakvlam import Waakvlam
+from storage.store import Store
 
 if TYPE_CHECKING:
     from bot.inbox import Inbox

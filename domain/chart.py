@@ -11,7 +11,7 @@ matplotlib.use("Agg")  # headless: no display on a server
 
 import matplotlib.pyplot as plt
 
-from bot.i18n import Translator
+from core.i18n import Translator
 
 
 def weeks_chart(t: Translator, weeks: list[dict[str, Any]]) -> bytes:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import html
 
-from bot.i18n import Translator
-from storage.circles import Circle, Member
+from core.i18n import Translator
+from domain.records import Circle, Member
 
 
 def phone_list_html(circle: Circle, members: list[Member], t: Translator, now: dt.datetime) -> str:

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from bot.i18n import N_
-from storage.circles import Circle, Member
+from core.i18n import N_
+from domain.records import Circle, Member
 
 
 class Role(StrEnum):

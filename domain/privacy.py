@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from bot.i18n import Translator
+from core.i18n import Translator
 
 
 def readable_export(data: dict[str, Any], t: Translator) -> str:

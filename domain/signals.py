@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
-from bot.i18n import N_
+from core.i18n import N_
 from domain.policy import Role
-from storage.circles import Member
+from domain.records import Member
 
 
 class WorryKind(StrEnum):

@@ -6,7 +6,7 @@ import datetime as dt
 import html
 from typing import Any
 
-from bot.i18n import Translator
+from core.i18n import Translator
 
 TELEGRAM_LIMIT = 4096
 

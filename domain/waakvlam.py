@@ -12,7 +12,7 @@ from enum import StrEnum
 
 from domain.calendar import next_local_time
 from domain.policy import Role
-from storage.circles import Member
+from domain.records import Member
 
 EVERY_DAY = frozenset(range(7))
 WEEKDAYS = frozenset(range(5))

@@ -12,12 +12,12 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filt
 
 from bot.services import OmkijkContext
 from domain.policy import Action, Role
+from domain.records import Circle, Member
 from domain.requests import day_options
 from handlers import circles
 from handlers.menu import main_menu
 from handlers.wizard import Wizard, answer_stale
-from scheduling.activities import ACTIVITY_LABELS
-from storage.circles import Circle, Member
+from services.activities import ACTIVITY_LABELS
 
 TIMES = [10 * 60, 12 * 60, 14 * 60, 15 * 60 + 30, 19 * 60]
 

@@ -30,17 +30,18 @@ from telegram.ext import (
     filters,
 )
 
-from bot.i18n import LANGUAGES, N_
-from bot.ratelimit import Priority
 from bot.services import OmkijkContext
+from core.i18n import LANGUAGES, N_
+from core.priority import Priority
 from domain import circles as rules
 from domain.phone_list import phone_list_html
 from domain.policy import ROLE_LABELS, Action, Role, may
 from domain.privacy import privacy_statement
+from domain.records import Circle, Member
 from handlers import common
 from handlers.menu import MENU_CIRCLE, MENU_SIGNPOSTS, main_menu, menu_filter
 from handlers.wizard import Wizard, answer_stale, mark_chosen
-from storage.circles import Circle, Member
+from services import circles as membership
 
 log = logging.getLogger(__name__)
 
@@ -127,7 +128,7 @@ async def bot_membership_in_group(update: Update, context: OmkijkContext) -> Non
         ChatMemberStatus.ADMINISTRATOR,
     )
     if present and not was_present:
-        result = await rules.register_circle(
+        result = await membership.register_circle(
             store,
             change.chat.id,
             change.chat.title or "",
@@ -212,7 +213,9 @@ async def start_in_group(update: Update, context: OmkijkContext) -> None:
             )
         )
         return
-    result = await rules.register_circle(store, chat.id, chat.title or "", user.id, user.first_name)
+    result = await membership.register_circle(
+        store, chat.id, chat.title or "", user.id, user.first_name
+    )
     await context.services.summaries.ensure_scheduled(result.circle.id)
     await _welcome_group(context, result.circle, again=result.reactivated)
 
@@ -300,7 +303,9 @@ async def start_private(update: Update, context: OmkijkContext) -> None:
 async def _start_join(update: Update, context: OmkijkContext, code: str, kind: str) -> None:
     store = context.services.store
     _ = context.t.gettext
-    target = await rules.resolve_join_code(store, code, context.services.clock.now(), kind=kind)
+    target = await membership.resolve_join_code(
+        store, code, context.services.clock.now(), kind=kind
+    )
     problems = {
         rules.JoinProblem.UNKNOWN: _(
             "I do not know this link. Perhaps a letter went missing? "
@@ -597,7 +602,7 @@ class JoinWizard(Wizard):
         circle = await store.circle(state["circle_id"])
         user = update.effective_user
         role = Role(state.get("role") or Role.LID)
-        _member_id, new = await rules.complete_joining(
+        _member_id, new = await membership.complete_joining(
             store,
             circle.id,
             user.id,
@@ -901,7 +906,7 @@ async def circle_button(update: Update, context: OmkijkContext) -> None:
         )
     elif what == "leavey":
         await end_check_ins(context, me, me)
-        removal = await rules.remove_member(store, me, me)
+        removal = await membership.remove_member(store, me, me)
         await query.edit_message_text(_("You have left {circle}. Take care!", circle=circle.title))
         if removal.chair_empty:
             await ask_for_new_chair(context, circle)
@@ -962,7 +967,7 @@ async def _member_button(
         except ValueError:
             await answer_stale(update, context)
             return
-        result = await rules.change_role(store, me, target, role)
+        result = await membership.change_role(store, me, target, role)
         messages = {
             rules.RoleChange.DONE: _(
                 "Done: {name} is now {role}.", name=target.display_name, role=_role(context, role)
@@ -1005,7 +1010,7 @@ async def _member_button(
         )
     elif what == "rmy":
         await end_check_ins(context, me, target)
-        removal = await rules.remove_member(store, me, target)
+        removal = await membership.remove_member(store, me, target)
         if not removal.done:
             await answer_stale(update, context)
             return
@@ -1044,7 +1049,7 @@ def _strip_tags(text: str) -> str:
 
 async def ask_for_new_chair(context: OmkijkContext, circle: Circle) -> None:
     """Nobody is voorzitter any more: ask the superburen (or everyone) who takes it on."""
-    candidates = await rules.chair_candidates(context.services.store, circle.id)
+    candidates = await membership.chair_candidates(context.services.store, circle.id)
     markup = {"inline_keyboard": [[{"text": "✋", "callback_data": f"chair:{circle.id}"}]]}
     await tell_privately(
         context,
@@ -1071,7 +1076,7 @@ async def chair_button(update: Update, context: OmkijkContext) -> None:
         return
     circle = await store.circle(member.circle_id)
     _ = context.t.gettext
-    outcome = await rules.take_chair(store, circle.id, member)
+    outcome = await membership.take_chair(store, circle.id, member)
     if outcome == "done":
         await query.answer()
         await query.edit_message_text(
@@ -1099,7 +1104,7 @@ async def _send_invite(
     update: Update, context: OmkijkContext, circle: Circle, me: Member, *, kind: str
 ) -> None:
     _ = context.t.gettext
-    invite = await rules.create_invite(
+    invite = await membership.create_invite(
         context.services.store, me, circle, context.services.clock.now(), kind=kind
     )
     if invite is None:

@@ -8,11 +8,11 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, ReplyKeyboardRe
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
 from bot.services import OmkijkContext
-from domain import circles as rules
 from domain.policy import Role
 from domain.privacy import json_export, readable_export
 from handlers import circles
 from handlers.wizard import answer_stale
+from services import circles as membership
 
 
 async def my_data(update: Update, context: OmkijkContext) -> None:
@@ -93,7 +93,7 @@ async def forget_button(update: Update, context: OmkijkContext) -> None:
     await query.edit_message_text(goodbye)
     await query.message.reply_text("👋", reply_markup=ReplyKeyboardRemove())
     for circle in chairless:
-        if await rules.chair_candidates(store, circle.id):
+        if await membership.chair_candidates(store, circle.id):
             await circles.ask_for_new_chair(context, circle)
 
 

@@ -9,9 +9,9 @@ from telegram.ext import Application, CallbackQueryHandler
 
 from bot.services import OmkijkContext
 from domain.policy import Role
+from domain.records import Circle
 from domain.summary import export_csv, export_html, week_bounds
 from handlers.wizard import answer_stale
-from storage.circles import Circle
 
 
 async def send_summary(context: OmkijkContext, circle: Circle, user_id: int) -> None:

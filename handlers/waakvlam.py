@@ -12,15 +12,15 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot.i18n import N_, I18n
 from bot.services import OmkijkContext
+from core.i18n import N_, I18n
 from domain.policy import Action, Role, checkin_rights
+from domain.records import Circle, Member
 from domain.waakvlam import EVERY_DAY, WEEKDAYS, Answer, CheckinSettings, ladder_contacts
 from handlers import circles
 from handlers.menu import MENU_CHECKIN, main_menu, menu_filter
 from handlers.wizard import answer_stale, mark_chosen
-from scheduling.waakvlam import Outcome
-from storage.circles import Circle, Member
+from services.waakvlam import Outcome
 
 TIMES = ["08:00", "09:00", "10:00", "11:00", "12:00", "14:00", "16:00", "19:00"]
 HOLIDAY_WEEKS = [1, 2, 3, 4]

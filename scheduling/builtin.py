@@ -6,7 +6,7 @@ import datetime as dt
 import logging
 from dataclasses import dataclass
 
-from bot.i18n import I18n
+from core.i18n import I18n
 from domain.calendar import next_local_time
 from scheduling.timers import Scheduler, TimerRun
 from storage.timefmt import to_db

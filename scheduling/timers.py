@@ -15,7 +15,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from bot.clock import Clock
+from core.clock import Clock
 from storage.database import Session
 from storage.store import OutgoingMessage, Store, Timer
 

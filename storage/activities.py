@@ -3,20 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import Any
 
+from domain.records import Activity
 from storage.database import Database, Session
-
-
-@dataclass(frozen=True)
-class Activity:
-    id: int
-    circle_id: int
-    kind: str
-    day: dt.date
-    at_minutes: int
-    place: str | None
 
 
 class ActivityQueries:

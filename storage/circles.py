@@ -4,54 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass
 from typing import Any
 
+from domain.records import Circle, Invite, Member
 from storage.database import Database, Session
 from storage.timefmt import from_db, to_db
-
-
-@dataclass(frozen=True)
-class Circle:
-    id: int
-    chat_id: int | None
-    title: str
-    join_code: str
-    active: bool
-
-
-@dataclass(frozen=True)
-class Member:
-    id: int
-    circle_id: int
-    user_id: int | None
-    display_name: str
-    role: str
-    consented: bool
-    professional_consent: bool
-    phone: str | None
-    share_phone: bool
-    contact_member_id: int | None
-    in_group: bool
-    reachable: bool
-    is_backup: bool
-
-    @property
-    def no_phone(self) -> bool:
-        """Added on their behalf: no Telegram account of their own."""
-        return self.user_id is None
-
-
-@dataclass(frozen=True)
-class Invite:
-    code: str
-    circle_id: int
-    kind: str
-    created_by: int
-    expires_at: dt.datetime
-    revoked: bool
-    used_by: int | None
-
 
 _MEMBER_COLUMNS = """
     m.id, m.circle_id, m.user_id, m.display_name, m.role, m.consented_at IS NOT NULL,

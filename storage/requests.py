@@ -3,32 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import Any
 
+from domain.records import HelpRequest
 from storage.database import Database, Session
 
 _COLUMNS = (
     "id, circle_id, member_id, asked_by, kind, day, at_minutes, details, "
     "voice_file_id, visibility, status, helper_member_id, helpers_needed"
 )
-
-
-@dataclass(frozen=True)
-class HelpRequest:
-    id: int
-    circle_id: int
-    member_id: int | None
-    asked_by: int | None
-    kind: str
-    day: dt.date | None
-    at_minutes: int | None
-    details: str | None
-    voice_file_id: str | None
-    visibility: str
-    status: str
-    helper_member_id: int | None
-    helpers_needed: int = 1
 
 
 def _request(row: Any) -> HelpRequest:

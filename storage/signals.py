@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import Any
 
+from domain.records import Signal, SignalNotice
 from storage.database import Database, Session
 from storage.timefmt import from_db
 
@@ -13,40 +13,6 @@ _COLUMNS = (
     "id, circle_id, sender_id, about_member_id, about_self, kind, details, "
     "voice_file_id, urgency, name_shared, safety, status, owner_member_id, created_at, stage"
 )
-
-
-@dataclass(frozen=True)
-class Signal:
-    id: int
-    circle_id: int
-    sender_id: int | None
-    about_member_id: int | None
-    about_self: bool
-    kind: str
-    details: str | None
-    voice_file_id: str | None
-    urgency: str
-    name_shared: bool
-    safety: bool
-    status: str
-    owner_member_id: int | None
-    created_at: dt.datetime
-    stage: str = "sent"
-
-
-@dataclass(frozen=True)
-class SignalNotice:
-    """One person told of a worry at one step, and how far that message got."""
-
-    user_id: int
-    step: str
-    can_pick_up: bool
-    outbox_id: int | None
-    delivery: str  # pending, sent, unreachable, failed; 'gone' once the outbox row is
-
-    @property
-    def live(self) -> bool:
-        return self.delivery in ("pending", "sent", "gone")
 
 
 _NOTICE = (

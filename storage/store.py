@@ -12,7 +12,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from bot.clock import Clock
+from core.clock import Clock
+from domain.records import User
 from storage.activities import ActivityQueries
 from storage.circles import CircleQueries
 from storage.database import Database, Session
@@ -33,17 +34,6 @@ _SCHEDULE = (
     "priority = excluded.priority, "
     "fired_at = NULL, error = NULL WHERE timers.status = 'cancelled'"
 )
-
-
-@dataclass(frozen=True)
-class User:
-    id: int
-    first_name: str
-    language: str
-    language_chosen: bool
-    reachable: bool
-    enjoys: str | None = None
-    can_offer: str | None = None
 
 
 @dataclass(frozen=True)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass
 from typing import Any
 
+from domain.records import Notice, Round
 from domain.waakvlam import CheckinSettings
 from storage.database import Database, Session
 from storage.timefmt import from_db, to_db
@@ -34,23 +34,6 @@ def _settings(row: Any) -> CheckinSettings:
     )
 
 
-@dataclass(frozen=True)
-class Round:
-    id: int
-    member_id: int
-    due_at: dt.datetime
-    open: bool
-    stage: str
-    need: str
-    answer: str | None  # what the member answered (or "message", "confirmed")
-    ended: str | None  # how the round ended
-    closed_by: int | None
-    going: int | None
-    alerted: tuple[int, ...]  # derived: everyone asked to act (visit, alert, answer)
-
-
-# Who was asked to act about a round: the neighbours, the chair, the beheerder, ...
-ACTING = ("visit", "alert", "answer")
 _ACTING_SQL = "('visit', 'alert', 'answer')"
 
 
@@ -76,23 +59,6 @@ _ROUND_COLUMNS = (
     "(SELECT json_group_array(DISTINCT n.user_id) FROM round_notices n "
     f"WHERE n.round_id = r.id AND n.kind IN {_ACTING_SQL})"
 )
-
-
-@dataclass(frozen=True)
-class Notice:
-    """One person told one thing about a round, and how far that message got."""
-
-    user_id: int
-    rung: str
-    kind: str
-    outbox_id: int | None
-    delivery: str  # pending, sent, unreachable, failed; 'gone' once the outbox row is
-    sent_at: dt.datetime | None
-
-    @property
-    def live(self) -> bool:
-        """Delivered, or still on its way: this person was (or will be) reached."""
-        return self.delivery in ("pending", "sent", "gone")
 
 
 _NOTICE_COLUMNS = (

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from bot.app import Runtime
-from bot.clock import ManualClock
+from core.clock import ManualClock
 from emulator.core import Emulator
 from emulator.server import EmulatorServer
 from tests.support import T0, World, make_settings

@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from bot.app import Runtime
-from bot.clock import ManualClock
 from bot.config import Settings, load_settings
+from core.clock import ManualClock
 from emulator.core import Emulator, EmuUser
 from emulator.server import EmulatorServer
 

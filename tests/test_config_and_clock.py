@@ -7,8 +7,8 @@ import sys
 
 import pytest
 
-from bot.clock import ManualClock, SystemClock
 from bot.config import ConfigError, load_settings
+from core.clock import ManualClock, SystemClock
 from tests.support import REPO
 
 

@@ -30,7 +30,7 @@ from pathlib import Path
 from telegram import Update
 
 from bot.app import Runtime
-from bot.clock import ManualClock
+from core.clock import ManualClock
 from domain.waakvlam import CheckinSettings
 from tests.support import make_settings
 from tests.test_restarts import BotProcess

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.i18n import LANGUAGES, I18n, extract_messages, normalise_language, read_catalog
+from core.i18n import LANGUAGES, I18n, extract_messages, normalise_language, read_catalog
 
 
 def _ids(catalog):

@@ -45,7 +45,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
 from bot.app import Runtime
-from bot.clock import ManualClock
+from core.clock import ManualClock
 from domain.waakvlam import CheckinSettings
 from emulator.core import Emulator
 from emulator.server import EmulatorServer

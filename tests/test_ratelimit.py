@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
-from bot.ratelimit import Priority, PriorityRateLimiter
+from bot.ratelimit import PriorityRateLimiter
+from core.priority import Priority
 
 
 class Recorder:

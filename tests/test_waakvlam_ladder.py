@@ -10,7 +10,7 @@ import datetime as dt
 
 from telegram.error import TelegramError
 
-from bot.ratelimit import Priority
+from core.priority import Priority
 from emulator import Fault
 from tests.support import add_beheerder, at, build_circle, switch_on
 

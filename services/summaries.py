@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from bot.i18n import Translator
-from bot.ratelimit import Priority
+from core.i18n import Translator
+from core.priority import Priority
 from domain.calendar import next_local_time
 from domain.chart import weeks_chart
 from domain.summary import split_message, summary_text, week_bounds
-from scheduling.service import Service
 from scheduling.timers import Scheduler, TimerRun
+from services.service import Service
 
 log = logging.getLogger(__name__)
 

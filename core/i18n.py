@@ -4,7 +4,7 @@ Source strings (msgids) are English; Dutch is the default language people see.
 The ``.po`` files are read at start with babel, so there is no compile step and
 no binary ``.mo`` in git.
 
-Run ``python -m bot.i18n extract`` (``make locales``) after adding text: it
+Run ``python -m core.i18n extract`` (``make locales``) after adding text: it
 refreshes ``locales/omkijkbot.pot`` and adds the new msgids, empty, to each
 language; ``tests/test_i18n.py`` fails until every one is translated.
 """
@@ -32,7 +32,7 @@ DEFAULT_LANGUAGE = "nl"
 LANGUAGES: dict[str, str] = {"nl": "Nederlands", "en": "English"}
 ROOT = Path(__file__).resolve().parent.parent
 LOCALES_DIR = ROOT / "locales"
-SOURCE_DIRS = ("bot", "domain", "handlers", "scheduling", "storage")
+SOURCE_DIRS = ("bot", "core", "domain", "handlers", "scheduling", "services", "storage")
 KEYWORDS = {"_": None, "N_": None, "gettext": None, "ngettext": (1, 2)}
 
 
@@ -183,5 +183,5 @@ if __name__ == "__main__":
     if sys.argv[1:] == ["extract"]:
         update_catalogs()
     else:
-        print("usage: python -m bot.i18n extract")
+        print("usage: python -m core.i18n extract")
         sys.exit(2)

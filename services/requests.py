@@ -15,9 +15,10 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.clock import Clock
-from bot.i18n import N_, I18n
-from bot.ratelimit import Priority
+from core.clock import Clock
+from core.i18n import N_, I18n
+from core.priority import Priority
+from domain.records import HelpRequest, Member
 from domain.requests import (
     DEFAULT_QUIET,
     KIND_WORDS,
@@ -32,11 +33,9 @@ from domain.requests import (
     valid_day,
     widening_times,
 )
-from scheduling.service import Service
 from scheduling.timers import Scheduler, TimerRun
-from storage.circles import Member
+from services.service import Service
 from storage.database import Session
-from storage.requests import HelpRequest
 from storage.store import OutgoingMessage, Store
 
 log = logging.getLogger(__name__)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from bot.clock import Clock
-from bot.i18n import I18n, Translator
-from bot.ratelimit import Priority
+from core.clock import Clock
+from core.i18n import I18n, Translator
+from core.priority import Priority
 from storage.database import Session
 from storage.store import Store
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import html
 
-from bot.i18n import N_
-from bot.ratelimit import Priority
-from scheduling.service import Service
+from core.i18n import N_
+from core.priority import Priority
+from domain.records import Activity
 from scheduling.timers import Scheduler, TimerRun
-from storage.activities import Activity
+from services.service import Service
 
 REMIND = "act.remind"
 ACTIVITY_LABELS = {

@@ -18,10 +18,11 @@ import logging
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from bot.clock import Clock
-from bot.i18n import N_, I18n
-from bot.ratelimit import Priority
+from core.clock import Clock
+from core.i18n import N_, I18n
+from core.priority import Priority
 from domain.policy import ROLE_LABELS, Role
+from domain.records import Member, Signal
 from domain.signals import (
     NEXT_STEP,
     WORRY_LABELS,
@@ -33,11 +34,9 @@ from domain.signals import (
     step_people,
     voorzitters,
 )
-from scheduling.service import Service
 from scheduling.timers import Scheduler, TimerRun
-from storage.circles import Member
+from services.service import Service
 from storage.database import Session
-from storage.signals import Signal
 from storage.store import OutgoingMessage, Store
 
 log = logging.getLogger(__name__)

@@ -23,9 +23,10 @@ import datetime as dt
 import logging
 from dataclasses import dataclass, field, replace
 
-from bot.clock import Clock
-from bot.i18n import N_, I18n
-from bot.ratelimit import Priority
+from core.clock import Clock
+from core.i18n import N_, I18n
+from core.priority import Priority
+from domain.records import ACTING, Member, Notice, Round
 from domain.waakvlam import (
     ALL_RIGHT,
     NEED_OF_ANSWER,
@@ -43,12 +44,10 @@ from domain.waakvlam import (
     rung_members,
     visit_contact,
 )
-from scheduling.service import Part, Service
 from scheduling.timers import Scheduler, TimerRun
-from storage.circles import Member
+from services.service import Part, Service
 from storage.database import Session
 from storage.store import OutgoingMessage, Store
-from storage.waakvlam import ACTING, Notice, Round
 
 log = logging.getLogger(__name__)
 

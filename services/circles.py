@@ -1,0 +1,172 @@
+"""Circles, the use cases: becoming one, joining, invites, roles, leaving, and the
+chair never left empty. The rules they follow are in ``domain.circles``."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from domain.circles import (
+    INVITE_VALID,
+    JoinProblem,
+    JoinTarget,
+    Registration,
+    Removal,
+    RoleChange,
+    may_remove,
+    new_code,
+)
+from domain.policy import Action, Role, may
+from domain.records import Circle, Invite, Member
+from storage.store import Store
+
+
+async def register_circle(
+    store: Store, chat_id: int, title: str, admin_id: int, admin_name: str
+) -> Registration:
+    """A group becomes a circle; the admin who did it becomes voorzitter."""
+    existing = await store.circle_by_chat(chat_id)
+    if existing is not None:
+        reactivated = await store.set_circle_active(existing.id, True)
+        circle = await store.circle(existing.id)
+        assert circle is not None
+        return Registration(circle, created=False, reactivated=reactivated)
+    async with store.db.write() as tx:
+        await store.ensure_user(tx, admin_id, admin_name)
+        circle_id = await store.create_circle(tx, chat_id, title or "Buurtkring", new_code())
+        # The voorzitter is named now; their consent follows in the private chat.
+        await store.add_member(
+            tx, circle_id, admin_id, admin_name, Role.VOORZITTER, consented=False, added_by=admin_id
+        )
+    circle = await store.circle(circle_id)
+    assert circle is not None
+    return Registration(circle, created=True, reactivated=False)
+
+
+async def resolve_join_code(
+    store: Store, code: str, now: dt.datetime, *, kind: str = "member"
+) -> JoinTarget:
+    """What a ``c_<code>`` (or ``p_<code>``) link leads to, or why it no longer works."""
+    invite = await store.invite(code)
+    if invite is None or invite.kind != kind:
+        circle = await store.circle_by_join_code(code) if kind == "member" else None
+        if circle is None:
+            return JoinTarget(None, None, JoinProblem.UNKNOWN)
+        if not circle.active:
+            return JoinTarget(circle, None, JoinProblem.INACTIVE)
+        return JoinTarget(circle, None, None)
+    circle = await store.circle(invite.circle_id)
+    if invite.revoked:
+        return JoinTarget(circle, invite, JoinProblem.REVOKED)
+    if invite.used_by is not None:
+        return JoinTarget(circle, invite, JoinProblem.USED)
+    if invite.expires_at <= now:
+        return JoinTarget(circle, invite, JoinProblem.EXPIRED)
+    if circle is None or not circle.active:
+        return JoinTarget(circle, invite, JoinProblem.INACTIVE)
+    return JoinTarget(circle, invite, None)
+
+
+async def complete_joining(
+    store: Store,
+    circle_id: int,
+    user_id: int,
+    name: str,
+    *,
+    professional_consent: bool,
+    invite_code: str | None,
+    role: Role = Role.LID,
+    phone: str | None = None,
+    share_phone: bool = False,
+) -> tuple[int, bool]:
+    """Record consent and membership. Returns (member id, newly joined)."""
+    before = await store.member_of(circle_id, user_id)
+    async with store.db.write() as tx:
+        if invite_code:
+            # A personal invite is used once; a second tap of the same link is harmless.
+            await store.use_invite(tx, invite_code, user_id)
+        # The first professional linked is the one who is told; later ones stand in.
+        backup = role == Role.PROFESSIONAL and await store.count_role(
+            circle_id, Role.PROFESSIONAL, tx
+        ) > (1 if before is not None and before.role == Role.PROFESSIONAL else 0)
+        member_id = await store.add_member(
+            tx,
+            circle_id,
+            user_id,
+            name,
+            role,
+            consented=True,
+            professional_consent=professional_consent,
+            phone=phone,
+            share_phone=share_phone,
+            added_by=user_id,
+        )
+        if backup:
+            await store.mark_backup(tx, member_id)
+        await store.clear_draft(user_id, tx)
+    return member_id, before is None or not before.consented
+
+
+async def create_invite(
+    store: Store, actor: Member, circle: Circle, now: dt.datetime, *, kind: str = "member"
+) -> Invite | None:
+    action = Action.LINK_PROFESSIONAL if kind == "professional" else Action.INVITE_MEMBER
+    if not may(actor, action, circle) or actor.user_id is None:
+        return None
+    code = new_code()
+    await store.create_invite(code, circle.id, kind, actor.user_id, now + INVITE_VALID)
+    return await store.invite(code)
+
+
+async def change_role(store: Store, actor: Member | None, target: Member, role: Role) -> RoleChange:
+    if actor is None or actor.circle_id != target.circle_id or not may(actor, Action.MANAGE_ROLES):
+        return RoleChange.NOT_ALLOWED
+    if (
+        target.role == Role.PROFESSIONAL
+        or role == Role.PROFESSIONAL
+        or (target.no_phone and role != Role.LID)
+    ):
+        return RoleChange.NOT_FOR_THIS_PERSON
+    if target.role == role:
+        return RoleChange.UNCHANGED
+    async with store.db.write() as tx:
+        if (
+            target.role == Role.VOORZITTER
+            and await store.count_role(target.circle_id, Role.VOORZITTER, tx) <= 1
+        ):
+            return RoleChange.LAST_VOORZITTER
+        await store.set_role(tx, target.id, role)
+    return RoleChange.DONE
+
+
+async def remove_member(store: Store, actor: Member | None, target: Member) -> Removal:
+    """A voorzitter removes someone, or a person removes themselves."""
+    if not may_remove(actor, target):
+        return Removal(False, False)
+    async with store.db.write() as tx:
+        await store.remove_member(tx, target.id)
+        left = await store.count_role(target.circle_id, Role.VOORZITTER, tx)
+    return Removal(True, target.role == Role.VOORZITTER and left == 0)
+
+
+async def chair_candidates(store: Store, circle_id: int) -> list[Member]:
+    """Who is asked to take the chair: the superburen, or else every reachable neighbour."""
+    members = [m for m in await store.members(circle_id) if m.consented and not m.no_phone]
+    superburen = [m for m in members if m.role == Role.SUPERBUUR]
+    return superburen or [m for m in members if m.role == Role.LID]
+
+
+async def take_chair(store: Store, circle_id: int, member: Member) -> str:
+    """First one asked to say yes becomes voorzitter.
+
+    'done': this member is voorzitter now; 'taken': someone was first;
+    'not_allowed': this member was never asked (a forged or replayed ✋).
+    """
+    if member.circle_id != circle_id:
+        return "not_allowed"
+    async with store.db.write() as tx:
+        if await store.count_role(circle_id, Role.VOORZITTER, tx) > 0:
+            return "taken"
+        if member.id not in {m.id for m in await chair_candidates(store, circle_id)}:
+            return "not_allowed"
+        await store.set_role(tx, member.id, Role.VOORZITTER)
+    return "done"
