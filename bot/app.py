@@ -22,7 +22,7 @@ from bot.config import Settings
 from bot.inbox import Inbox, origin
 from bot.outbox import OutboxSender
 from bot.ratelimit import PriorityRateLimiter
-from bot.services import BotData, OmkijkContext, Services
+from bot.services import Services
 from bot.transport import over_aiohttp
 from core.clock import Clock
 from core.i18n import DEFAULT_LANGUAGE, N_, I18n
@@ -38,6 +38,7 @@ from handlers import (
     summaries,
     waakvlam,
 )
+from handlers.context import BotData, OmkijkContext
 from scheduling.builtin import NOTICE, Retention, register_builtin_timers, schedule_housekeeping
 from scheduling.timers import Scheduler
 from services.activities import Activities

@@ -31,6 +31,7 @@ from telegram.error import (
 )
 
 from core.clock import Clock
+from handlers.errors import chat_is_gone
 from scheduling.timers import BOUNCED
 from storage.store import OutgoingMessage, Store
 
@@ -38,14 +39,6 @@ log = logging.getLogger(__name__)
 
 # An answer we do not understand (or a bug of ours) is tried this often, then given up.
 MAX_ODD_ATTEMPTS = 5
-
-
-def chat_is_gone(error: object) -> bool:
-    """The person blocked the bot, or Telegram no longer knows the chat: nobody to
-    write to, and no bug. The outbox and the error handler both decide it here."""
-    return isinstance(error, Forbidden) or (
-        isinstance(error, BadRequest) and "chat not found" in error.message.lower()
-    )
 
 
 def _retry_delay(attempts: int) -> dt.timedelta:

@@ -1,17 +1,15 @@
-"""What handlers and timers share: one object, kept in ``application.bot_data``."""
+"""What handlers and timers share: one object, kept in ``application.bot_data``
+(see ``handlers.context``)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from telegram.ext import Application, CallbackContext, ExtBot
-
 from bot.config import Settings
 from bot.outbox import OutboxSender
 from core.clock import Clock
-from core.i18n import I18n, Translator
-from domain.records import User
+from core.i18n import I18n
 from scheduling.timers import Scheduler
 from services.activities import Activities
 from services.requests import HelpDesk
@@ -38,37 +36,3 @@ class Services:
     summaries: Summaries
     activities: Activities
     inbox: Inbox | None = None
-
-
-class BotData:
-    """``application.bot_data``: the services, set once at start."""
-
-    services: Services
-
-
-class OmkijkContext(CallbackContext[ExtBot, dict, dict, BotData]):
-    """The callback context with the person's language ready (set by ``remember_person``)."""
-
-    def __init__(
-        self, application: Application, chat_id: int | None = None, user_id: int | None = None
-    ) -> None:
-        super().__init__(application=application, chat_id=chat_id, user_id=user_id)
-        self.person: User | None = None
-        # A button press is answered once; whoever answers it first says so here.
-        self.callback_answered = False
-        self._translator: Translator | None = None
-
-    @property
-    def services(self) -> Services:
-        return self.bot_data.services
-
-    @property
-    def t(self) -> Translator:
-        """The translator for the person this update is from (Dutch by default)."""
-        if self._translator is None:
-            language = self.person.language if self.person else None
-            self._translator = self.services.i18n.for_language(language)
-        return self._translator
-
-    def use_language(self, language: str) -> None:
-        self._translator = self.services.i18n.for_language(language)

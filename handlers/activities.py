@@ -10,11 +10,11 @@ from telegram import InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
-from bot.services import OmkijkContext
 from domain.policy import Action, Role
 from domain.records import Circle, Member
 from domain.requests import day_options
 from handlers import circles
+from handlers.context import OmkijkContext
 from handlers.menu import main_menu
 from handlers.wizard import Wizard, answer_stale
 from services.activities import ACTIVITY_LABELS

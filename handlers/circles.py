@@ -30,7 +30,6 @@ from telegram.ext import (
     filters,
 )
 
-from bot.services import OmkijkContext
 from core.i18n import LANGUAGES, N_
 from core.priority import Priority
 from domain import circles as rules
@@ -39,6 +38,7 @@ from domain.policy import ROLE_LABELS, Action, Role, may
 from domain.privacy import privacy_statement
 from domain.records import Circle, Member
 from handlers import common
+from handlers.context import OmkijkContext
 from handlers.menu import MENU_CIRCLE, MENU_SIGNPOSTS, main_menu, menu_filter
 from handlers.wizard import Wizard, answer_stale, mark_chosen
 from services import circles as membership

@@ -21,8 +21,8 @@ from telegram.ext import (
     filters,
 )
 
-from bot.services import OmkijkContext
 from core.i18n import LANGUAGES, N_, I18n, normalise_language
+from handlers.context import OmkijkContext
 from handlers.menu import MENU_EXPLAIN, MENU_LANGUAGE, main_menu, menu_filter
 from handlers.wizard import route_private_message
 

@@ -5,13 +5,20 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
-from telegram.error import TelegramError
+from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import ApplicationHandlerStop
 
-from bot.outbox import chat_is_gone
-from bot.services import OmkijkContext
+from handlers.context import OmkijkContext
 
 log = logging.getLogger(__name__)
+
+
+def chat_is_gone(error: object) -> bool:
+    """The person blocked the bot, or Telegram no longer knows the chat: nobody to
+    write to, and no bug. The outbox and the error handler both decide it here."""
+    return isinstance(error, Forbidden) or (
+        isinstance(error, BadRequest) and "chat not found" in error.message.lower()
+    )
 
 
 async def on_error(update: object, context: OmkijkContext) -> None:

@@ -7,8 +7,8 @@ import re
 from telegram import KeyboardButton, ReplyKeyboardMarkup
 from telegram.ext import filters
 
-from bot.services import OmkijkContext
 from core.i18n import N_, I18n
+from handlers.context import OmkijkContext
 
 MENU_EXPLAIN = N_("❓ What can this bot do?")
 MENU_LANGUAGE = N_("🌐 Language")

@@ -7,10 +7,10 @@ import secrets
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, ReplyKeyboardRemove, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
-from bot.services import OmkijkContext
 from domain.policy import Role
 from domain.privacy import json_export, readable_export
 from handlers import circles
+from handlers.context import OmkijkContext
 from handlers.wizard import answer_stale
 from services import circles as membership
 

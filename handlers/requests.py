@@ -12,13 +12,13 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, MaybeInaccessib
 from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot.services import OmkijkContext
 from core.i18n import N_, I18n
 from domain.policy import Action, Role
 from domain.records import Circle, HelpRequest, Member
 from domain.requests import KIND_LABELS, NOT_A_TASK, TIMES, Kind, day_options
 from domain.safeguards import asks_for_money
 from handlers import circles
+from handlers.context import OmkijkContext
 from handlers.menu import MENU_ASK, MENU_HELP_OTHERS, main_menu, menu_filter
 from handlers.wizard import Wizard, answer_stale
 from services.requests import BUTTON_DONE, BUTTON_HAND_BACK, BUTTON_HELP, Result

@@ -9,12 +9,12 @@ import re
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot.services import OmkijkContext
 from core.i18n import I18n
 from domain.policy import ROLE_LABELS, Action, Role
 from domain.records import Circle, Member, Signal
 from domain.signals import WORRY_LABELS, WorryKind, may_share_name
 from handlers import circles, summaries
+from handlers.context import OmkijkContext
 from handlers.menu import MENU_WORRY, main_menu, menu_filter
 from handlers.wizard import Wizard, answer_stale
 

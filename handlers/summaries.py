@@ -7,10 +7,10 @@ import re
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler
 
-from bot.services import OmkijkContext
 from domain.policy import Role
 from domain.records import Circle
 from domain.summary import export_csv, export_html, week_bounds
+from handlers.context import OmkijkContext
 from handlers.wizard import answer_stale
 
 

@@ -12,12 +12,12 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot.services import OmkijkContext
 from core.i18n import N_, I18n
 from domain.policy import Action, Role, checkin_rights
 from domain.records import Circle, Member
 from domain.waakvlam import EVERY_DAY, WEEKDAYS, Answer, CheckinSettings, ladder_contacts
 from handlers import circles
+from handlers.context import OmkijkContext
 from handlers.menu import MENU_CHECKIN, main_menu, menu_filter
 from handlers.wizard import answer_stale, mark_chosen
 from services.waakvlam import Outcome

@@ -18,7 +18,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler
 
-from bot.services import OmkijkContext
+from handlers.context import OmkijkContext
 
 log = logging.getLogger(__name__)
 
