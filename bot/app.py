@@ -42,6 +42,7 @@ from handlers.context import BotData, OmkijkContext
 from scheduling.builtin import NOTICE, Retention, register_builtin_timers, schedule_housekeeping
 from scheduling.timers import Scheduler
 from services.activities import Activities
+from services.notices import Notices
 from services.requests import HelpDesk
 from services.signals import Worries
 from services.summaries import Summaries
@@ -166,7 +167,7 @@ class Runtime:
         scheduler = Scheduler(store, self.clock)
         register_builtin_timers(
             scheduler,
-            i18n,
+            i18n.timezone,
             Retention(
                 requests=dt.timedelta(days=settings.retain_requests_days),
                 checkins=dt.timedelta(days=settings.retain_checkins_days),
@@ -184,6 +185,8 @@ class Runtime:
         summary_service.register(scheduler)
         activity_service = Activities(store, i18n, self.clock)
         activity_service.register(scheduler)
+        notices = Notices(store, i18n, self.clock)
+        notices.register(scheduler)
         self.services = Services(
             settings,
             self.clock,
@@ -196,6 +199,7 @@ class Runtime:
             worries,
             summary_service,
             activity_service,
+            notices,
         )
         self.application = build_application(
             self.token, self.base_url, self.services, base_file_url=self.base_file_url

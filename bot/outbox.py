@@ -20,7 +20,7 @@ import datetime as dt
 import logging
 from dataclasses import replace
 
-from telegram import Bot, InlineKeyboardMarkup
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import (
     BadRequest,
     ChatMigrated,
@@ -126,8 +126,13 @@ class OutboxSender:
 
     async def _send_once(self, bot: Bot, message: OutgoingMessage) -> bool:
         markup = (
-            InlineKeyboardMarkup.de_json(message.reply_markup, bot)
-            if message.reply_markup
+            InlineKeyboardMarkup(
+                [
+                    [InlineKeyboardButton(b.label, callback_data=b.data, url=b.url) for b in row]
+                    for row in message.buttons
+                ]
+            )
+            if message.buttons
             else None
         )
         now = self.clock.now()

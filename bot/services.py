@@ -12,6 +12,7 @@ from core.clock import Clock
 from core.i18n import I18n
 from scheduling.timers import Scheduler
 from services.activities import Activities
+from services.notices import Notices
 from services.requests import HelpDesk
 from services.signals import Worries
 from services.summaries import Summaries
@@ -35,4 +36,5 @@ class Services:
     worries: Worries
     summaries: Summaries
     activities: Activities
+    notices: Notices
     inbox: Inbox | None = None

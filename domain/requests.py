@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
+from core.callbacks import Choice, Codec, Int, Keyboard, column
 from core.i18n import N_
 from domain.policy import Role
 from domain.records import Member
@@ -46,6 +47,42 @@ KIND_WORDS = {
     Kind.OTHER: N_("something else"),
 }
 NOT_A_TASK = {Kind.CHAT, Kind.UNBURDEN}
+
+# The buttons of a request, and the data they carry.
+REQUEST_ACTION = Codec("hv", Int("request"), Choice("action", ("claim", "back", "done", "cancel")))
+BUTTON_HELP = N_("🙋 I'll help")
+BUTTON_DONE = N_("✅ Done")
+BUTTON_HAND_BACK = N_("😕 I can't make it after all")
+BUTTON_CANCEL = N_("Cancel this request")
+
+
+def help_buttons(request_id: int) -> Keyboard:
+    """Under a request: "Ik help"."""
+    return column(REQUEST_ACTION.button(BUTTON_HELP, request_id, "claim"))
+
+
+def helper_buttons(request_id: int) -> Keyboard:
+    """For whoever helps: done, or hand it back."""
+    return column(
+        REQUEST_ACTION.button(BUTTON_DONE, request_id, "done"),
+        REQUEST_ACTION.button(BUTTON_HAND_BACK, request_id, "back"),
+    )
+
+
+def asker_buttons(request_id: int, *, claimed: bool) -> Keyboard:
+    """For whoever asked: done (once someone helps), or cancel."""
+    done = [REQUEST_ACTION.button(BUTTON_DONE, request_id, "done")] if claimed else []
+    return column(*done, REQUEST_ACTION.button(BUTTON_CANCEL, request_id, "cancel"))
+
+
+def done_buttons(request_id: int) -> Keyboard:
+    return column(REQUEST_ACTION.button(BUTTON_DONE, request_id, "done"))
+
+
+def hand_back_buttons(request_id: int) -> Keyboard:
+    return column(REQUEST_ACTION.button(BUTTON_HAND_BACK, request_id, "back"))
+
+
 TIMES = [None, 10 * 60, 12 * 60, 14 * 60, 17 * 60, 19 * 60]
 
 

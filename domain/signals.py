@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
+from core.callbacks import Choice, Codec, Int, Keyboard, column
 from core.i18n import N_
 from domain.policy import Role
 from domain.records import Member
@@ -152,3 +153,33 @@ def may_share_name(about: Member | None, about_self: bool, safety: bool) -> bool
     if about_self:
         return True
     return about is not None and (about.professional_consent or safety)
+
+
+# The buttons under a worry, and the data they carry.
+WORRY_ACTION = Codec(
+    "zs", Int("signal"), Choice("action", ("ack", "contact", "close", "reply", "log"))
+)
+BUTTON_ACK = N_("👍 I'll pick this up")
+BUTTON_CONTACT = N_("📞 I'll contact the voorzitter")
+BUTTON_CLOSE = N_("✅ Closed")
+BUTTON_REPLY = N_("✏️ Short reply to the sender")
+BUTTON_LOG = N_("📜 Log")
+
+
+def worry_buttons(signal_id: int, *, professional: bool, owner: bool) -> Keyboard:
+    """A professional's buttons; someone else who may pick it up gets those that fit
+    them; a voorzitter who only reads it, the log."""
+    if professional:
+        actions = [
+            (BUTTON_ACK, "ack"),
+            (BUTTON_CONTACT, "contact"),
+            (BUTTON_REPLY, "reply"),
+            (BUTTON_CLOSE, "close"),
+            (BUTTON_LOG, "log"),
+        ]
+    elif owner:
+        actions = [(BUTTON_ACK, "ack"), (BUTTON_REPLY, "reply"), (BUTTON_CLOSE, "close")]
+        actions.append((BUTTON_LOG, "log"))
+    else:
+        actions = [(BUTTON_LOG, "log")]
+    return column(*(WORRY_ACTION.button(label, signal_id, action) for label, action in actions))

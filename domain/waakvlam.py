@@ -10,6 +10,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from core.callbacks import Choice, Codec, Int, Keyboard, Word, column
+from core.i18n import N_
 from domain.calendar import next_local_time
 from domain.policy import Role
 from domain.records import Member
@@ -53,6 +55,46 @@ class Answer(StrEnum):
     PAUSED = "paused"  # the check-in was paused during the round
     OFF = "off"  # the check-in was switched off during the round
     LEFT = "left"  # the member left the circle or asked to be forgotten
+
+
+# The buttons of the waakvlam, and the data they carry.
+ANSWER = Codec("wv", Int("round"), Choice("answer", ("ok", "contact", "notwell", "leave")))
+LADDER_ACTION = Codec("wn", Int("round"), Choice("action", ("going", "ok")))
+DECLINE_CONTACT = Codec("wc", Int("member"), Choice("answer", ("no",)))
+SETTINGS = Codec("wz", Int("member"), Word("what", "[a-z]+"), Word("value"), optional=1)
+
+BUTTON_OK = N_("👍 All well")
+BUTTON_CONTACT = N_("☕ I'd like some contact")
+BUTTON_NOT_WELL = N_("😟 Not so good")
+BUTTON_LEAVE = N_("🙂 Leave me be for now")
+BUTTON_GOING = N_("🚶 I'll look in / call")
+BUTTON_CONFIRM = N_("✅ I had contact, all well")
+BUTTON_HAD_CONTACT = N_("✅ I had contact")
+BUTTON_NOT_CONTACT = N_("No, I'd rather not")
+
+
+def answer_buttons(round_id: int) -> Keyboard:
+    """The member's answers to "Alles goed?"."""
+    return column(
+        ANSWER.button(BUTTON_OK, round_id, "ok"),
+        ANSWER.button(BUTTON_CONTACT, round_id, "contact"),
+        ANSWER.button(BUTTON_NOT_WELL, round_id, "notwell"),
+        ANSWER.button(BUTTON_LEAVE, round_id, "leave"),
+    )
+
+
+def ladder_buttons(round_id: int, need: Need) -> Keyboard:
+    """On every alert: "I'll look in" and "I had contact" (with "all well" only when
+    it was a silence: after "niet zo goed", contact is not the same as all well)."""
+    confirm = BUTTON_CONFIRM if need == Need.SILENCE else BUTTON_HAD_CONTACT
+    return column(
+        LADDER_ACTION.button(BUTTON_GOING, round_id, "going"),
+        LADDER_ACTION.button(confirm, round_id, "ok"),
+    )
+
+
+def decline_buttons(member_id: int) -> Keyboard:
+    return column(DECLINE_CONTACT.button(BUTTON_NOT_CONTACT, member_id, "no"))
 
 
 NEED_OF_ANSWER = {Answer.CONTACT: Need.CONTACT, Answer.NOT_WELL: Need.NOT_WELL}

@@ -4,20 +4,21 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import re
 
-from telegram import InlineKeyboardMarkup, Update
+from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
-from domain.policy import Action, Role
+from domain.activities import ACTIVITY_LABELS, ATTENDANCE, attendance_buttons
+from domain.policy import Action
 from domain.records import Circle, Member
 from domain.requests import day_options
 from handlers import circles
+from handlers.buttons import decoded, inline
 from handlers.context import OmkijkContext
 from handlers.menu import main_menu
 from handlers.wizard import Wizard, answer_stale
-from services.activities import ACTIVITY_LABELS
+from services.activities import AttendStatus
 
 TIMES = [10 * 60, 12 * 60, 14 * 60, 15 * 60 + 30, 19 * 60]
 
@@ -140,25 +141,25 @@ ACTIVITY_WIZARD = ActivityWizard()
 async def attendance_button(update: Update, context: OmkijkContext) -> None:
     """``ac:<activity>:yes|no``: one tap, and the count on the post follows."""
     query = update.callback_query
-    match = re.fullmatch(r"ac:(\d+):(yes|no)", query.data or "")
-    store = context.services.store
-    activity = await store.activity(int(match.group(1))) if match else None
-    me = await store.member_of(activity.circle_id, update.effective_user.id) if activity else None
+    values = await decoded(update, context, ATTENDANCE)
+    if values is None:
+        return
+    activities = context.services.activities
+    result = await activities.attend(update.effective_user.id, values[0], values[1] == "yes")
     _ = context.t.gettext
-    if activity is None:
+    if result.status == AttendStatus.GONE:
         await answer_stale(update, context)
         return
-    if me is None or not me.consented or me.role == Role.PROFESSIONAL:
+    if result.status == AttendStatus.NOT_A_MEMBER:
         await query.answer(_("Join the circle first: tap “Join in” in the group."), show_alert=True)
         return
-    coming = match.group(2) == "yes"
-    await store.set_attendance(activity.id, me.id, coming)
+    coming = result.status == AttendStatus.COMING
     await query.answer(_("Nice, see you there!") if coming else _("Thank you for letting us know."))
-    activities = context.services.activities
+    activity = result.activity
     t = context.services.i18n.for_language(None)
     text = await activities.post_text(t, activity)
-    markup = InlineKeyboardMarkup.de_json(activities.markup(t, activity.id), context.bot)
-    for chat_id, message_id in await store.activity_posts(activity.id):
+    markup = inline(t, attendance_buttons(activity.id))
+    for chat_id, message_id in await context.services.store.activity_posts(activity.id):
         # "Not modified" (the same answer twice) or a post that is gone: nothing to do.
         with contextlib.suppress(TelegramError):
             await context.bot.edit_message_text(
@@ -172,6 +173,6 @@ def register(application: Application) -> None:
     application.add_handlers(
         [
             CommandHandler("activiteit", activity_command, filters=filters.ChatType.PRIVATE),
-            CallbackQueryHandler(attendance_button, pattern=r"^ac:"),
+            CallbackQueryHandler(attendance_button, pattern=ATTENDANCE.pattern),
         ]
     )

@@ -30,6 +30,7 @@ from telegram.ext import (
     filters,
 )
 
+from core.callbacks import Choice, Codec, Int, Keyboard, Word, column
 from core.i18n import LANGUAGES, N_
 from core.priority import Priority
 from domain import circles as rules
@@ -38,6 +39,7 @@ from domain.policy import ROLE_LABELS, Action, Role, may
 from domain.privacy import privacy_statement
 from domain.records import Circle, Member
 from handlers import common
+from handlers.buttons import decoded
 from handlers.context import OmkijkContext
 from handlers.menu import MENU_CIRCLE, MENU_SIGNPOSTS, main_menu, menu_filter
 from handlers.wizard import Wizard, answer_stale, mark_chosen
@@ -45,6 +47,16 @@ from services import circles as membership
 
 log = logging.getLogger(__name__)
 
+
+# The data of this module's buttons (each codec also gives its handler's pattern).
+CIRCLE_CHOSEN = Codec("k", Word("purpose", "[a-z]+"), Int("circle"))
+CIRCLE_MENU = Codec("cm", Word("what", "[a-z]+"), Int("id"), Word("value", "[a-z]+"), optional=1)
+INVITE_REVOKE = Codec("inv", Choice("action", ("rv",)), Word("code"))
+TAKE_CHAIR = Codec("chair", Int("circle"))
+SIGNPOST_ACTION = Codec(
+    "ww", Choice("action", ("add", "rm")), Int("circle"), Int("signpost"), optional=1
+)
+BUTTON_TAKE_CHAIR = N_("✋")
 
 JOIN = "join"  # the onboarding wizard
 NO_PHONE = "nophone"  # adding someone without a smartphone
@@ -79,29 +91,18 @@ async def tell_privately(
     text_id: str,
     *,
     priority: int = Priority.ROUTINE,
-    markup: dict | None = None,
+    buttons: Keyboard | None = None,
     **params: object,
 ) -> None:
-    """A durable private message to each member, in their own language."""
-    store = context.services.store
-    i18n = context.services.i18n
-    ids = []
-    async with store.db.write() as tx:
-        for member in members:
-            if member.user_id is None:
-                continue
-            person = await store.user(member.user_id)
-            text = i18n.for_language(person.language if person else None).gettext(text_id, **params)
-            ids.append(
-                await store.enqueue_message(
-                    tx,
-                    member.user_id,
-                    text,
-                    priority=priority,
-                    reply_markup=markup,
-                    source="circles",
-                )
-            )
+    """A durable private message to each member, in their own language, sent now."""
+    ids = await context.services.notices.tell(
+        [m.user_id for m in members if m.user_id is not None],
+        text_id,
+        priority=priority,
+        buttons=buttons,
+        source="circles",
+        **params,
+    )
     await context.services.outbox.deliver(context.bot, ids)
 
 
@@ -684,7 +685,8 @@ async def choose_circle(
     if len(allowed) == 1:
         return allowed[0]
     buttons = [
-        [InlineKeyboardButton(c.title, callback_data=f"k:{purpose}:{c.id}")] for c, _m in allowed
+        [InlineKeyboardButton(c.title, callback_data=CIRCLE_CHOSEN.encode(purpose, c.id))]
+        for c, _m in allowed
     ]
     await update.effective_message.reply_text(
         _("Which circle is this about?"), reply_markup=InlineKeyboardMarkup(buttons)
@@ -752,40 +754,59 @@ async def _show_circle(
     buttons = []
     if may(me, Action.MANAGE_ROLES, circle):
         buttons.append(
-            [InlineKeyboardButton(_("Change roles"), callback_data=f"cm:roles:{circle.id}")]
+            [
+                InlineKeyboardButton(
+                    _("Change roles"), callback_data=CIRCLE_MENU.encode("roles", circle.id)
+                )
+            ]
         )
     if may(me, Action.INVITE_MEMBER, circle):
         buttons.append(
-            [InlineKeyboardButton(_("Invite someone"), callback_data=f"cm:inv:{circle.id}")]
+            [
+                InlineKeyboardButton(
+                    _("Invite someone"), callback_data=CIRCLE_MENU.encode("inv", circle.id)
+                )
+            ]
         )
     if may(me, Action.ADD_ON_BEHALF, circle):
         buttons.append(
             [
                 InlineKeyboardButton(
-                    _("Add someone without a smartphone"), callback_data=f"cm:nophone:{circle.id}"
+                    _("Add someone without a smartphone"),
+                    callback_data=CIRCLE_MENU.encode("nophone", circle.id),
                 )
             ]
         )
     if may(me, Action.LINK_PROFESSIONAL, circle):
         buttons.append(
-            [InlineKeyboardButton(_("Link a professional"), callback_data=f"cm:pro:{circle.id}")]
+            [
+                InlineKeyboardButton(
+                    _("Link a professional"), callback_data=CIRCLE_MENU.encode("pro", circle.id)
+                )
+            ]
         )
     if may(me, Action.PHONE_LIST, circle):
         buttons.append(
-            [InlineKeyboardButton(_("Phone list to print"), callback_data=f"cm:tel:{circle.id}")]
+            [
+                InlineKeyboardButton(
+                    _("Phone list to print"), callback_data=CIRCLE_MENU.encode("tel", circle.id)
+                )
+            ]
         )
     if may(me, Action.RENAME_CIRCLE, circle):
         buttons.append(
             [
                 InlineKeyboardButton(
-                    _("Change the circle's name"), callback_data=f"cm:name:{circle.id}"
+                    _("Change the circle's name"),
+                    callback_data=CIRCLE_MENU.encode("name", circle.id),
                 )
             ]
         )
     buttons.append(
         [
             InlineKeyboardButton(
-                _("I want to leave this circle"), callback_data=f"cm:leave:{circle.id}"
+                _("I want to leave this circle"),
+                callback_data=CIRCLE_MENU.encode("leave", circle.id),
             )
         ]
     )
@@ -804,12 +825,15 @@ CIRCLE_PURPOSES: dict[str, tuple[Action, Callable[..., Awaitable[None]]]] = {}
 async def circle_chosen(update: Update, context: OmkijkContext) -> None:
     """``k:<purpose>:<circle id>``: the answer to "which circle?"."""
     query = update.callback_query
-    match = re.fullmatch(r"k:([a-z]+):(\d+)", query.data or "")
-    if not match or match.group(1) not in CIRCLE_PURPOSES:
+    values = await decoded(update, context, CIRCLE_CHOSEN)
+    if values is None:
+        return
+    purpose, circle_id = values
+    if purpose not in CIRCLE_PURPOSES:
         await answer_stale(update, context)
         return
-    action, then = CIRCLE_PURPOSES[match.group(1)]
-    allowed = await membership_for(update, context, int(match.group(2)), action)
+    action, then = CIRCLE_PURPOSES[purpose]
+    allowed = await membership_for(update, context, circle_id, action)
     if allowed is None:
         return
     await query.answer()
@@ -819,11 +843,10 @@ async def circle_chosen(update: Update, context: OmkijkContext) -> None:
 async def circle_button(update: Update, context: OmkijkContext) -> None:
     """``cm:<what>:<id>[:<value>]`` from the /cirkel screens."""
     query = update.callback_query
-    match = re.fullmatch(r"cm:([a-z]+):(\d+)(?::([a-z]+))?", query.data or "")
-    if not match:
-        await answer_stale(update, context)
+    values = await decoded(update, context, CIRCLE_MENU)
+    if values is None:
         return
-    what, number, value = match.group(1), int(match.group(2)), match.group(3)
+    what, number, value = values
     store = context.services.store
     _ = context.t.gettext
     if what in ("m", "r", "rm", "rmy"):
@@ -861,12 +884,15 @@ async def circle_button(update: Update, context: OmkijkContext) -> None:
         buttons = [
             [
                 InlineKeyboardButton(
-                    f"{m.display_name} — {_role(context, m.role)}", callback_data=f"cm:m:{m.id}"
+                    f"{m.display_name} — {_role(context, m.role)}",
+                    callback_data=CIRCLE_MENU.encode("m", m.id),
                 )
             ]
             for m in members
         ]
-        buttons.append([InlineKeyboardButton(_("« Back"), callback_data=f"cm:back:{circle.id}")])
+        buttons.append(
+            [InlineKeyboardButton(_("« Back"), callback_data=CIRCLE_MENU.encode("back", circle.id))]
+        )
         await query.edit_message_text(
             _("Whose role do you want to change?"), reply_markup=InlineKeyboardMarkup(buttons)
         )
@@ -893,12 +919,14 @@ async def circle_button(update: Update, context: OmkijkContext) -> None:
                 [
                     [
                         InlineKeyboardButton(
-                            _("Yes, I'm leaving"), callback_data=f"cm:leavey:{circle.id}"
+                            _("Yes, I'm leaving"),
+                            callback_data=CIRCLE_MENU.encode("leavey", circle.id),
                         )
                     ],
                     [
                         InlineKeyboardButton(
-                            _("No, I'm staying"), callback_data=f"cm:back:{circle.id}"
+                            _("No, I'm staying"),
+                            callback_data=CIRCLE_MENU.encode("back", circle.id),
                         )
                     ],
                 ]
@@ -944,15 +972,25 @@ async def _member_button(
             [
                 InlineKeyboardButton(
                     ("✓ " if target.role == role else "") + _role(context, role),
-                    callback_data=f"cm:r:{target.id}:{role.value}",
+                    callback_data=CIRCLE_MENU.encode("r", target.id, role.value),
                 )
             ]
             for role in choices
         ]
         options.append(
-            [InlineKeyboardButton(_("Remove from the circle"), callback_data=f"cm:rm:{target.id}")]
+            [
+                InlineKeyboardButton(
+                    _("Remove from the circle"), callback_data=CIRCLE_MENU.encode("rm", target.id)
+                )
+            ]
         )
-        options.append([InlineKeyboardButton(_("« Back"), callback_data=f"cm:roles:{circle.id}")])
+        options.append(
+            [
+                InlineKeyboardButton(
+                    _("« Back"), callback_data=CIRCLE_MENU.encode("roles", circle.id)
+                )
+            ]
+        )
         await query.edit_message_text(
             _(
                 "{name} is now: {role}. What should it be?",
@@ -1003,8 +1041,16 @@ async def _member_button(
             ),
             reply_markup=InlineKeyboardMarkup(
                 [
-                    [InlineKeyboardButton(_("Yes, remove"), callback_data=f"cm:rmy:{target.id}")],
-                    [InlineKeyboardButton(_("No"), callback_data=f"cm:m:{target.id}")],
+                    [
+                        InlineKeyboardButton(
+                            _("Yes, remove"), callback_data=CIRCLE_MENU.encode("rmy", target.id)
+                        )
+                    ],
+                    [
+                        InlineKeyboardButton(
+                            _("No"), callback_data=CIRCLE_MENU.encode("m", target.id)
+                        )
+                    ],
                 ]
             ),
         )
@@ -1050,7 +1096,7 @@ def _strip_tags(text: str) -> str:
 async def ask_for_new_chair(context: OmkijkContext, circle: Circle) -> None:
     """Nobody is voorzitter any more: ask the superburen (or everyone) who takes it on."""
     candidates = await membership.chair_candidates(context.services.store, circle.id)
-    markup = {"inline_keyboard": [[{"text": "✋", "callback_data": f"chair:{circle.id}"}]]}
+    buttons = column(TAKE_CHAIR.button(BUTTON_TAKE_CHAIR, circle.id))
     await tell_privately(
         context,
         candidates,
@@ -1059,18 +1105,18 @@ async def ask_for_new_chair(context: OmkijkContext, circle: Circle) -> None:
             "like to take this on? Tap ✋ below."
         ),
         priority=Priority.ALERT,
-        markup=markup,
+        buttons=buttons,
         circle=circle.title,
     )
 
 
 async def chair_button(update: Update, context: OmkijkContext) -> None:
     query = update.callback_query
-    match = re.fullmatch(r"chair:(\d+)", query.data or "")
+    values = TAKE_CHAIR.decode(query.data)
     store = context.services.store
     member = None
-    if match:
-        member = await store.member_of(int(match.group(1)), update.effective_user.id)
+    if values is not None:
+        member = await store.member_of(values[0], update.effective_user.id)
     if member is None:
         await answer_stale(update, context)
         return
@@ -1129,16 +1175,25 @@ async def _send_invite(
     await update.effective_message.reply_text(
         text,
         reply_markup=InlineKeyboardMarkup(
-            [[InlineKeyboardButton(_("Withdraw this link"), callback_data=f"inv:rv:{invite.code}")]]
+            [
+                [
+                    InlineKeyboardButton(
+                        _("Withdraw this link"),
+                        callback_data=INVITE_REVOKE.encode("rv", invite.code),
+                    )
+                ]
+            ]
         ),
     )
 
 
 async def revoke_button(update: Update, context: OmkijkContext) -> None:
     query = update.callback_query
-    code = (query.data or "").removeprefix("inv:rv:")
+    values = await decoded(update, context, INVITE_REVOKE)
+    if values is None:
+        return
     store = context.services.store
-    invite = await store.invite(code)
+    invite = await store.invite(values[1])
     _ = context.t.gettext
     if invite is None:
         await answer_stale(update, context)
@@ -1147,7 +1202,7 @@ async def revoke_button(update: Update, context: OmkijkContext) -> None:
     if invite.created_by != update.effective_user.id and not may(me, Action.MANAGE_ROLES):
         await query.answer(_("This is not possible for you (any more)."), show_alert=True)
         return
-    if await store.revoke_invite(code):
+    if await store.revoke_invite(invite.code):
         await query.answer()
         await query.edit_message_text(_("The link has been withdrawn. It no longer works."))
     else:
@@ -1368,10 +1423,19 @@ async def _show_signposts(
     buttons = []
     if may(me, Action.EDIT_SIGNPOSTS, circle):
         buttons.append(
-            [InlineKeyboardButton(_("➕ Add a line"), callback_data=f"ww:add:{circle.id}")]
+            [
+                InlineKeyboardButton(
+                    _("➕ Add a line"), callback_data=SIGNPOST_ACTION.encode("add", circle.id)
+                )
+            ]
         )
         buttons += [
-            [InlineKeyboardButton("🗑 " + text[:30], callback_data=f"ww:rm:{circle.id}:{entry_id}")]
+            [
+                InlineKeyboardButton(
+                    "🗑 " + text[:30],
+                    callback_data=SIGNPOST_ACTION.encode("rm", circle.id, entry_id),
+                )
+            ]
             for entry_id, text in entries
         ]
     await update.effective_message.reply_text(
@@ -1381,19 +1445,19 @@ async def _show_signposts(
 
 async def signpost_button(update: Update, context: OmkijkContext) -> None:
     query = update.callback_query
-    match = re.fullmatch(r"ww:(add|rm):(\d+)(?::(\d+))?", query.data or "")
-    if not match:
-        await answer_stale(update, context)
+    values = await decoded(update, context, SIGNPOST_ACTION)
+    if values is None:
         return
-    allowed = await membership_for(update, context, int(match.group(2)), Action.EDIT_SIGNPOSTS)
+    what, circle_id, signpost_id = values
+    allowed = await membership_for(update, context, circle_id, Action.EDIT_SIGNPOSTS)
     if allowed is None:
         return
     circle, me = allowed
-    if match.group(1) == "add":
+    if what == "add":
         await query.answer()
         await SIGNPOST_WIZARD.begin(update, context, {"circle_id": circle.id})
         return
-    if not await context.services.store.remove_signpost(circle.id, int(match.group(3) or 0)):
+    if not await context.services.store.remove_signpost(circle.id, signpost_id or 0):
         await answer_stale(update, context)
         return
     await query.answer(context.t.gettext("Removed."))
@@ -1436,10 +1500,10 @@ def register(application: Application, i18n) -> None:
             CommandHandler("wegwijzer", signposts_command, filters=private),
             MessageHandler(private & menu_filter(i18n, MENU_CIRCLE), circle_command),
             MessageHandler(private & menu_filter(i18n, MENU_SIGNPOSTS), signposts_command),
-            CallbackQueryHandler(circle_chosen, pattern=r"^k:"),
-            CallbackQueryHandler(circle_button, pattern=r"^cm:"),
-            CallbackQueryHandler(revoke_button, pattern=r"^inv:"),
-            CallbackQueryHandler(chair_button, pattern=r"^chair:"),
-            CallbackQueryHandler(signpost_button, pattern=r"^ww:"),
+            CallbackQueryHandler(circle_chosen, pattern=CIRCLE_CHOSEN.pattern),
+            CallbackQueryHandler(circle_button, pattern=CIRCLE_MENU.pattern),
+            CallbackQueryHandler(revoke_button, pattern=INVITE_REVOKE.pattern),
+            CallbackQueryHandler(chair_button, pattern=TAKE_CHAIR.pattern),
+            CallbackQueryHandler(signpost_button, pattern=SIGNPOST_ACTION.pattern),
         ]
     )

@@ -15,13 +15,24 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Mess
 from core.i18n import N_, I18n
 from domain.policy import Action, Role
 from domain.records import Circle, HelpRequest, Member
-from domain.requests import KIND_LABELS, NOT_A_TASK, TIMES, Kind, day_options
+from domain.requests import (
+    KIND_LABELS,
+    NOT_A_TASK,
+    REQUEST_ACTION,
+    TIMES,
+    Kind,
+    asker_buttons,
+    day_options,
+    help_buttons,
+    helper_buttons,
+)
 from domain.safeguards import asks_for_money
 from handlers import circles
+from handlers.buttons import decoded, inline
 from handlers.context import OmkijkContext
 from handlers.menu import MENU_ASK, MENU_HELP_OTHERS, main_menu, menu_filter
 from handlers.wizard import Wizard, answer_stale
-from services.requests import BUTTON_DONE, BUTTON_HAND_BACK, BUTTON_HELP, Result
+from services.requests import Result
 
 log = logging.getLogger(__name__)
 ASK = "ask"
@@ -389,12 +400,11 @@ async def ask_button(update: Update, context: OmkijkContext) -> None:
 async def request_button(update: Update, context: OmkijkContext) -> None:
     """``hv:<request>:claim|back|done|cancel``."""
     query = update.callback_query
-    match = re.fullmatch(r"hv:(\d+):(claim|back|done|cancel)", query.data or "")
-    if not match:
-        await answer_stale(update, context)
+    values = await decoded(update, context, REQUEST_ACTION)
+    if values is None:
         return
     desk = context.services.helpdesk
-    request_id, action = int(match.group(1)), match.group(2)
+    request_id, action = values
     user_id = update.effective_user.id
     _ = context.t.gettext
     if action == "claim":
@@ -445,12 +455,7 @@ async def _tell_helper(update: Update, context: OmkijkContext, request: HelpRequ
     _ = context.t.gettext
     desk = context.services.helpdesk
     text = _("Thank you for helping!") + "\n\n" + await desk.post_text(context.t, request)
-    markup = InlineKeyboardMarkup(
-        [
-            [InlineKeyboardButton(_(BUTTON_DONE), callback_data=f"hv:{request.id}:done")],
-            [InlineKeyboardButton(_(BUTTON_HAND_BACK), callback_data=f"hv:{request.id}:back")],
-        ]
-    )
+    markup = inline(context.t, helper_buttons(request.id))
     user_id = update.effective_user.id
     try:
         await context.bot.send_message(user_id, text, reply_markup=markup)
@@ -499,9 +504,7 @@ async def _refresh_posts(
     elif request.status == "cancelled":
         text += "\n\n" + t.gettext("No longer needed.")
     if request.status == "open":
-        markup = InlineKeyboardMarkup(
-            [[InlineKeyboardButton(t.gettext(BUTTON_HELP), callback_data=f"hv:{request.id}:claim")]]
-        )
+        markup = inline(t, help_buttons(request.id))
     posts = {tuple(post) for post in await context.services.store.request_posts(request.id)}
     if tapped is not None and tapped.chat.type in ("group", "supergroup"):
         posts.add((tapped.chat.id, tapped.message_id))
@@ -547,9 +550,7 @@ async def open_requests_command(update: Update, context: OmkijkContext) -> None:
     for request in visible[:10]:
         await update.effective_message.reply_text(
             await context.services.helpdesk.post_text(context.t, request),
-            reply_markup=InlineKeyboardMarkup(
-                [[InlineKeyboardButton(_(BUTTON_HELP), callback_data=f"hv:{request.id}:claim")]]
-            ),
+            reply_markup=inline(context.t, help_buttons(request.id)),
         )
 
 
@@ -571,35 +572,17 @@ async def tasks_command(update: Update, context: OmkijkContext) -> None:
     for request in helping:
         await message.reply_text(
             _("You are helping:") + "\n" + await desk.post_text(context.t, request),
-            reply_markup=InlineKeyboardMarkup(
-                [
-                    [InlineKeyboardButton(_(BUTTON_DONE), callback_data=f"hv:{request.id}:done")],
-                    [
-                        InlineKeyboardButton(
-                            _(BUTTON_HAND_BACK), callback_data=f"hv:{request.id}:back"
-                        )
-                    ],
-                ]
-            ),
+            reply_markup=inline(context.t, helper_buttons(request.id)),
         )
     for request in asked:
         status = (
             _("Nobody has offered yet.") if request.status == "open" else _("Someone is helping.")
         )
-        buttons = [
-            [
-                InlineKeyboardButton(
-                    _("Cancel this request"), callback_data=f"hv:{request.id}:cancel"
-                )
-            ]
-        ]
-        if request.status == "claimed":
-            buttons.insert(
-                0, [InlineKeyboardButton(_(BUTTON_DONE), callback_data=f"hv:{request.id}:done")]
-            )
         await message.reply_text(
             _("You asked:") + "\n" + await desk.post_text(context.t, request) + "\n" + status,
-            reply_markup=InlineKeyboardMarkup(buttons),
+            reply_markup=inline(
+                context.t, asker_buttons(request.id, claimed=request.status == "claimed")
+            ),
         )
 
 
@@ -614,7 +597,7 @@ def register(application: Application, i18n: I18n) -> None:
             CommandHandler("taken", tasks_command, filters=private),
             MessageHandler(private & menu_filter(i18n, MENU_ASK), ask_command),
             MessageHandler(private & menu_filter(i18n, MENU_HELP_OTHERS), open_requests_command),
-            CallbackQueryHandler(request_button, pattern=r"^hv:"),
+            CallbackQueryHandler(request_button, pattern=REQUEST_ACTION.pattern),
             CallbackQueryHandler(ask_button, pattern=r"^ask:start$"),
         ]
     )

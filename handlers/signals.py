@@ -6,14 +6,21 @@ import datetime as dt
 import html
 import re
 
-from telegram import InlineKeyboardMarkup, Update
+from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from core.i18n import I18n
 from domain.policy import ROLE_LABELS, Action, Role
 from domain.records import Circle, Member, Signal
-from domain.signals import WORRY_LABELS, WorryKind, may_share_name
+from domain.signals import (
+    WORRY_ACTION,
+    WORRY_LABELS,
+    WorryKind,
+    may_share_name,
+    worry_buttons,
+)
 from handlers import circles, summaries
+from handlers.buttons import decoded, inline
 from handlers.context import OmkijkContext
 from handlers.menu import MENU_WORRY, main_menu, menu_filter
 from handlers.wizard import Wizard, answer_stale
@@ -314,12 +321,11 @@ REPLY_WIZARD = ReplyWizard()
 async def signal_button(update: Update, context: OmkijkContext) -> None:
     """``zs:<signal>:ack|contact|close|reply|log``."""
     query = update.callback_query
-    match = re.fullmatch(r"zs:(\d+):(ack|contact|close|reply|log)", query.data or "")
-    if not match:
-        await answer_stale(update, context)
+    values = await decoded(update, context, WORRY_ACTION)
+    if values is None:
         return
     worries = context.services.worries
-    signal_id, action = int(match.group(1)), match.group(2)
+    signal_id, action = values
     signal = await context.services.store.signal(signal_id)
     _ = context.t.gettext
     user_id = update.effective_user.id
@@ -384,9 +390,7 @@ async def overview_command(update: Update, context: OmkijkContext) -> None:
         text = await worries.describe(context.t, signal, for_professional=True)
         await update.effective_message.reply_text(
             f"{text}\n\n{status}",
-            reply_markup=InlineKeyboardMarkup.de_json(
-                worries._markup(context.t, signal.id, professional=True), context.bot
-            ),
+            reply_markup=inline(context.t, worry_buttons(signal.id, professional=True, owner=True)),
         )
 
 
@@ -400,7 +404,7 @@ def register(application: Application, i18n: I18n) -> None:
             CommandHandler("zorgen", worry_command, filters=private),
             CommandHandler("overzicht", overview_command, filters=private),
             MessageHandler(private & menu_filter(i18n, MENU_WORRY), worry_command),
-            CallbackQueryHandler(signal_button, pattern=r"^zs:"),
+            CallbackQueryHandler(signal_button, pattern=WORRY_ACTION.pattern),
             CallbackQueryHandler(worry_button, pattern=r"^worry:start$"),
         ]
     )

@@ -1,4 +1,5 @@
-"""Timer kinds every installation has: a plain notice, and nightly housekeeping."""
+"""Timer kinds every installation has: nightly housekeeping, and the name of the plain
+notice (whose message ``services.notices`` writes)."""
 
 from __future__ import annotations
 
@@ -6,14 +7,13 @@ import datetime as dt
 import logging
 from dataclasses import dataclass
 
-from core.i18n import I18n
 from domain.calendar import next_local_time
 from scheduling.timers import Scheduler, TimerRun
 from storage.timefmt import to_db
 
 log = logging.getLogger(__name__)
 
-NOTICE = "notice"
+NOTICE = "notice"  # one message at a given moment: services.notices sends it
 HOUSEKEEPING = "housekeeping"
 INBOX_KEEP = dt.timedelta(days=7)
 
@@ -27,24 +27,9 @@ class Retention:
 
 
 def register_builtin_timers(
-    scheduler: Scheduler, i18n: I18n, retention: Retention | None = None
+    scheduler: Scheduler, tz: dt.tzinfo, retention: Retention | None = None
 ) -> None:
     keep = retention or Retention()
-
-    async def notice(run: TimerRun) -> None:
-        """Send one person a message (in their language) at a given moment."""
-        payload = run.timer.payload
-        user = await run.store.user(int(payload["user_id"]))
-        translator = i18n.for_language(user.language if user else None)
-        message_id = payload["message"]  # a msgid marked with N_ where it was scheduled
-        text = translator.gettext(message_id, **payload.get("params", {}))
-        await run.store.enqueue_message(
-            run.tx,
-            int(payload["user_id"]),
-            text,
-            priority=int(payload.get("priority", 5)),
-            source=f"timer:{run.timer.id}",
-        )
 
     async def housekeeping(run: TimerRun) -> None:
         now = run.clock.now()
@@ -58,9 +43,8 @@ def register_builtin_timers(
         )
         # Counts only: no ids or content in the log.
         log.info("housekeeping: forgot %d handled updates, old content %s", pruned, forgotten)
-        await schedule_housekeeping(run, i18n.timezone)
+        await schedule_housekeeping(run, tz)
 
-    scheduler.register(NOTICE, notice)
     scheduler.register(HOUSEKEEPING, housekeeping)
 
 

@@ -4,37 +4,23 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+from dataclasses import dataclass
+from enum import StrEnum
 
 from core.i18n import N_
 from core.priority import Priority
+from domain.activities import ACTIVITY_LABELS, attendance_buttons
+from domain.policy import Role
 from domain.records import Activity
 from scheduling.timers import Scheduler, TimerRun
 from services.service import Service
 
 REMIND = "act.remind"
-ACTIVITY_LABELS = {
-    "soup": N_("🍲 Soup lunch"),
-    "coffee": N_("☕ Coffee morning"),
-    "walk": N_("🚶 A walk"),
-    "other": N_("🎲 Something together"),
-}
-BUTTON_COMING = N_("✅ I'm coming")
-BUTTON_NOT_COMING = N_("Not this time")
 
 
 class Activities(Service):
     def register(self, scheduler: Scheduler) -> None:
         scheduler.register(REMIND, self._on_remind)
-
-    def markup(self, t, activity_id: int) -> dict:
-        return {
-            "inline_keyboard": [
-                [
-                    {"text": t.gettext(BUTTON_COMING), "callback_data": f"ac:{activity_id}:yes"},
-                    {"text": t.gettext(BUTTON_NOT_COMING), "callback_data": f"ac:{activity_id}:no"},
-                ]
-            ]
-        }
 
     async def post_text(self, t, activity: Activity) -> str:
         time = f"{activity.at_minutes // 60:02d}:{activity.at_minutes % 60:02d}"
@@ -66,7 +52,6 @@ class Activities(Service):
         created_by: int,
     ) -> list[int]:
         circle = await self.store.circle(circle_id)
-        t = self.i18n.for_language(None)  # the group reads Dutch
         async with self.store.db.write() as tx:
             activity_id = await self.store.create_activity(
                 tx,
@@ -93,11 +78,11 @@ class Activities(Service):
             if circle is None or circle.chat_id is None or not circle.active:
                 return []
             return [
-                await self.store.enqueue_message(
+                await self._queue(
                     tx,
                     circle.chat_id,
-                    await self.post_text(t, activity),
-                    reply_markup=self.markup(t, activity_id),
+                    lambda t: self.post_text(t, activity),
+                    buttons=attendance_buttons(activity_id),
                     priority=Priority.INTERACTIVE,
                     source=f"act:post:{activity_id}",
                 )
@@ -119,3 +104,27 @@ class Activities(Service):
                 priority=Priority.ROUTINE,
                 source=f"act:remind:{activity.id}",
             )
+
+    async def attend(self, user_id: int, activity_id: int, coming: bool) -> Attendance:
+        """ "Ik kom" or "Deze keer niet": only a member of the activity's circle."""
+        activity = await self.store.activity(activity_id)
+        if activity is None:
+            return Attendance(AttendStatus.GONE)
+        me = await self.store.member_of(activity.circle_id, user_id)
+        if me is None or not me.consented or me.role == Role.PROFESSIONAL:
+            return Attendance(AttendStatus.NOT_A_MEMBER, activity)
+        await self.store.set_attendance(activity.id, me.id, coming)
+        return Attendance(AttendStatus.COMING if coming else AttendStatus.NOT_COMING, activity)
+
+
+class AttendStatus(StrEnum):
+    COMING = "coming"
+    NOT_COMING = "not_coming"
+    NOT_A_MEMBER = "not_a_member"  # join the circle first
+    GONE = "gone"  # no such activity (any more)
+
+
+@dataclass(frozen=True)
+class Attendance:
+    status: AttendStatus
+    activity: Activity | None = None

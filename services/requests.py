@@ -13,7 +13,6 @@ import datetime as dt
 import html
 import logging
 from dataclasses import dataclass, field
-from typing import Any
 
 from core.clock import Clock
 from core.i18n import N_, I18n
@@ -26,7 +25,10 @@ from domain.requests import (
     Kind,
     after_quiet_hours,
     coordinators,
+    done_buttons,
     due_moment,
+    hand_back_buttons,
+    help_buttons,
     may_claim,
     next_weekly_day,
     superburen_first,
@@ -45,9 +47,6 @@ DEADLINE = "hulp.deadline"
 REMIND = "hulp.remind"
 FOLLOW_UP = "hulp.followup"
 REPEAT = "hulp.repeat"
-BUTTON_HELP = N_("🙋 I'll help")
-BUTTON_DONE = N_("✅ Done")
-BUTTON_HAND_BACK = N_("😕 I can't make it after all")
 
 
 @dataclass
@@ -214,22 +213,11 @@ class HelpDesk(Service):
         if helpers_needed > 1:
             await self.store.set_helpers_needed(tx, request_id, min(helpers_needed, 5))
         request = await self.store.help_request(request_id, tx)
-        source = f"hulp:post:{request_id}"
         status = "created"
         if kind in NOT_A_TASK:
             # Not a task for the group: one superbuur hears it, privately.
             for person in superburen_first(members, exclude=member.id)[:1]:
-                t = await self._t(person.user_id)
-                ids.append(
-                    await self.store.enqueue_message(
-                        tx,
-                        person.user_id,
-                        await self.post_text(t, request),
-                        source=source,
-                        priority=Priority.INTERACTIVE,
-                        reply_markup=self._help_markup(t, request_id),
-                    )
-                )
+                ids.append(await self._post(tx, person.user_id, request))
             return Result("created", request, ids)
         if repeat_weekly and day is not None:
             await self.store.set_repeat_weekly(tx, request_id)
@@ -250,17 +238,7 @@ class HelpDesk(Service):
             and circle.chat_id is not None
             and visibility == "circle"
         ):
-            t = self.i18n.for_language(None)
-            ids.append(
-                await self.store.enqueue_message(
-                    tx,
-                    circle.chat_id,
-                    await self.post_text(t, request),
-                    source=source,
-                    priority=Priority.INTERACTIVE,
-                    reply_markup=self._help_markup(t, request_id),
-                )
-            )
+            ids.append(await self._post(tx, circle.chat_id, request))
         else:
             seeing = [p for p in coordinators(members, member.id) if p.user_id != asked_by]
             ids += await self._post_privately(tx, request, seeing)
@@ -295,7 +273,7 @@ class HelpDesk(Service):
                     name=member.display_name,
                     what=self.describe(await self._t(helper.user_id), request),
                     source=f"hulp:familiar:{request_id}",
-                    buttons=[(BUTTON_HELP, f"hv:{request_id}:claim")],
+                    buttons=help_buttons(request_id),
                 )
             )
         nudge, deadline = widening_times(self.clock.now(), day, at_minutes, self.tz, self.quiet)
@@ -336,30 +314,21 @@ class HelpDesk(Service):
             helpers_needed=request.helpers_needed,
         )
 
-    def _help_markup(self, t, request_id: int) -> dict[str, Any]:
-        return {
-            "inline_keyboard": [
-                [{"text": t.gettext(BUTTON_HELP), "callback_data": f"hv:{request_id}:claim"}]
-            ]
-        }
+    async def _post(self, tx: Session, chat_id: int, request: HelpRequest) -> int:
+        """The request, with "Ik help", in a group or to one person privately."""
+        return await self._queue(
+            tx,
+            chat_id,
+            lambda t: self.post_text(t, request),
+            source=f"hulp:post:{request.id}",
+            priority=Priority.INTERACTIVE,
+            buttons=help_buttons(request.id),
+        )
 
     async def _post_privately(
         self, tx: Session, request: HelpRequest, people: list[Member]
     ) -> list[int]:
-        ids = []
-        for person in people:
-            t = await self._t(person.user_id)
-            ids.append(
-                await self.store.enqueue_message(
-                    tx,
-                    person.user_id,
-                    await self.post_text(t, request),
-                    source=f"hulp:post:{request.id}",
-                    priority=Priority.INTERACTIVE,
-                    reply_markup=self._help_markup(t, request.id),
-                )
-            )
-        return ids
+        return [await self._post(tx, person.user_id, request) for person in people]
 
     # -- claiming, handing back, done -------------------------------------------------
 
@@ -487,7 +456,7 @@ class HelpDesk(Service):
                         what=self.describe(await self._t(person.user_id), request),
                         source=f"hulp:back:{request_id}",
                         priority=Priority.INTERACTIVE,
-                        buttons=[(BUTTON_HELP, f"hv:{request_id}:claim")],
+                        buttons=help_buttons(request_id),
                     )
                 )
             await self.store.schedule(
@@ -678,7 +647,7 @@ class HelpDesk(Service):
                 what=self.describe(await self._t(person.user_id), request),
                 source=f"hulp:{step}:{request.id}",
                 priority=priority,
-                buttons=[(BUTTON_HELP, f"hv:{request.id}:claim")],
+                buttons=help_buttons(request.id),
             )
         asker_id = await self.asker_id(request)
         if not asker_id:
@@ -722,7 +691,7 @@ class HelpDesk(Service):
             what=self.describe(await self._t(helper.user_id), request),
             source=f"hulp:remind:{request.id}",
             priority=Priority.ROUTINE,
-            buttons=[(BUTTON_HAND_BACK, f"hv:{request.id}:back")],
+            buttons=hand_back_buttons(request.id),
         )
 
     async def _on_follow_up(self, run: TimerRun) -> None:
@@ -745,7 +714,7 @@ class HelpDesk(Service):
                 what=self.describe(await self._t(asker_id), request),
                 source=f"hulp:followup:{request.id}",
                 priority=Priority.ROUTINE,
-                buttons=[(BUTTON_DONE, f"hv:{request.id}:done")],
+                buttons=done_buttons(request.id),
             )
 
     # -- when the group post cannot be delivered ------------------------------------------

@@ -1,10 +1,14 @@
-"""What the domain services (waakvlam, help desk, worries, summaries) share."""
+"""What every service shares: the store, the texts, the clock, and the one path by
+which a message is queued for a person or a group."""
 
 from __future__ import annotations
 
 import datetime as dt
+import inspect
+from collections.abc import Awaitable, Callable
 from typing import Any
 
+from core.callbacks import Button, Keyboard
 from core.clock import Clock
 from core.i18n import I18n, Translator
 from core.priority import Priority
@@ -13,6 +17,8 @@ from storage.store import Store
 
 # One piece of a message: a msgid and its parameters, translated for the reader.
 Part = tuple[str, dict[str, Any]]
+# A whole text, written for one reader (sync or async), when parts are not enough.
+Render = str | Callable[[Translator], str | Awaitable[str]]
 
 
 class Service:
@@ -22,61 +28,81 @@ class Service:
         self.clock = clock
         self.tz = i18n.timezone
 
-    async def _t(self, user_id: int | None) -> Translator:
-        """The translator of the person who will read it."""
-        person = await self.store.user(user_id) if user_id else None
+    async def _t(self, chat_id: int | None) -> Translator:
+        """The translator of whoever reads it: a person's own language; a group's is
+        the default (Dutch)."""
+        person = await self.store.user(chat_id) if chat_id and chat_id > 0 else None
         return self.i18n.for_language(person.language if person else None)
 
-    async def _send(
+    async def _queue(
         self,
         tx: Session,
-        user_id: int,
-        text_id: str,
+        chat_id: int,
+        render: Render,
         *,
         priority: int = Priority.INTERACTIVE,
         source: str,
-        buttons: list[tuple[str, str]] | None = None,
-        extra_ids: tuple[str, ...] = (),
-        **params: Any,
+        buttons: Keyboard | None = None,
+        photo: bytes | None = None,
     ) -> int:
-        """Queue a message in the reader's language, in this transaction (the outbox)."""
-        parts: list[Part] = [(text_id, params), *((extra, {}) for extra in extra_ids)]
-        return await self._send_parts(
-            tx, user_id, parts, priority=priority, source=source, buttons=buttons
+        """The one path: write the text (``render``, or a text already written for this
+        reader) and the buttons' labels for the reader, and queue it in the outbox in
+        this transaction. Returns the outbox id."""
+        t = await self._t(chat_id)
+        text = render if isinstance(render, str) else render(t)
+        if inspect.isawaitable(text):
+            text = await text
+        keyboard = (
+            [[Button(t.gettext(b.label), b.data, b.url) for b in row] for row in buttons]
+            if buttons
+            else None
+        )
+        return await self.store.enqueue_message(
+            tx, chat_id, text, buttons=keyboard, priority=priority, source=source, photo=photo
         )
 
     async def _send_parts(
         self,
         tx: Session,
-        user_id: int,
+        chat_id: int,
         parts: list[Part],
         *,
         priority: int = Priority.INTERACTIVE,
         source: str,
-        buttons: list[tuple[str, str]] | None = None,
+        buttons: Keyboard | None = None,
     ) -> int:
-        """Queue a message of several paragraphs, each translated for the reader; dates
-        in the parameters are written in the reader's own way."""
-        t = await self._t(user_id)
+        """A message of several paragraphs, each translated for the reader; dates in
+        the parameters are written in the reader's own way."""
 
-        def local(value: Any) -> Any:
-            if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-                return t.date(value)
-            return value
+        def render(t: Translator) -> str:
+            def local(value: Any) -> Any:
+                if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+                    return t.date(value)
+                return value
 
-        text = "\n\n".join(
-            t.gettext(text_id, **{k: local(v) for k, v in params.items()})
-            for text_id, params in parts
+            return "\n\n".join(
+                t.gettext(text_id, **{k: local(v) for k, v in params.items()})
+                for text_id, params in parts
+            )
+
+        return await self._queue(
+            tx, chat_id, render, priority=priority, source=source, buttons=buttons
         )
-        markup = (
-            {
-                "inline_keyboard": [
-                    [{"text": t.gettext(label), "callback_data": data}] for label, data in buttons
-                ]
-            }
-            if buttons
-            else None
-        )
-        return await self.store.enqueue_message(
-            tx, user_id, text, reply_markup=markup, priority=priority, source=source
+
+    async def _send(
+        self,
+        tx: Session,
+        chat_id: int,
+        text_id: str,
+        *,
+        priority: int = Priority.INTERACTIVE,
+        source: str,
+        buttons: Keyboard | None = None,
+        extra_ids: tuple[str, ...] = (),
+        **params: Any,
+    ) -> int:
+        """One msgid (and fixed paragraphs after it), in the reader's language."""
+        parts: list[Part] = [(text_id, params), *((extra, {}) for extra in extra_ids)]
+        return await self._send_parts(
+            tx, chat_id, parts, priority=priority, source=source, buttons=buttons
         )

@@ -16,10 +16,9 @@ from __future__ import annotations
 import html
 import logging
 from dataclasses import dataclass, field, replace
-from typing import Any
 
 from core.clock import Clock
-from core.i18n import N_, I18n
+from core.i18n import N_, I18n, Translator
 from core.priority import Priority
 from domain.policy import ROLE_LABELS, Role
 from domain.records import Member, Signal
@@ -33,6 +32,7 @@ from domain.signals import (
     may_share_name,
     step_people,
     voorzitters,
+    worry_buttons,
 )
 from scheduling.timers import Scheduler, TimerRun
 from services.service import Service
@@ -45,11 +45,6 @@ STEP = "zorg.step"
 # Timers of an earlier version, still in a database: handled as steps.
 REMIND = "zorg.remind"
 ESCALATE = "zorg.escalate"
-BUTTON_ACK = N_("👍 I'll pick this up")
-BUTTON_CONTACT = N_("📞 I'll contact the voorzitter")
-BUTTON_CLOSE = N_("✅ Closed")
-BUTTON_REPLY = N_("✏️ Short reply to the sender")
-BUTTON_LOG = N_("📜 Log")
 
 # When a step was skipped to (nobody could be reached), "not in time" would be untrue.
 INTRO_SKIPPED_TO = {
@@ -203,36 +198,6 @@ class Worries(Service):
             lines.append(t.gettext("⚠️ The sender says this concerns their safety."))
         return "\n".join(lines)
 
-    def _markup(
-        self, t, signal_id: int, *, professional: bool, owner: bool | None = None
-    ) -> dict[str, Any]:
-        """A professional's buttons; someone else who may pick it up gets those that
-        fit them; a voorzitter who only reads it, the log."""
-        owner = professional if owner is None else owner
-        if professional:
-            buttons = [
-                (BUTTON_ACK, "ack"),
-                (BUTTON_CONTACT, "contact"),
-                (BUTTON_REPLY, "reply"),
-                (BUTTON_CLOSE, "close"),
-                (BUTTON_LOG, "log"),
-            ]
-        elif owner:
-            buttons = [
-                (BUTTON_ACK, "ack"),
-                (BUTTON_REPLY, "reply"),
-                (BUTTON_CLOSE, "close"),
-                (BUTTON_LOG, "log"),
-            ]
-        else:
-            buttons = [(BUTTON_LOG, "log")]
-        return {
-            "inline_keyboard": [
-                [{"text": t.gettext(label), "callback_data": f"zs:{signal_id}:{action}"}]
-                for label, action in buttons
-            ]
-        }
-
     async def _tell(
         self,
         tx: Session,
@@ -244,20 +209,21 @@ class Worries(Service):
         skipped_to: bool = False,
     ) -> int:
         """Queue the worry for one reader, in their language, and record the notice."""
-        t = await self._t(reader.user_id)
-        text = await self.describe(
-            t, signal, for_professional=reader.member is None or reader.professional
-        )
         intro = INTRO_SKIPPED_TO.get(step) if skipped_to else INTRO.get(step)
-        if intro:
-            text = t.gettext(intro) + "\n\n" + text
-        message_id = await self.store.enqueue_message(
+
+        async def render(t: Translator) -> str:
+            text = await self.describe(
+                t, signal, for_professional=reader.member is None or reader.professional
+            )
+            return t.gettext(intro) + "\n\n" + text if intro else text
+
+        message_id = await self._queue(
             tx,
             reader.user_id,
-            text,
+            render,
             priority=Priority.ALERT,
             source=f"zorg:{signal.id}:{step}",
-            reply_markup=self._markup(t, signal.id, professional=reader.professional, owner=owner),
+            buttons=worry_buttons(signal.id, professional=reader.professional, owner=owner),
         )
         await self.store.add_signal_notice(
             tx, signal.id, reader.user_id, step, message_id, can_pick_up=owner
@@ -463,12 +429,11 @@ class Worries(Service):
                     "{name} (professional) has seen your worry and will talk with the voorzitter."
                 )
             if signal.sender_id and signal.sender_id != user_id:
-                t = await self._t(signal.sender_id)
                 ids.append(
-                    await self.store.enqueue_message(
+                    await self._queue(
                         tx,
                         signal.sender_id,
-                        t.gettext(
+                        lambda t: t.gettext(
                             text, name=name or t.gettext(N_("the beheerder")), role=t.gettext(role)
                         ),
                         priority=Priority.INTERACTIVE,
@@ -492,13 +457,12 @@ class Worries(Service):
             await self.store.clear_draft(user_id, tx)
             await self.store.log_signal(tx, signal_id, name or None, "replied", text)
             if signal.sender_id:
-                t = await self._t(signal.sender_id)
                 ids.append(
-                    await self.store.enqueue_message(
+                    await self._queue(
                         tx,
                         signal.sender_id,
-                        t.gettext(
-                            "{name} ({role}) about your worry: “{text}”",
+                        lambda t: t.gettext(
+                            N_("{name} ({role}) about your worry: “{text}”"),
                             name=name or t.gettext(N_("the beheerder")),
                             role=t.gettext(role),
                             text=text,

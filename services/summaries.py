@@ -118,14 +118,14 @@ class Summaries(Service):
             t = self.i18n.for_language(person.language if person else None)
             parts, chart = await self.compose(t, circle_id, start, end)
             for part in parts:
-                await self.store.enqueue_message(
+                await self._queue(
                     run.tx,
                     member.user_id,
                     part,
                     priority=Priority.ROUTINE,
                     source=f"summary:{circle_id}",
                 )
-            await self.store.enqueue_message(
+            await self._queue(
                 run.tx,
                 member.user_id,
                 t.gettext("📈 The last eight weeks of {circle}.", circle=circle.title),

@@ -23,6 +23,7 @@ import datetime as dt
 import logging
 from dataclasses import dataclass, field, replace
 
+from core.callbacks import Keyboard
 from core.clock import Clock
 from core.i18n import N_, I18n
 from core.priority import Priority
@@ -34,10 +35,13 @@ from domain.waakvlam import (
     CheckinSettings,
     Need,
     Stage,
+    answer_buttons,
+    decline_buttons,
     escalation_after,
     greeting_key,
     is_late,
     is_later_rung,
+    ladder_buttons,
     ladder_contacts,
     next_checkin,
     rung_after,
@@ -62,14 +66,6 @@ GREETINGS = {
     "evening": N_("Good evening {name}, all well?"),
     "late": N_("Hello {name}, all well?"),
 }
-BUTTON_OK = N_("👍 All well")
-BUTTON_CONTACT = N_("☕ I'd like some contact")
-BUTTON_NOT_WELL = N_("😟 Not so good")
-BUTTON_LEAVE = N_("🙂 Leave me be for now")
-BUTTON_GOING = N_("🚶 I'll look in / call")
-BUTTON_CONFIRM = N_("✅ I had contact, all well")
-BUTTON_HAD_CONTACT = N_("✅ I had contact")
-BUTTON_NOT_CONTACT = N_("No, I'd rather not")
 EMERGENCY = N_("In an emergency: call 112.")
 
 # What the neighbours' rung is asked, by what the round is about.
@@ -285,7 +281,7 @@ class Waakvlam(Service):
             ),
             name=member.display_name,
             source="waakvlam:chosen",
-            buttons=[(BUTTON_NOT_CONTACT, f"wc:{member.id}:no")],
+            buttons=decline_buttons(member.id),
         )
 
     async def decline_contact(self, user_id: int, member_id: int) -> Outcome:
@@ -339,18 +335,6 @@ class Waakvlam(Service):
     def _local_time(self, moment: dt.datetime) -> str:
         return moment.astimezone(self.tz).strftime("%H:%M")
 
-    def _answer_buttons(self, round_id: int) -> list[tuple[str, str]]:
-        return [
-            (BUTTON_OK, f"wv:{round_id}:{Answer.OK}"),
-            (BUTTON_CONTACT, f"wv:{round_id}:{Answer.CONTACT}"),
-            (BUTTON_NOT_WELL, f"wv:{round_id}:{Answer.NOT_WELL}"),
-            (BUTTON_LEAVE, f"wv:{round_id}:{Answer.LEAVE_ME}"),
-        ]
-
-    def _neighbour_buttons(self, round_id: int, need: Need) -> list[tuple[str, str]]:
-        confirm = BUTTON_CONFIRM if need == Need.SILENCE else BUTTON_HAD_CONTACT
-        return [(BUTTON_GOING, f"wn:{round_id}:going"), (confirm, f"wn:{round_id}:ok")]
-
     # -- the member is asked ----------------------------------------------------------
 
     async def _on_checkin(self, run: TimerRun) -> None:
@@ -395,7 +379,7 @@ class Waakvlam(Service):
                 (N_("Just tap a button. In an emergency: call 112."), {}),
             ],
             priority=Priority.ROUTINE,
-            buttons=self._answer_buttons(round_id),
+            buttons=answer_buttons(round_id),
         )
         await self._schedule_step(run.tx, round_id, Stage.ASKED_AGAIN, now + settings.ask_again)
 
@@ -459,7 +443,7 @@ class Waakvlam(Service):
                         )
                     ],
                     priority=Priority.INTERACTIVE,
-                    buttons=self._answer_buttons(checkin.id),
+                    buttons=answer_buttons(checkin.id),
                 )
         elif is_later_rung(stage, Stage(checkin.stage)):
             # The neighbours' rung when the member stayed silent; a later rung when
@@ -517,7 +501,7 @@ class Waakvlam(Service):
             "visit",
             [(text, {"name": member.display_name}), *self._phone(member)],
             priority=Priority.INTERACTIVE if again else Priority.ROUTINE,
-            buttons=self._neighbour_buttons(round_id, Need.SILENCE),
+            buttons=ladder_buttons(round_id, Need.SILENCE),
         )
         return True
 
@@ -533,7 +517,7 @@ class Waakvlam(Service):
         parts: list[Part],
         *,
         priority: int,
-        buttons: list[tuple[str, str]] | None = None,
+        buttons: Keyboard | None = None,
     ) -> int:
         """Queue a message about a round and record who was told what, through which
         outbox row: how the ladder knows who was reached and who must hear the end."""
@@ -679,7 +663,7 @@ class Waakvlam(Service):
                 kind,
                 parts,
                 priority=Priority.ALERT,
-                buttons=self._neighbour_buttons(checkin.id, need),
+                buttons=ladder_buttons(checkin.id, need),
             )
             for person in people
         ]

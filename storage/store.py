@@ -12,6 +12,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from core.callbacks import Button, Keyboard
 from core.clock import Clock
 from domain.records import User
 from storage.activities import ActivityQueries
@@ -56,7 +57,7 @@ class OutgoingMessage:
     id: int
     chat_id: int
     text: str
-    reply_markup: dict[str, Any] | None
+    buttons: Keyboard | None  # labels already in the reader's language
     priority: int
     attempts: int
     source: str | None = None
@@ -66,10 +67,29 @@ class OutgoingMessage:
 _OUTGOING = "id, chat_id, text, reply_markup, priority, attempts, source, photo"
 
 
+def _keyboard_json(buttons: Keyboard | None) -> str | None:
+    if not buttons:
+        return None
+    return json.dumps(
+        [[{k: v for k, v in vars(b).items() if v is not None} for b in row] for row in buttons]
+    )
+
+
+def _keyboard(text: str | None) -> Keyboard | None:
+    if not text:
+        return None
+    rows = json.loads(text)
+    if isinstance(rows, dict):  # queued by an older version: Telegram's own form
+        rows = [
+            [{"label": b["text"], "data": b.get("callback_data"), "url": b.get("url")} for b in row]
+            for row in rows.get("inline_keyboard", [])
+        ]
+    return [[Button(**b) for b in row] for row in rows]
+
+
 def _outgoing(r: Any) -> OutgoingMessage:
     """An outbox row, as read with the columns in _OUTGOING."""
-    markup = json.loads(r[3]) if r[3] else None
-    return OutgoingMessage(r[0], r[1], r[2], markup, r[4], r[5], r[6], r[7])
+    return OutgoingMessage(r[0], r[1], r[2], _keyboard(r[3]), r[4], r[5], r[6], r[7])
 
 
 # The next timer to fire: the most urgent priority first, then the earliest. It
@@ -316,7 +336,7 @@ class Store(
         chat_id: int,
         text: str,
         *,
-        reply_markup: dict[str, Any] | None = None,
+        buttons: Keyboard | None = None,
         priority: int = 5,
         source: str | None = None,
         photo: bytes | None = None,
@@ -328,7 +348,7 @@ class Store(
             (
                 chat_id,
                 text,
-                json.dumps(reply_markup) if reply_markup else None,
+                _keyboard_json(buttons),
                 priority,
                 now,
                 now,

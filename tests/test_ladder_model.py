@@ -49,7 +49,7 @@ from core.clock import ManualClock
 from domain.waakvlam import CheckinSettings
 from emulator.core import Emulator
 from emulator.server import EmulatorServer
-from storage.timefmt import from_db
+from storage.timefmt import from_db, to_db
 from tests.support import World, make_settings
 
 TZ = ZoneInfo("Europe/Amsterdam")
@@ -57,6 +57,7 @@ EXAMPLES = int(os.environ.get("OMKIJK_MODEL_EXAMPLES", "40"))
 STEPS = int(os.environ.get("OMKIJK_MODEL_STEPS", "30"))
 RANDOM = bool(os.environ.get("OMKIJK_MODEL_RANDOM"))
 
+RETENTION = dt.timedelta(days=29)  # a little under OMKIJK_RETAIN_CHECKINS_DAYS (30)
 ASK_AGAIN = dt.timedelta(minutes=60)
 NEIGHBOURS = dt.timedelta(minutes=60)
 ANSWERS = {
@@ -635,6 +636,13 @@ class LadderModel(RuleBasedStateMachine):
                     assert name in after, (
                         f"{name} was asked about round {round_id}, not told {need}"
                     )
+            forgotten = await db.fetchvalue(
+                # Retention forgets who was told about a round closed 30 days ago.
+                "SELECT status = 'closed' AND due_at < ? FROM checkin_rounds WHERE id = ?",
+                (to_db(now - RETENTION), round_id),
+            )
+            if forgotten:
+                continue
             notified = {
                 row[0]
                 for row in await db.fetchall(
