@@ -21,6 +21,7 @@ from telegram.ext import (
     filters,
 )
 
+from core.callbacks import Choice, Codec
 from core.i18n import LANGUAGES, N_, I18n, normalise_language
 from handlers.context import OmkijkContext
 from handlers.menu import MENU_EXPLAIN, MENU_LANGUAGE, main_menu, menu_filter
@@ -90,12 +91,16 @@ async def help_command(update: Update, context: OmkijkContext) -> None:
     await update.effective_message.reply_text(text)
 
 
+LANGUAGE_CHOSEN = Codec("taal", Choice("language", LANGUAGES))
+
+
 def language_keyboard(current: str) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
             [
                 InlineKeyboardButton(
-                    ("✓ " if code == current else "") + name, callback_data=f"taal:{code}"
+                    ("✓ " if code == current else "") + name,
+                    callback_data=LANGUAGE_CHOSEN.encode(code),
                 )
             ]
             for code, name in LANGUAGES.items()
@@ -112,11 +117,12 @@ async def language_command(update: Update, context: OmkijkContext) -> None:
 
 async def language_chosen(update: Update, context: OmkijkContext) -> None:
     query = update.callback_query
-    code = (query.data or "").removeprefix("taal:")
-    if code not in LANGUAGES or context.person is None:
+    values = LANGUAGE_CHOSEN.decode(query.data)
+    if values is None or context.person is None:
         # Button data can be forged: refuse kindly and change nothing.
         await query.answer(context.t.gettext("This button no longer works."), show_alert=True)
         return
+    code = values[0]
     await context.services.store.choose_language(context.person.id, code)
     context.use_language(code)
     _ = context.t.gettext
@@ -167,7 +173,7 @@ def register(application: Application, i18n: I18n) -> None:
             CommandHandler("taal", language_command, filters=private),
             MessageHandler(private & menu_filter(i18n, MENU_EXPLAIN), help_command),
             MessageHandler(private & menu_filter(i18n, MENU_LANGUAGE), language_command),
-            CallbackQueryHandler(language_chosen, pattern=r"^taal:"),
+            CallbackQueryHandler(language_chosen, pattern=LANGUAGE_CHOSEN.pattern),
         ]
     )
 

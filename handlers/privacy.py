@@ -7,6 +7,7 @@ import secrets
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, ReplyKeyboardRemove, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
+from core.callbacks import Choice, Codec, Word
 from domain.policy import Role
 from domain.privacy import json_export, readable_export
 from handlers import circles
@@ -32,6 +33,8 @@ async def my_data(update: Update, context: OmkijkContext) -> None:
 
 
 FORGET_FLOW = "forget"
+# The "yes" carries a one-time code: a replayed or made-up one deletes nobody.
+FORGET = Codec("forget", Choice("answer", ("yes", "no")), Word("nonce", "[0-9a-f]{12}"))
 
 
 async def forget_me(update: Update, context: OmkijkContext) -> None:
@@ -50,10 +53,10 @@ async def forget_me(update: Update, context: OmkijkContext) -> None:
             [
                 [
                     InlineKeyboardButton(
-                        _("Yes, delete everything"), callback_data=f"forget:yes:{nonce}"
+                        _("Yes, delete everything"), callback_data=FORGET.encode("yes", nonce)
                     )
                 ],
-                [InlineKeyboardButton(_("No, keep it"), callback_data=f"forget:no:{nonce}")],
+                [InlineKeyboardButton(_("No, keep it"), callback_data=FORGET.encode("no", nonce))],
             ]
         ),
     )
@@ -66,11 +69,11 @@ async def forget_button(update: Update, context: OmkijkContext) -> None:
     user_id = update.effective_user.id
     draft = await store.draft(user_id)
     asked = draft[1].get("nonce") if draft and draft[0] == FORGET_FLOW else None
-    answer = (query.data or "").split(":")
-    if len(answer) != 3 or answer[1] not in ("yes", "no") or answer[2] != asked:
+    answer = FORGET.decode(query.data)
+    if answer is None or answer[1] != asked:
         await answer_stale(update, context)
         return
-    if answer[1] == "no":
+    if answer[0] == "no":
         await store.clear_draft(user_id)
         await query.answer()
         await query.edit_message_text(_("Fine, nothing was deleted."))
@@ -103,6 +106,6 @@ def register(application: Application) -> None:
         [
             CommandHandler("mijngegevens", my_data, filters=private),
             CommandHandler("vergeetmij", forget_me, filters=private),
-            CallbackQueryHandler(forget_button, pattern=r"^forget:"),
+            CallbackQueryHandler(forget_button, pattern=FORGET.pattern),
         ]
     )

@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import html
 import logging
-import re
 
 from babel.dates import get_day_names
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, MaybeInaccessibleMessage, Update
 from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
+from core.callbacks import Choice, Codec, Int
 from core.i18n import N_, I18n
 from domain.policy import Action, Role
 from domain.records import Circle, HelpRequest, Member
@@ -36,6 +36,13 @@ from services.requests import Result
 
 log = logging.getLogger(__name__)
 ASK = "ask"
+OFFER = Codec(
+    "of",
+    Choice("what", ("rm", "add", "rest", "restw", "wake")),
+    Int("member"),
+    Int("value"),
+    optional=1,
+)
 MANY_HANDS = {Kind.JOB, Kind.OTHER}  # kinds that may need several helpers
 
 
@@ -626,10 +633,14 @@ async def _show_offers(update: Update, context: OmkijkContext, circle: Circle, m
     for offer_id, kind, weekday in offers:
         label = _(KIND_LABELS[Kind(kind)]) + (f" ({names[weekday]})" if weekday is not None else "")
         lines.append("• " + label)
-        rows.append([InlineKeyboardButton("🗑 " + label, callback_data=f"of:rm:{me.id}:{offer_id}")])
+        rows.append(
+            [InlineKeyboardButton("🗑 " + label, callback_data=OFFER.encode("rm", me.id, offer_id))]
+        )
     if not offers:
         lines.append(_("Nothing yet. When a request fits your offer, you are asked first."))
-    rows.append([InlineKeyboardButton(_("➕ Offer something"), callback_data=f"of:add:{me.id}")])
+    rows.append(
+        [InlineKeyboardButton(_("➕ Offer something"), callback_data=OFFER.encode("add", me.id))]
+    )
     if resting and resting >= today:
         lines.append(
             _(
@@ -637,12 +648,15 @@ async def _show_offers(update: Update, context: OmkijkContext, circle: Circle, m
                 date=context.t.date(resting),
             )
         )
-        rows.append([InlineKeyboardButton(_("▶️ I'm back"), callback_data=f"of:wake:{me.id}")])
+        rows.append(
+            [InlineKeyboardButton(_("▶️ I'm back"), callback_data=OFFER.encode("wake", me.id))]
+        )
     else:
         rows.append(
             [
                 InlineKeyboardButton(
-                    _("⏸ I can't give anything back for a while"), callback_data=f"of:rest:{me.id}"
+                    _("⏸ I can't give anything back for a while"),
+                    callback_data=OFFER.encode("rest", me.id),
                 )
             ]
         )
@@ -654,14 +668,14 @@ async def _show_offers(update: Update, context: OmkijkContext, circle: Circle, m
 async def offers_button(update: Update, context: OmkijkContext) -> None:
     """``of:<what>:<member>[:<value>]``: only ever about the presser's own membership."""
     query = update.callback_query
-    match = re.fullmatch(r"of:(rm|add|rest|restw|wake):(\d+)(?::(\d+))?", query.data or "")
+    values = OFFER.decode(query.data)
     store = context.services.store
-    me = await store.member(int(match.group(2))) if match else None
+    me = await store.member(values[1]) if values else None
     _ = context.t.gettext
     if me is None or me.user_id != update.effective_user.id:
         await query.answer(_("This is not possible for you (any more)."), show_alert=True)
         return
-    what, value = match.group(1), match.group(3)
+    what, value = values[0], values[2]
     circle = await store.circle(me.circle_id)
     today = context.services.clock.now().astimezone(context.services.i18n.timezone).date()
     await query.answer()
@@ -669,7 +683,7 @@ async def offers_button(update: Update, context: OmkijkContext) -> None:
         await OFFER_WIZARD.begin(update, context, {"member_id": me.id})
         return
     if what == "rm" and value:
-        await store.remove_offer(me.id, int(value))
+        await store.remove_offer(me.id, value)
     elif what == "rest":
         await update.effective_message.reply_text(
             _(
@@ -681,7 +695,7 @@ async def offers_button(update: Update, context: OmkijkContext) -> None:
                     [
                         InlineKeyboardButton(
                             context.t.ngettext("{n} week", "{n} weeks", weeks),
-                            callback_data=f"of:restw:{me.id}:{weeks}",
+                            callback_data=OFFER.encode("restw", me.id, weeks),
                         )
                         for weeks in REST_WEEKS
                     ]
@@ -689,8 +703,8 @@ async def offers_button(update: Update, context: OmkijkContext) -> None:
             ),
         )
         return
-    elif what == "restw" and value and int(value) in REST_WEEKS:
-        await store.set_resting(me.id, today + dt.timedelta(weeks=int(value)))
+    elif what == "restw" and value and value in REST_WEEKS:
+        await store.set_resting(me.id, today + dt.timedelta(weeks=value))
     elif what == "wake":
         await store.set_resting(me.id, None)
     await _show_offers(update, context, circle, await store.member(me.id))
@@ -757,6 +771,6 @@ def register_offers(application: Application) -> None:
     application.add_handlers(
         [
             CommandHandler("aanbod", offers_command, filters=filters.ChatType.PRIVATE),
-            CallbackQueryHandler(offers_button, pattern=r"^of:"),
+            CallbackQueryHandler(offers_button, pattern=OFFER.pattern),
         ]
     )

@@ -7,6 +7,7 @@ import re
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler
 
+from core.callbacks import Choice, Codec, Int
 from domain.policy import Role
 from domain.records import Circle
 from domain.summary import export_csv, export_html, week_bounds
@@ -29,6 +30,9 @@ async def send_summary(context: OmkijkContext, circle: Circle, user_id: int) -> 
     await export_buttons(context, circle, user_id)
 
 
+EXPORT = Codec("ov", Choice("format", ("csv", "html")), Int("circle"))
+
+
 async def export_buttons(context: OmkijkContext, circle: Circle, user_id: int) -> None:
     _ = context.t.gettext
     await context.bot.send_message(
@@ -38,10 +42,14 @@ async def export_buttons(context: OmkijkContext, circle: Circle, user_id: int) -
             [
                 [
                     InlineKeyboardButton(
-                        _("📄 Spreadsheet (CSV)"), callback_data=f"ov:csv:{circle.id}"
+                        _("📄 Spreadsheet (CSV)"), callback_data=EXPORT.encode("csv", circle.id)
                     )
                 ],
-                [InlineKeyboardButton(_("🌐 Page to print"), callback_data=f"ov:html:{circle.id}")],
+                [
+                    InlineKeyboardButton(
+                        _("🌐 Page to print"), callback_data=EXPORT.encode("html", circle.id)
+                    )
+                ],
             ]
         ),
     )
@@ -49,9 +57,9 @@ async def export_buttons(context: OmkijkContext, circle: Circle, user_id: int) -
 
 async def export_button(update: Update, context: OmkijkContext) -> None:
     query = update.callback_query
-    match = re.fullmatch(r"ov:(csv|html):(\d+)", query.data or "")
+    values = EXPORT.decode(query.data)
     store = context.services.store
-    circle = await store.circle(int(match.group(2))) if match else None
+    circle = await store.circle(values[1]) if values else None
     me = await store.member_of(circle.id, update.effective_user.id) if circle else None
     if circle is None:
         await answer_stale(update, context)
@@ -64,7 +72,7 @@ async def export_button(update: Update, context: OmkijkContext) -> None:
     await query.answer()
     rows = await context.services.summaries.export_rows(circle.id)
     slug = re.sub(r"[^a-z0-9]+", "-", circle.title.lower()).strip("-") or "kring"
-    if match.group(1) == "csv":
+    if values[0] == "csv":
         await update.effective_message.reply_document(
             export_csv(rows), filename=f"cijfers-{slug}.csv"
         )
@@ -75,4 +83,4 @@ async def export_button(update: Update, context: OmkijkContext) -> None:
 
 
 def register(application: Application) -> None:
-    application.add_handler(CallbackQueryHandler(export_button, pattern=r"^ov:"))
+    application.add_handler(CallbackQueryHandler(export_button, pattern=EXPORT.pattern))

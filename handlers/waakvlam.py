@@ -15,8 +15,19 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Mess
 from core.i18n import N_, I18n
 from domain.policy import Action, Role, checkin_rights
 from domain.records import Circle, Member
-from domain.waakvlam import EVERY_DAY, WEEKDAYS, Answer, CheckinSettings, ladder_contacts
+from domain.waakvlam import (
+    ANSWER,
+    DECLINE_CONTACT,
+    EVERY_DAY,
+    LADDER_ACTION,
+    SETTINGS,
+    WEEKDAYS,
+    Answer,
+    CheckinSettings,
+    ladder_contacts,
+)
 from handlers import circles
+from handlers.buttons import decoded
 from handlers.context import OmkijkContext
 from handlers.menu import MENU_CHECKIN, main_menu, menu_filter
 from handlers.wizard import answer_stale, mark_chosen
@@ -43,11 +54,14 @@ async def _start(update: Update, context: OmkijkContext, circle: Circle, me: Mem
         for m in await context.services.store.members(circle.id)
         if m.id != me.id and checkin_rights(me, m)
     ]
-    buttons = [[InlineKeyboardButton(_("For myself"), callback_data=f"wz:{me.id}:show")]]
+    buttons = [
+        [InlineKeyboardButton(_("For myself"), callback_data=SETTINGS.encode(me.id, "show"))]
+    ]
     buttons += [
         [
             InlineKeyboardButton(
-                m.display_name + (" 📵" if m.no_phone else ""), callback_data=f"wz:{m.id}:show"
+                m.display_name + (" 📵" if m.no_phone else ""),
+                callback_data=SETTINGS.encode(m.id, "show"),
             )
         ]
         for m in others
@@ -124,24 +138,31 @@ async def _screen(
         )
     )
     rows: list[list[InlineKeyboardButton]] = []
-    key = f"wz:{target.id}"
     if rights == "full":
         rows.append(
             [
                 InlineKeyboardButton(
                     _("Switch off") if s.enabled else _("✅ Switch on"),
-                    callback_data=f"{key}:{'off' if s.enabled else 'on'}",
+                    callback_data=SETTINGS.encode(target.id, "off" if s.enabled else "on"),
                 )
             ]
         )
         rows.append(
             [
-                InlineKeyboardButton(_("📅 Days"), callback_data=f"{key}:days"),
-                InlineKeyboardButton(_("🕙 Time"), callback_data=f"{key}:time"),
+                InlineKeyboardButton(
+                    _("📅 Days"), callback_data=SETTINGS.encode(target.id, "days")
+                ),
+                InlineKeyboardButton(
+                    _("🕙 Time"), callback_data=SETTINGS.encode(target.id, "time")
+                ),
             ]
         )
         rows.append(
-            [InlineKeyboardButton(_("👥 Contact neighbours"), callback_data=f"{key}:contacts")]
+            [
+                InlineKeyboardButton(
+                    _("👥 Contact neighbours"), callback_data=SETTINGS.encode(target.id, "contacts")
+                )
+            ]
         )
         rows.append(
             [
@@ -149,20 +170,28 @@ async def _screen(
                     _("Professional may be alerted: yes")
                     if s.professional_ok
                     else _("Professional may be alerted: no"),
-                    callback_data=f"{key}:pro",
+                    callback_data=SETTINGS.encode(target.id, "pro"),
                 )
             ]
         )
     if rights in ("full", "pause") and s.enabled:
         if s.paused:
             rows.append(
-                [InlineKeyboardButton(_("▶️ Switch on again"), callback_data=f"{key}:resume")]
+                [
+                    InlineKeyboardButton(
+                        _("▶️ Switch on again"), callback_data=SETTINGS.encode(target.id, "resume")
+                    )
+                ]
             )
         else:
             rows.append(
                 [
-                    InlineKeyboardButton(_("🧳 On holiday"), callback_data=f"{key}:holiday"),
-                    InlineKeyboardButton(_("🏥 In hospital"), callback_data=f"{key}:hospital"),
+                    InlineKeyboardButton(
+                        _("🧳 On holiday"), callback_data=SETTINGS.encode(target.id, "holiday")
+                    ),
+                    InlineKeyboardButton(
+                        _("🏥 In hospital"), callback_data=SETTINGS.encode(target.id, "hospital")
+                    ),
                 ]
             )
     return "\n".join(lines), InlineKeyboardMarkup(rows)
@@ -191,15 +220,17 @@ async def _show(
 async def settings_button(update: Update, context: OmkijkContext) -> None:
     """``wz:<member id>:<what>[:<value>]``: every change checked against the policy."""
     query = update.callback_query
-    match = re.fullmatch(r"wz:(\d+):([a-z]+)(?::([\w-]+))?", query.data or "")
+    values = await decoded(update, context, SETTINGS)
+    if values is None:
+        return
+    member_id, what, value = values
     store = context.services.store
-    target = await store.member(int(match.group(1))) if match else None
-    if match is None or target is None:
+    target = await store.member(member_id)
+    if target is None:
         await answer_stale(update, context)
         return
     me = await store.member_of(target.circle_id, update.effective_user.id)
     rights = checkin_rights(me, target)
-    what, value = match.group(2), match.group(3)
     pause_only = {"show", "holiday", "hospital", "resume", "until"}
     _ = context.t.gettext
     if rights is None or (rights == "pause" and what not in pause_only):
@@ -271,26 +302,35 @@ async def _sub_screen(
     update: Update, context: OmkijkContext, target: Member, s: CheckinSettings, what: str
 ) -> None:
     _ = context.t.gettext
-    key = f"wz:{target.id}"
-    back = [InlineKeyboardButton(_("« Back"), callback_data=f"{key}:show")]
+    back = [InlineKeyboardButton(_("« Back"), callback_data=SETTINGS.encode(target.id, "show"))]
     if what == "days":
         names = get_day_names("abbreviated", locale=context.t.locale)
         text = _("On which days? Now: {days}.", days=_days_text(context, s.days))
         rows = [
             [
-                InlineKeyboardButton(_("Every day"), callback_data=f"{key}:dp:all"),
-                InlineKeyboardButton(_("Weekdays"), callback_data=f"{key}:dp:work"),
+                InlineKeyboardButton(
+                    _("Every day"), callback_data=SETTINGS.encode(target.id, "dp", "all")
+                ),
+                InlineKeyboardButton(
+                    _("Weekdays"), callback_data=SETTINGS.encode(target.id, "dp", "work")
+                ),
             ],
-            [InlineKeyboardButton(_("Once a week"), callback_data=f"{key}:dp:week")],
             [
                 InlineKeyboardButton(
-                    ("✓ " if d in s.days else "") + names[d], callback_data=f"{key}:dt:{d}"
+                    _("Once a week"), callback_data=SETTINGS.encode(target.id, "dp", "week")
+                )
+            ],
+            [
+                InlineKeyboardButton(
+                    ("✓ " if d in s.days else "") + names[d],
+                    callback_data=SETTINGS.encode(target.id, "dt", d),
                 )
                 for d in range(4)
             ],
             [
                 InlineKeyboardButton(
-                    ("✓ " if d in s.days else "") + names[d], callback_data=f"{key}:dt:{d}"
+                    ("✓ " if d in s.days else "") + names[d],
+                    callback_data=SETTINGS.encode(target.id, "dt", d),
                 )
                 for d in range(4, 7)
             ],
@@ -301,7 +341,7 @@ async def _sub_screen(
         buttons = [
             InlineKeyboardButton(
                 ("✓ " if s.at.strftime("%H:%M") == t else "") + t,
-                callback_data=f"{key}:tm:{t.replace(':', '')}",
+                callback_data=SETTINGS.encode(target.id, "tm", t.replace(":", "")),
             )
             for t in TIMES
         ]
@@ -320,7 +360,7 @@ async def _sub_screen(
             [
                 InlineKeyboardButton(
                     ("✓ " if m.id in s.contacts else "") + m.display_name,
-                    callback_data=f"{key}:ct:{m.id}",
+                    callback_data=SETTINGS.encode(target.id, "ct", m.id),
                 )
             ]
             for m in members
@@ -332,7 +372,7 @@ async def _sub_screen(
             [
                 InlineKeyboardButton(
                     context.t.ngettext("{n} week", "{n} weeks", weeks),
-                    callback_data=f"{key}:until:{weeks}",
+                    callback_data=SETTINGS.encode(target.id, "until", weeks),
                 )
                 for weeks in HOLIDAY_WEEKS
             ],
@@ -350,13 +390,11 @@ async def _sub_screen(
 
 async def answer_button(update: Update, context: OmkijkContext) -> None:
     """``wv:<round>:<answer>``: the member's own answer to "Alles goed?"."""
-    query = update.callback_query
-    match = re.fullmatch(r"wv:(\d+):(ok|contact|notwell|leave)", query.data or "")
-    if not match:
-        await answer_stale(update, context)
+    values = await decoded(update, context, ANSWER)
+    if values is None:
         return
     outcome = await context.services.waakvlam.answer(
-        update.effective_user.id, int(match.group(1)), Answer(match.group(2))
+        update.effective_user.id, values[0], Answer(values[1])
     )
     await _after(update, context, outcome)
     _ = context.t.gettext
@@ -402,14 +440,10 @@ async def answer_button(update: Update, context: OmkijkContext) -> None:
 
 async def neighbour_button(update: Update, context: OmkijkContext) -> None:
     """``wn:<round>:going|ok``: a neighbour or the chair on the ladder."""
-    query = update.callback_query
-    match = re.fullmatch(r"wn:(\d+):(going|ok)", query.data or "")
-    if not match:
-        await answer_stale(update, context)
+    values = await decoded(update, context, LADDER_ACTION)
+    if values is None:
         return
-    outcome = await context.services.waakvlam.neighbour(
-        update.effective_user.id, int(match.group(1)), match.group(2)
-    )
+    outcome = await context.services.waakvlam.neighbour(update.effective_user.id, *values)
     await _after(update, context, outcome)
     _ = context.t.gettext
     if outcome.status == "going":
@@ -438,13 +472,10 @@ async def neighbour_button(update: Update, context: OmkijkContext) -> None:
 async def decline_button(update: Update, context: OmkijkContext) -> None:
     """``wc:<member id>:no``: a chosen contact neighbour would rather not."""
     query = update.callback_query
-    match = re.fullmatch(r"wc:(\d+):no", query.data or "")
-    if not match:
-        await answer_stale(update, context)
+    values = await decoded(update, context, DECLINE_CONTACT)
+    if values is None:
         return
-    outcome = await context.services.waakvlam.decline_contact(
-        update.effective_user.id, int(match.group(1))
-    )
+    outcome = await context.services.waakvlam.decline_contact(update.effective_user.id, values[0])
     _ = context.t.gettext
     if outcome.status == "not_yours":
         await query.answer(_("This is not possible for you (any more)."), show_alert=True)
@@ -504,9 +535,9 @@ def register(application: Application, i18n: I18n) -> None:
         [
             CommandHandler("waakvlam", waakvlam_command, filters=private),
             MessageHandler(private & menu_filter(i18n, MENU_CHECKIN), waakvlam_command),
-            CallbackQueryHandler(settings_button, pattern=r"^wz:"),
-            CallbackQueryHandler(answer_button, pattern=r"^wv:"),
-            CallbackQueryHandler(neighbour_button, pattern=r"^wn:"),
-            CallbackQueryHandler(decline_button, pattern=r"^wc:"),
+            CallbackQueryHandler(settings_button, pattern=SETTINGS.pattern),
+            CallbackQueryHandler(answer_button, pattern=ANSWER.pattern),
+            CallbackQueryHandler(neighbour_button, pattern=LADDER_ACTION.pattern),
+            CallbackQueryHandler(decline_button, pattern=DECLINE_CONTACT.pattern),
         ]
     )

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import html
 import logging
-import re
 from typing import Any, ClassVar
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler
 
+from core.callbacks import Codec, Word
 from handlers.context import OmkijkContext
 
 log = logging.getLogger(__name__)
@@ -63,6 +63,11 @@ class Wizard:
     flow: str = ""
     prefix: str = ""
     first: str = "name"
+
+    @property
+    def codec(self) -> Codec:
+        """``<prefix>:<step>:<value>``: the answer to one step's question."""
+        return Codec(self.prefix, Word("step", "[a-z_]+"), Word("value"))
 
     # -- moving between steps ------------------------------------------------------
 
@@ -112,7 +117,7 @@ class Wizard:
         step = state["step"]
         rows = [
             [
-                InlineKeyboardButton(label, callback_data=f"{self.prefix}:{step}:{value}")
+                InlineKeyboardButton(label, callback_data=self.codec.encode(step, value))
                 for label, value in row
             ]
             for row in options
@@ -120,10 +125,10 @@ class Wizard:
         controls = []
         if state.get("history"):
             controls.append(
-                InlineKeyboardButton(_("« Back"), callback_data=f"{self.prefix}:{step}:_back")
+                InlineKeyboardButton(_("« Back"), callback_data=self.codec.encode(step, "_back"))
             )
         controls.append(
-            InlineKeyboardButton(_("✖ Stop"), callback_data=f"{self.prefix}:{step}:_stop")
+            InlineKeyboardButton(_("✖ Stop"), callback_data=self.codec.encode(step, "_stop"))
         )
         rows.append(controls)
         await update.effective_message.reply_text(text, reply_markup=InlineKeyboardMarkup(rows))
@@ -145,10 +150,10 @@ class Wizard:
 
     async def on_button(self, update: Update, context: OmkijkContext) -> None:
         query = update.callback_query
-        match = re.fullmatch(rf"{self.prefix}:([a-z_]+):([\w-]{{1,40}})", query.data or "")
+        values = self.codec.decode(query.data)
         draft = await context.services.store.draft(update.effective_user.id)
         if (
-            match
+            values
             and draft is not None
             and draft[0] == self.flow
             and await self.ask_again_after_crash(update, context, draft[1])
@@ -157,14 +162,14 @@ class Wizard:
             await query.answer()
             return
         if (
-            not match
+            not values
             or draft is None
             or draft[0] != self.flow
-            or draft[1].get("step") != match.group(1)
+            or draft[1].get("step") != values[0]
         ):
             await answer_stale(update, context)
             return
-        state, value = draft[1], match.group(2)
+        state, value = draft[1], values[1]
         await mark_chosen(update)
         if value == "_stop":
             await self.cancel(update, context, state)
@@ -209,7 +214,7 @@ class Wizard:
 
     def register(self, application: Application) -> None:
         Wizard.registry[self.flow] = self
-        application.add_handler(CallbackQueryHandler(self.on_button, pattern=rf"^{self.prefix}:"))
+        application.add_handler(CallbackQueryHandler(self.on_button, pattern=self.codec.pattern))
 
 
 async def route_private_message(update: Update, context: OmkijkContext) -> bool:
