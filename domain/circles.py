@@ -57,6 +57,12 @@ class JoinTarget:
     problem: JoinProblem | None
 
 
+class ChairTaken(StrEnum):
+    DONE = "done"  # this member is voorzitter now
+    TAKEN = "taken"  # someone else was first
+    NOT_ALLOWED = "not_allowed"  # this member was never asked (a forged or replayed ✋)
+
+
 class RoleChange(StrEnum):
     DONE = "done"
     NOT_ALLOWED = "not_allowed"

@@ -7,8 +7,36 @@ from enum import StrEnum
 
 from core.callbacks import Choice, Codec, Int, Keyboard, column
 from core.i18n import N_
+from domain.lifecycle import Lifecycle
 from domain.policy import Role
 from domain.records import Member
+
+
+class RequestStatus(StrEnum):
+    OPEN = "open"  # nobody yet, or more hands still wanted
+    CLAIMED = "claimed"  # enough helpers
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+REQUEST_LIFECYCLE = Lifecycle(
+    {
+        RequestStatus.OPEN: {RequestStatus.CLAIMED, RequestStatus.DONE, RequestStatus.CANCELLED},
+        # A helper who hands it back makes it open again.
+        RequestStatus.CLAIMED: {RequestStatus.OPEN, RequestStatus.DONE, RequestStatus.CANCELLED},
+        RequestStatus.DONE: set(),
+        RequestStatus.CANCELLED: set(),
+    }
+)
+
+
+class ClaimStatus(StrEnum):
+    """What "Ik help" did."""
+
+    CLAIMED = "claimed"  # enough hands now
+    JOINED = "joined"  # one more; more hands still wanted
+    FULL = "full"  # too late: someone else took it
+    ALREADY = "already"  # this person helps already
 
 
 class Kind(StrEnum):

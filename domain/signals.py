@@ -7,6 +7,7 @@ from enum import StrEnum
 
 from core.callbacks import Choice, Codec, Int, Keyboard, column
 from core.i18n import N_
+from domain.lifecycle import Lifecycle
 from domain.policy import Role
 from domain.records import Member
 
@@ -74,6 +75,21 @@ def voorzitters(members: list[Member], exclude_user: int | None = None) -> list[
         and m.user_id is not None
         and m.user_id != exclude_user
     ]
+
+
+class WorryStatus(StrEnum):
+    OPEN = "open"  # nobody has picked it up
+    ACKNOWLEDGED = "acknowledged"  # someone has it
+    CLOSED = "closed"
+
+
+WORRY_LIFECYCLE = Lifecycle(
+    {
+        WorryStatus.OPEN: {WorryStatus.ACKNOWLEDGED, WorryStatus.CLOSED},
+        WorryStatus.ACKNOWLEDGED: {WorryStatus.CLOSED},
+        WorryStatus.CLOSED: set(),
+    }
+)
 
 
 class WorryStep(StrEnum):

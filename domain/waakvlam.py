@@ -13,12 +13,21 @@ from enum import StrEnum
 from core.callbacks import Choice, Codec, Int, Keyboard, Word, column
 from core.i18n import N_
 from domain.calendar import next_local_time
+from domain.lifecycle import Lifecycle
 from domain.policy import Role
 from domain.records import Member
 
 EVERY_DAY = frozenset(range(7))
 WEEKDAYS = frozenset(range(5))
 DEFAULT_TIME = dt.time(10, 0)
+
+
+class RoundStatus(StrEnum):
+    OPEN = "open"  # waiting for the member, or for someone to have had contact
+    CLOSED = "closed"  # how it ended is the round's ``ended``
+
+
+ROUND_LIFECYCLE = Lifecycle({RoundStatus.OPEN: {RoundStatus.CLOSED}, RoundStatus.CLOSED: set()})
 
 
 class Stage(StrEnum):

@@ -1123,12 +1123,12 @@ async def chair_button(update: Update, context: OmkijkContext) -> None:
     circle = await store.circle(member.circle_id)
     _ = context.t.gettext
     outcome = await membership.take_chair(store, circle.id, member)
-    if outcome == "done":
+    if outcome == rules.ChairTaken.DONE:
         await query.answer()
         await query.edit_message_text(
             _("Thank you! You are now the voorzitter of {circle}.", circle=circle.title)
         )
-    elif outcome == "taken":
+    elif outcome == rules.ChairTaken.TAKEN:
         await query.answer(
             _("Already arranged: someone else took it on. Thank you!"), show_alert=True
         )

@@ -19,8 +19,10 @@ from domain.requests import (
     KIND_LABELS,
     NOT_A_TASK,
     REQUEST_ACTION,
+    REQUEST_LIFECYCLE,
     TIMES,
     Kind,
+    RequestStatus,
     asker_buttons,
     day_options,
     help_buttons,
@@ -32,7 +34,7 @@ from handlers.buttons import decoded, inline
 from handlers.context import OmkijkContext
 from handlers.menu import MENU_ASK, MENU_HELP_OTHERS, main_menu, menu_filter
 from handlers.wizard import Wizard, answer_stale
-from services.requests import Result
+from services.requests import HelpStatus, Result
 
 log = logging.getLogger(__name__)
 ASK = "ask"
@@ -372,13 +374,13 @@ class AskWizard(Wizard):
             repeat_weekly=bool(state.get("repeat_weekly")),
             helpers_needed=int(state.get("helpers_needed", 1)),
         )
-        if result.status == "bad_day":
+        if result.status == HelpStatus.BAD_DAY:
             await self._ask_day_again(update, context, state)
             return
         await context.services.outbox.deliver(context.bot, result.message_ids)
         if Kind(state["kind"]) in NOT_A_TASK:
             reply = _("Sent. A superbuur will get in touch with you.")
-        elif result.status == "unseen":
+        elif result.status == HelpStatus.UNSEEN:
             reply = _(
                 "Saved, but nobody else can see it yet: your circle has no superburen or other "
                 "voorzitter. Ask for it again for the whole circle, or add a superbuur with "
@@ -419,11 +421,12 @@ async def request_button(update: Update, context: OmkijkContext) -> None:
     elif action == "back":
         result = await desk.hand_back(user_id, request_id)
     else:
-        result = await desk.finish(user_id, request_id, "done" if action == "done" else "cancelled")
-    if result.status == "not_allowed":
+        status = RequestStatus.DONE if action == "done" else RequestStatus.CANCELLED
+        result = await desk.finish(user_id, request_id, status)
+    if result.status == HelpStatus.NOT_ALLOWED:
         await query.answer(_("This is not possible for you (any more)."), show_alert=True)
         return
-    if result.status == "taken":
+    if result.status == HelpStatus.TAKEN:
         await query.answer(
             _(
                 "Already arranged: {helper} is helping. Thank you for offering!",
@@ -432,26 +435,26 @@ async def request_button(update: Update, context: OmkijkContext) -> None:
             show_alert=True,
         )
         return
-    if result.status in ("already", "already_helping") and result.request is not None:
+    if result.status in (HelpStatus.ALREADY, HelpStatus.ALREADY_HELPING) and result.request:
         # The same tap again, or handled again after a crash that came between the
         # change and the edit: make the posts show the truth (an edit is idempotent).
         await _refresh_posts(context, result, query.message)
-    if result.status == "already":
+    if result.status == HelpStatus.ALREADY:
         await query.answer(_("This request is closed already. Thank you!"), show_alert=True)
         return
-    if result.status == "already_helping":
+    if result.status == HelpStatus.ALREADY_HELPING:
         await query.answer(_("You are helping with this already. Thank you!"), show_alert=True)
         return
     await query.answer()
     await context.services.outbox.deliver(context.bot, result.message_ids)
     await _refresh_posts(context, result, query.message)
-    if result.status in ("claimed", "joined"):
+    if result.status in (HelpStatus.CLAIMED, HelpStatus.JOINED):
         await _tell_helper(update, context, result.request)
-    elif result.status == "handed_back":
+    elif result.status == HelpStatus.HANDED_BACK:
         await context.bot.send_message(
             user_id, _("No problem, thank you for telling. I am looking for someone else.")
         )
-    elif result.status == "done":
+    elif result.status == HelpStatus.DONE:
         await context.bot.send_message(user_id, _("Wonderful, it is marked as done. Thank you!"))
     else:
         await context.bot.send_message(user_id, _("Your request has been cancelled."))
@@ -497,20 +500,20 @@ async def _refresh_posts(
         if m
     ]
     names = ", ".join(helpers)
-    if request.status in ("open", "claimed") and helpers and request.helpers_needed > 1:
+    if request.status in REQUEST_LIFECYCLE.ongoing and helpers and request.helpers_needed > 1:
         text += "\n\n" + t.gettext(
             "🙌 Helping: {names} ({count} of {needed}).",
             names=names,
             count=len(helpers),
             needed=request.helpers_needed,
         )
-    elif request.status == "claimed":
+    elif request.status == RequestStatus.CLAIMED:
         text += "\n\n" + t.gettext("🙌 {helper} is helping.", helper=names or result.helper)
-    elif request.status == "done":
+    elif request.status == RequestStatus.DONE:
         text += "\n\n" + t.gettext("✅ Done. Thank you, {helper}!", helper=names or result.helper)
-    elif request.status == "cancelled":
+    elif request.status == RequestStatus.CANCELLED:
         text += "\n\n" + t.gettext("No longer needed.")
-    if request.status == "open":
+    if request.status == RequestStatus.OPEN:
         markup = inline(t, help_buttons(request.id))
     posts = {tuple(post) for post in await context.services.store.request_posts(request.id)}
     if tapped is not None and tapped.chat.type in ("group", "supergroup"):
@@ -583,12 +586,15 @@ async def tasks_command(update: Update, context: OmkijkContext) -> None:
         )
     for request in asked:
         status = (
-            _("Nobody has offered yet.") if request.status == "open" else _("Someone is helping.")
+            _("Nobody has offered yet.")
+            if request.status == RequestStatus.OPEN
+            else _("Someone is helping.")
         )
         await message.reply_text(
             _("You asked:") + "\n" + await desk.post_text(context.t, request) + "\n" + status,
             reply_markup=inline(
-                context.t, asker_buttons(request.id, claimed=request.status == "claimed")
+                context.t,
+                asker_buttons(request.id, claimed=request.status == RequestStatus.CLAIMED),
             ),
         )
 

@@ -24,6 +24,7 @@ from handlers.buttons import decoded, inline
 from handlers.context import OmkijkContext
 from handlers.menu import MENU_WORRY, main_menu, menu_filter
 from handlers.wizard import Wizard, answer_stale
+from services.signals import Shared
 
 WORRY = "worry"
 REPLY = "worryreply"
@@ -261,14 +262,14 @@ class WorryWizard(Wizard):
         # when nobody at all could receive it (the status says so).
         reached = await context.services.worries.names_reached(outcome)
         names = ", ".join(dict.fromkeys(n or _("the beheerder") for n in reached))
-        if outcome.status in ("shared", "to_beheerder") and not reached:
+        if outcome.status in (Shared.SHARED, Shared.TO_BEHEERDER) and not reached:
             text = _(
                 "Your worry is saved. I am finding someone who can receive it, and you will "
                 "hear from me."
             )
-        elif outcome.status == "nobody":
+        elif outcome.status == Shared.NOBODY:
             text = _("Your worry is saved. Here is your menu.")
-        elif outcome.status == "to_beheerder":
+        elif outcome.status == Shared.TO_BEHEERDER:
             text = _(
                 "Nobody in your circle can receive worries yet, so your worry has been sent to "
                 "the beheerder of the bot. You will hear when someone picks it up. Thank you "
@@ -306,7 +307,7 @@ class ReplyWizard(Wizard):
         outcome = await context.services.worries.reply(
             update.effective_user.id, state["signal_id"], text
         )
-        if outcome.status == "not_allowed":
+        if outcome.status == Shared.NOT_ALLOWED:
             await context.services.store.clear_draft(update.effective_user.id)
             await update.effective_message.reply_text(_("This is not possible for you (any more)."))
             return
@@ -344,10 +345,10 @@ async def signal_button(update: Update, context: OmkijkContext) -> None:
         await REPLY_WIZARD.begin(update, context, {"signal_id": signal_id})
         return
     outcome = await worries.act(user_id, signal_id, action)
-    if outcome.status == "not_allowed":
+    if outcome.status == Shared.NOT_ALLOWED:
         await query.answer(_("This is not possible for you (any more)."), show_alert=True)
         return
-    if outcome.status == "already":
+    if outcome.status == Shared.ALREADY:
         await query.answer(_("That was done already."), show_alert=True)
         return
     await query.answer(_("Done. The sender is told."))

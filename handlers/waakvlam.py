@@ -31,7 +31,7 @@ from handlers.buttons import decoded
 from handlers.context import OmkijkContext
 from handlers.menu import MENU_CHECKIN, main_menu, menu_filter
 from handlers.wizard import answer_stale, mark_chosen
-from services.waakvlam import Outcome
+from services.waakvlam import Done, Outcome
 
 TIMES = ["08:00", "09:00", "10:00", "11:00", "12:00", "14:00", "16:00", "19:00"]
 HOLIDAY_WEEKS = [1, 2, 3, 4]
@@ -398,7 +398,7 @@ async def answer_button(update: Update, context: OmkijkContext) -> None:
     )
     await _after(update, context, outcome)
     _ = context.t.gettext
-    if outcome.status in ("not_yours", "answered_already"):
+    if outcome.status != Done.ANSWERED:
         return
     # Only who was really asked; an empty name is a beheerder who never wrote to the bot.
     names = ", ".join(dict.fromkeys(name or _("the beheerder") for name in outcome.told))
@@ -427,7 +427,7 @@ async def answer_button(update: Update, context: OmkijkContext) -> None:
     replies[Answer.OK] = _("Good to hear! Have a nice day.")
     replies[Answer.LEAVE_ME] = _("Fine, I will leave you be. Have a good day!")
     markup = await main_menu(context)
-    if outcome.status == Answer.NOT_WELL:
+    if outcome.answer == Answer.NOT_WELL:
         # Offer the next step, without pushing: ask for help, or share a worry.
         markup = InlineKeyboardMarkup(
             [
@@ -435,7 +435,7 @@ async def answer_button(update: Update, context: OmkijkContext) -> None:
                 [InlineKeyboardButton(_("💭 Share a worry"), callback_data="worry:start")],
             ]
         )
-    await update.effective_message.reply_text(replies[Answer(outcome.status)], reply_markup=markup)
+    await update.effective_message.reply_text(replies[outcome.answer], reply_markup=markup)
 
 
 async def neighbour_button(update: Update, context: OmkijkContext) -> None:
@@ -446,21 +446,21 @@ async def neighbour_button(update: Update, context: OmkijkContext) -> None:
     outcome = await context.services.waakvlam.neighbour(update.effective_user.id, *values)
     await _after(update, context, outcome)
     _ = context.t.gettext
-    if outcome.status == "going":
+    if outcome.status == Done.GOING:
         await update.effective_message.reply_text(
             _(
                 "Thank you! When you have had contact, tap “I had contact, all well” above, so "
                 "the others know."
             )
         )
-    elif outcome.status == "confirmed":
+    elif outcome.status == Done.CONFIRMED:
         await update.effective_message.reply_text(
             _(
                 "Thank you! I am letting the others know that all is well with {name}.",
                 name=outcome.name,
             )
         )
-    elif outcome.status == "had_contact":
+    elif outcome.status == Done.HAD_CONTACT:
         await update.effective_message.reply_text(
             _(
                 "Thank you! I am letting the others know that you had contact with {name}.",
@@ -477,12 +477,12 @@ async def decline_button(update: Update, context: OmkijkContext) -> None:
         return
     outcome = await context.services.waakvlam.decline_contact(update.effective_user.id, values[0])
     _ = context.t.gettext
-    if outcome.status == "not_yours":
+    if outcome.status == Done.NOT_YOURS:
         await query.answer(_("This is not possible for you (any more)."), show_alert=True)
         return
     await query.answer()
-    await mark_chosen(update, drop_only=outcome.status != "declined")
-    if outcome.status == "declined":
+    await mark_chosen(update, drop_only=outcome.status != Done.DECLINED)
+    if outcome.status == Done.DECLINED:
         await context.services.outbox.deliver(context.bot, outcome.message_ids)
         await update.effective_message.reply_text(
             _("Fine. {name} will hear it kindly. Thank you for letting us know.", name=outcome.name)
@@ -493,13 +493,13 @@ async def _after(update: Update, context: OmkijkContext, outcome: Outcome) -> No
     """Answer the tap, mark what was chosen, and send what the outcome queued."""
     query = update.callback_query
     _ = context.t.gettext
-    if outcome.status == "not_yours":
+    if outcome.status == Done.NOT_YOURS:
         await query.answer(_("This is not possible for you (any more)."), show_alert=True)
         return
     already = {
-        "answered_already": N_("You have answered already. Thank you!"),
-        "already_well": N_("Already arranged: {name} is fine. Thank you!"),
-        "already": N_("This has been taken care of already. Thank you!"),
+        Done.ANSWERED_ALREADY: N_("You have answered already. Thank you!"),
+        Done.ALREADY_WELL: N_("Already arranged: {name} is fine. Thank you!"),
+        Done.ALREADY: N_("This has been taken care of already. Thank you!"),
     }
     if outcome.status in already:
         text = _(already[outcome.status], name=outcome.name)
@@ -507,7 +507,7 @@ async def _after(update: Update, context: OmkijkContext, outcome: Outcome) -> No
         await mark_chosen(update, drop_only=True)
         return
     await query.answer()
-    if outcome.status != "going":
+    if outcome.status != Done.GOING:
         await mark_chosen(update)
     await context.services.outbox.deliver(context.bot, outcome.message_ids)
 

@@ -7,6 +7,7 @@ import datetime as dt
 
 from domain.circles import (
     INVITE_VALID,
+    ChairTaken,
     JoinProblem,
     JoinTarget,
     Registration,
@@ -155,18 +156,14 @@ async def chair_candidates(store: Store, circle_id: int) -> list[Member]:
     return superburen or [m for m in members if m.role == Role.LID]
 
 
-async def take_chair(store: Store, circle_id: int, member: Member) -> str:
-    """First one asked to say yes becomes voorzitter.
-
-    'done': this member is voorzitter now; 'taken': someone was first;
-    'not_allowed': this member was never asked (a forged or replayed ✋).
-    """
+async def take_chair(store: Store, circle_id: int, member: Member) -> ChairTaken:
+    """First one asked to say yes becomes voorzitter."""
     if member.circle_id != circle_id:
-        return "not_allowed"
+        return ChairTaken.NOT_ALLOWED
     async with store.db.write() as tx:
         if await store.count_role(circle_id, Role.VOORZITTER, tx) > 0:
-            return "taken"
+            return ChairTaken.TAKEN
         if member.id not in {m.id for m in await chair_candidates(store, circle_id)}:
-            return "not_allowed"
+            return ChairTaken.NOT_ALLOWED
         await store.set_role(tx, member.id, Role.VOORZITTER)
-    return "done"
+    return ChairTaken.DONE

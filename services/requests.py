@@ -13,6 +13,7 @@ import datetime as dt
 import html
 import logging
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from core.clock import Clock
 from core.i18n import N_, I18n
@@ -22,7 +23,10 @@ from domain.requests import (
     DEFAULT_QUIET,
     KIND_WORDS,
     NOT_A_TASK,
+    REQUEST_LIFECYCLE,
+    ClaimStatus,
     Kind,
+    RequestStatus,
     after_quiet_hours,
     coordinators,
     done_buttons,
@@ -49,9 +53,26 @@ FOLLOW_UP = "hulp.followup"
 REPEAT = "hulp.repeat"
 
 
+class HelpStatus(StrEnum):
+    """What a request's use case did, for the handler to say."""
+
+    CREATED = "created"
+    UNSEEN = "unseen"  # stored, but nobody else can see it (no superburen)
+    BAD_DAY = "bad_day"  # a day that is over, or far off
+    NOT_ALLOWED = "not_allowed"
+    ALREADY = "already"  # closed already
+    ALREADY_HELPING = "already_helping"
+    TAKEN = "taken"  # someone else was first
+    CLAIMED = "claimed"
+    JOINED = "joined"  # one of several helpers
+    HANDED_BACK = "handed_back"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
 @dataclass
 class Result:
-    status: str
+    status: HelpStatus
     request: HelpRequest | None = None
     message_ids: list[int] = field(default_factory=list)
     helper: str = ""
@@ -156,7 +177,7 @@ class HelpDesk(Service):
         over (a wizard left open across midnight) or far off (a forged button) is
         refused: status ``bad_day``."""
         if not valid_day(day, self.clock.now().astimezone(self.tz).date()):
-            return Result("bad_day")
+            return Result(HelpStatus.BAD_DAY)
         async with self.store.db.write() as tx:
             await self.store.clear_draft(asked_by, tx)
             return await self._create(
@@ -213,12 +234,12 @@ class HelpDesk(Service):
         if helpers_needed > 1:
             await self.store.set_helpers_needed(tx, request_id, min(helpers_needed, 5))
         request = await self.store.help_request(request_id, tx)
-        status = "created"
+        status = HelpStatus.CREATED
         if kind in NOT_A_TASK:
             # Not a task for the group: one superbuur hears it, privately.
             for person in superburen_first(members, exclude=member.id)[:1]:
                 ids.append(await self._post(tx, person.user_id, request))
-            return Result("created", request, ids)
+            return Result(HelpStatus.CREATED, request, ids)
         if repeat_weekly and day is not None:
             await self.store.set_repeat_weekly(tx, request_id)
             next_post = dt.datetime.combine(
@@ -243,7 +264,7 @@ class HelpDesk(Service):
             seeing = [p for p in coordinators(members, member.id) if p.user_id != asked_by]
             ids += await self._post_privately(tx, request, seeing)
             if not seeing:
-                status = "unseen"  # nobody else can see it: the asker is told so
+                status = HelpStatus.UNSEEN  # nobody else can see it: the asker is told so
         # Familiar faces first: who helped this person before, and whose standing offer
         # fits, hear it personally.
         familiar = await self.store.earlier_helpers(member.id)
@@ -335,28 +356,30 @@ class HelpDesk(Service):
     async def claim(self, user_id: int, request_id: int) -> Result:
         request = await self.store.help_request(request_id)
         if request is None:
-            return Result("not_allowed")
+            return Result(HelpStatus.NOT_ALLOWED)
         helper = await self.store.member_of(request.circle_id, user_id)
         asker = await self.store.member(request.member_id) if request.member_id else None
         if not may_claim(helper, request.circle_id, asker, request.visibility):
-            return Result("not_allowed", request)
-        if request.status in ("done", "cancelled"):
-            return Result("already", request)
+            return Result(HelpStatus.NOT_ALLOWED, request)
+        if request.status in REQUEST_LIFECYCLE.ended:
+            return Result(HelpStatus.ALREADY, request)
         ids: list[int] = []
         async with self.store.db.write() as tx:
             joined = await self.store.claim_request(tx, request_id, helper.id)
-            if joined == "already":
-                return Result("already_helping", request, helper=helper.display_name)
-            if joined == "full":
+            if joined == ClaimStatus.ALREADY:
+                return Result(HelpStatus.ALREADY_HELPING, request, helper=helper.display_name)
+            if joined == ClaimStatus.FULL:
                 current = await self.store.help_request(request_id, tx)
                 taken_by = (
                     await self.store.member(current.helper_member_id)
                     if current.helper_member_id
                     else None
                 )
-                return Result("taken", current, helper=taken_by.display_name if taken_by else "")
+                return Result(
+                    HelpStatus.TAKEN, current, helper=taken_by.display_name if taken_by else ""
+                )
             request = await self.store.help_request(request_id, tx)
-            if joined == "claimed":
+            if joined == ClaimStatus.CLAIMED:
                 # Complete: no more nudges for helpers (reminders are per helper).
                 await self.store.cancel_timers(f"{request_key(request_id)}nudge", tx)
                 await self.store.cancel_timers(f"{request_key(request_id)}deadline", tx)
@@ -378,7 +401,7 @@ class HelpDesk(Service):
                     )
                 )
             await self._schedule_reminders(tx, request, helper)
-        return Result(joined, request, ids, helper.display_name)
+        return Result(HelpStatus(joined), request, ids, helper.display_name)
 
     async def _schedule_reminders(self, tx: Session, request: HelpRequest, helper: Member) -> None:
         due = due_moment(request.day, request.at_minutes, self.tz)
@@ -416,12 +439,12 @@ class HelpDesk(Service):
             or helper is None
             or helper.id not in await self.store.request_helpers(request_id)
         ):
-            return Result("not_allowed", request)
+            return Result(HelpStatus.NOT_ALLOWED, request)
         members = await self.store.members(request.circle_id)
         ids: list[int] = []
         async with self.store.db.write() as tx:
             if not await self.store.reopen_request(tx, request_id, helper.id):
-                return Result("not_allowed", request)
+                return Result(HelpStatus.NOT_ALLOWED, request)
             key = request_key(request_id)
             for moment in ("evening", "hour"):  # this helper's reminders, not the others'
                 await self.store.cancel_timers(f"{key}remind:{moment}:{helper.id}", tx)
@@ -466,13 +489,13 @@ class HelpDesk(Service):
                 dedupe_key=f"{request_key(request_id)}nudge:again",
                 tx=tx,
             )
-        return Result("handed_back", request, ids, helper.display_name)
+        return Result(HelpStatus.HANDED_BACK, request, ids, helper.display_name)
 
-    async def finish(self, user_id: int, request_id: int, status: str) -> Result:
+    async def finish(self, user_id: int, request_id: int, status: RequestStatus) -> Result:
         """Done (asker or helper) or cancelled (asker): the others are told."""
         request = await self.store.help_request(request_id)
         if request is None:
-            return Result("not_allowed")
+            return Result(HelpStatus.NOT_ALLOWED)
         asker_id = await self.asker_id(request)
         helpers = [
             h
@@ -484,22 +507,22 @@ class HelpDesk(Service):
         presser = next((h for h in helpers if h.user_id == user_id), None)
         is_helper = presser is not None
         helper = presser or (helpers[0] if helpers else None)
-        allowed = user_id == asker_id or (status == "done" and is_helper)
+        allowed = user_id == asker_id or (status == RequestStatus.DONE and is_helper)
         if not allowed:
-            return Result("not_allowed", request)
+            return Result(HelpStatus.NOT_ALLOWED, request)
         member = await self.store.member(request.member_id) if request.member_id else None
         ids: list[int] = []
         async with self.store.db.write() as tx:
             if not await self.store.close_request(tx, request_id, status):
-                return Result("already", request)
-            if status == "cancelled":
+                return Result(HelpStatus.ALREADY, request)
+            if status == RequestStatus.CANCELLED:
                 # Cancelling stops a weekly series too: no surprise posts next week.
                 await self.store.set_repeat_weekly(tx, request_id, on=False)
             await self.store.cancel_timers(request_key(request_id), tx)
             for other in [h for h in helpers if h.user_id and h is not presser]:
                 text = (
                     N_("{name} says: done, thank you so much for your help! 🙏")
-                    if status == "done"
+                    if status == RequestStatus.DONE
                     else N_("{name} no longer needs help with {what}. Thank you for offering!")
                 )
                 ids.append(
@@ -523,7 +546,7 @@ class HelpDesk(Service):
                     )
                 )
         return Result(
-            status,
+            HelpStatus(status),
             await self.store.help_request(request_id),
             ids,
             helper.display_name if helper else "",
@@ -533,7 +556,7 @@ class HelpDesk(Service):
 
     async def _open(self, run: TimerRun) -> tuple[HelpRequest, Member, list[Member]] | None:
         request = await self.store.help_request(int(run.timer.payload["request_id"]), run.tx)
-        if request is None or request.status != "open" or request.member_id is None:
+        if request is None or request.status != RequestStatus.OPEN or request.member_id is None:
             return None
         member = await self.store.member(request.member_id)
         if member is None:
@@ -675,7 +698,7 @@ class HelpDesk(Service):
         helper_id = int(run.timer.payload["helper_member_id"])
         if (
             request is None
-            or request.status not in ("open", "claimed")
+            or request.status not in REQUEST_LIFECYCLE.ongoing
             or helper_id not in await self.store.request_helpers(request.id)
         ):
             return
@@ -698,7 +721,7 @@ class HelpDesk(Service):
         request = await self.store.help_request(int(run.timer.payload["request_id"]), run.tx)
         if (
             request is None
-            or request.status not in ("open", "claimed")
+            or request.status not in REQUEST_LIFECYCLE.ongoing
             or request.helper_member_id is None
         ):
             return
@@ -724,7 +747,7 @@ class HelpDesk(Service):
         if not source.startswith("hulp:post:") or message.chat_id > 0:
             return
         request = await self.store.help_request(int(source.rsplit(":", 1)[1]), run.tx)
-        if request is None or request.status != "open":
+        if request is None or request.status != RequestStatus.OPEN:
             return
         log.warning("request %s could not be posted in the group: sent privately", request.id)
         members = await self.store.members(request.circle_id)

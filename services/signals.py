@@ -16,6 +16,7 @@ from __future__ import annotations
 import html
 import logging
 from dataclasses import dataclass, field, replace
+from enum import StrEnum
 
 from core.clock import Clock
 from core.i18n import N_, I18n, Translator
@@ -26,6 +27,7 @@ from domain.signals import (
     NEXT_STEP,
     WORRY_LABELS,
     WorryKind,
+    WorryStatus,
     WorryStep,
     acknowledge_within,
     may_pick_up,
@@ -69,9 +71,23 @@ INTRO = {
 }
 
 
+class Shared(StrEnum):
+    """What a worry's use case did, for the handler to say."""
+
+    SHARED = "shared"  # on its way to the first readers
+    TO_BEHEERDER = "to_beheerder"  # nobody in the circle: the beheerder has it
+    NOBODY = "nobody"  # nobody at all: the sender was told so
+    NOT_ALLOWED = "not_allowed"
+    ALREADY = "already"
+    PICKED_UP = "ack"
+    CLOSED = "close"
+    WILL_CONTACT = "contact"  # the professional will talk with the voorzitter
+    REPLIED = "replied"
+
+
 @dataclass
 class Outcome:
-    status: str
+    status: Shared
     message_ids: list[int] = field(default_factory=list)
     recipients: list[str] = field(default_factory=list)
     signal: Signal | None = None
@@ -354,9 +370,9 @@ class Worries(Service):
                     await self.store.log_signal(
                         tx, signal_id, "bot", "voice kept for", reader.name or None
                     )
-        status = "shared" if reached.readers else "nobody"
+        status = Shared.SHARED if reached.readers else Shared.NOBODY
         if reached.readers and all(r.member is None for r in reached.readers):
-            status = "to_beheerder"
+            status = Shared.TO_BEHEERDER
         return Outcome(
             status,
             reached.message_ids,
@@ -379,32 +395,38 @@ class Worries(Service):
     async def act(self, user_id: int, signal_id: int, action: str) -> Outcome:
         signal = await self.store.signal(signal_id)
         if signal is None:
-            return Outcome("not_allowed")
+            return Outcome(Shared.NOT_ALLOWED)
         allowed, name = await self._may_pick_up(user_id, signal)
         actor = await self.store.member_of(signal.circle_id, user_id)
         if not allowed or (
             action == "contact" and (actor is None or actor.role != Role.PROFESSIONAL)
         ):
-            return Outcome("not_allowed")
+            return Outcome(Shared.NOT_ALLOWED)
         role = ROLE_LABELS[Role(actor.role)] if actor is not None else N_("beheerder")
         owner_id = actor.id if actor is not None else None
         members = await self.store.members(signal.circle_id)
         ids: list[int] = []
         async with self.store.db.write() as tx:
             if action == "ack":
-                if not await self.store.set_signal_status(tx, signal_id, "acknowledged", owner_id):
-                    return Outcome("already", signal=signal)
+                if not await self.store.set_signal_status(
+                    tx, signal_id, WorryStatus.ACKNOWLEDGED, owner_id
+                ):
+                    return Outcome(Shared.ALREADY, signal=signal)
                 await self.store.cancel_timers(signal_key(signal_id), tx)
                 await self.store.log_signal(tx, signal_id, name or None, "picked up")
                 text = N_("{name} ({role}) has picked up your worry. Thank you for sharing it.")
             elif action == "close":
-                if not await self.store.set_signal_status(tx, signal_id, "closed", owner_id):
-                    return Outcome("already", signal=signal)
+                if not await self.store.set_signal_status(
+                    tx, signal_id, WorryStatus.CLOSED, owner_id
+                ):
+                    return Outcome(Shared.ALREADY, signal=signal)
                 await self.store.cancel_timers(signal_key(signal_id), tx)
                 await self.store.log_signal(tx, signal_id, name or None, "closed")
                 text = N_("{name} ({role}) has closed your worry. Thank you for caring.")
             else:  # the professional will contact the voorzitter
-                await self.store.set_signal_status(tx, signal_id, "acknowledged", owner_id)
+                await self.store.set_signal_status(
+                    tx, signal_id, WorryStatus.ACKNOWLEDGED, owner_id
+                )
                 await self.store.cancel_timers(signal_key(signal_id), tx)
                 await self.store.log_signal(
                     tx, signal_id, name or None, "will contact the voorzitter"
@@ -440,7 +462,7 @@ class Worries(Service):
                         source=f"zorg:{signal_id}:update",
                     )
                 )
-        return Outcome(action, ids, signal=await self.store.signal(signal_id))
+        return Outcome(Shared(action), ids, signal=await self.store.signal(signal_id))
 
     async def may_reply(self, user_id: int, signal: Signal) -> bool:
         return (await self._may_pick_up(user_id, signal))[0]
@@ -450,7 +472,7 @@ class Worries(Service):
         allowed, name = await self._may_pick_up(user_id, signal) if signal else (False, "")
         actor = await self.store.member_of(signal.circle_id, user_id) if signal else None
         if signal is None or not allowed:
-            return Outcome("not_allowed")
+            return Outcome(Shared.NOT_ALLOWED)
         role = ROLE_LABELS[Role(actor.role)] if actor is not None else N_("beheerder")
         ids = []
         async with self.store.db.write() as tx:
@@ -471,7 +493,7 @@ class Worries(Service):
                         source=f"zorg:{signal_id}:reply",
                     )
                 )
-        return Outcome("replied", ids, signal=signal)
+        return Outcome(Shared.REPLIED, ids, signal=signal)
 
     async def may_see_log(self, user_id: int, signal: Signal) -> bool:
         """Whoever may pick it up, and the voorzitters it was sent to (never the person
@@ -509,7 +531,7 @@ class Worries(Service):
 
     async def _on_step(self, run: TimerRun) -> None:
         signal = await self.store.signal(int(run.timer.payload["signal_id"]), run.tx)
-        if signal is None or signal.status != "open":
+        if signal is None or signal.status != WorryStatus.OPEN:
             return
         step = WorryStep(
             run.timer.payload.get("step")
@@ -526,7 +548,7 @@ class Worries(Service):
             return
         signal_id, notice = found
         signal = await self.store.signal(signal_id, run.tx)
-        if signal is None or signal.status != "open" or notice.step != signal.stage:
+        if signal is None or signal.status != WorryStatus.OPEN or notice.step != signal.stage:
             return
         notices = await self.store.signal_notices(signal_id, run.tx)
         if any(n.step == signal.stage and n.live and n.can_pick_up for n in notices):

@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import dataclass, field, replace
+from enum import StrEnum
 
 from core.callbacks import Keyboard
 from core.clock import Clock
@@ -113,14 +114,29 @@ CONFIRMED_ALL_WELL = N_("{helper} had contact with {name}: all is well. Thank yo
 CONFIRMED_CONTACT = N_("{helper} has had contact with {name}. Thank you all!")
 
 
+class Done(StrEnum):
+    """What a tap on the ladder did, for the handler to say."""
+
+    NOT_YOURS = "not_yours"  # forged, or not (any more) this person's to press
+    ANSWERED_ALREADY = "answered_already"  # the member answered this round before
+    ALREADY_WELL = "already_well"  # closed, and it was all well
+    ALREADY = "already"  # closed otherwise
+    ANSWERED = "answered"  # the member's answer is taken (see ``answer``)
+    GOING = "going"
+    CONFIRMED = "confirmed"  # a neighbour had contact after a silence: all well
+    HAD_CONTACT = "had_contact"  # a neighbour had contact after "contact"/"niet zo goed"
+    DECLINED = "declined"  # a contact neighbour would rather not
+
+
 @dataclass
 class Outcome:
     """What a press or a message did: a status for the presser, and messages to send."""
 
-    status: str
+    status: Done
     name: str = ""
     message_ids: list[int] = field(default_factory=list)
     told: list[str] = field(default_factory=list)
+    answer: Answer | None = None
 
 
 @dataclass(frozen=True)
@@ -154,13 +170,13 @@ class Told:
     message_ids: list[int]
 
 
-def _closed_status(checkin: Round | None) -> str:
+def _closed_status(checkin: Round | None) -> Done:
     """What a late press on a closed round may say: "all is well" only when it is."""
     well = checkin is not None and (
         checkin.ended == Answer.OK
         or (checkin.ended == Answer.CONFIRMED and checkin.need == Need.SILENCE)
     )
-    return "already_well" if well else "already"
+    return Done.ALREADY_WELL if well else Done.ALREADY
 
 
 def checkin_key(member_id: int) -> str:
@@ -289,14 +305,14 @@ class Waakvlam(Service):
         is told kindly. Only someone who is on the member's list can do this."""
         member = await self.store.member(member_id)
         if member is None:
-            return Outcome("not_yours")
+            return Outcome(Done.NOT_YOURS)
         contact = await self.store.member_of(member.circle_id, user_id)
         async with self.store.db.write() as tx:
             # Read and write in one transaction: a change made at the same moment (a
             # pause switched off) is not overwritten with an old copy.
             settings = await self.store.checkin_settings(member.id, tx)
             if contact is None or contact.id not in settings.contacts:
-                return Outcome("already", member.display_name)
+                return Outcome(Done.ALREADY, member.display_name)
             contacts = tuple(c for c in settings.contacts if c != contact.id)
             await self.store.save_checkin_settings(tx, replace(settings, contacts=contacts))
             ids = []
@@ -313,7 +329,7 @@ class Waakvlam(Service):
                         source="waakvlam:declined",
                     )
                 )
-        return Outcome("declined", member.display_name, ids)
+        return Outcome(Done.DECLINED, member.display_name, ids)
 
     async def schedule_next(
         self, tx: Session, settings: CheckinSettings, after: dt.datetime
@@ -708,12 +724,12 @@ class Waakvlam(Service):
         checkin = await self.store.checkin_round(round_id)
         member = await self.store.member(checkin.member_id) if checkin else None
         if checkin is None or member is None or member.user_id != user_id:
-            return Outcome("not_yours")
+            return Outcome(Done.NOT_YOURS)
         settings = await self.store.checkin_settings(member.id)
         async with self.store.db.write() as tx:
             checkin = await self.store.checkin_round(round_id, tx)
             if checkin is None:
-                return Outcome("answered_already", member.display_name)
+                return Outcome(Done.ANSWERED_ALREADY, member.display_name)
             if not checkin.open and answer in NEED_OF_ANSWER:
                 # After the round ended (a message, a neighbour's visit, even her own
                 # "alles goed"), "niet zo goed" is a new need, never "answered already".
@@ -724,7 +740,7 @@ class Waakvlam(Service):
                 checkin = await self.store.checkin_round(new_id, tx)
                 round_id = checkin.id
             if not checkin.open:
-                return Outcome("answered_already", member.display_name)
+                return Outcome(Done.ANSWERED_ALREADY, member.display_name)
             if answer in ALL_RIGHT:
                 # The member is there and says so: every open round of theirs ends,
                 # also one waiting for contact since yesterday.
@@ -732,16 +748,18 @@ class Waakvlam(Service):
                 ids: list[int] = []
                 for other in await self.store.open_rounds_of_member(member.id, tx):
                     ids += await self._end(tx, other, member, answer, user_id, told)
-                return Outcome(answer, member.display_name, ids)
+                return Outcome(Done.ANSWERED, member.display_name, ids, answer=answer)
             need = NEED_OF_ANSWER[answer]
             if not await self.store.set_round_need(tx, round_id, need, answer):
-                return Outcome("answered_already", member.display_name)
+                return Outcome(Done.ANSWERED_ALREADY, member.display_name)
             checkin = await self.store.checkin_round(round_id, tx)
             told = await self._tell_need(tx, checkin, member, settings)
             # An empty name is a beheerder who never wrote to the bot: the handler
             # says "the beheerder" in the member's language.
             names = [p.name for p in told.people]
-            return Outcome(answer, member.display_name, told.message_ids, names)
+            return Outcome(
+                Done.ANSWERED, member.display_name, told.message_ids, names, answer=answer
+            )
 
     async def _tell_need(
         self, tx: Session, checkin: Round, member: Member, settings: CheckinSettings
@@ -769,7 +787,7 @@ class Waakvlam(Service):
         checkin = await self.store.checkin_round(round_id)
         member = await self.store.member(checkin.member_id) if checkin else None
         if checkin is None or member is None:
-            return Outcome("not_yours")
+            return Outcome(Done.NOT_YOURS)
         presser = await self.store.member_of(member.circle_id, user_id)
         allowed = (
             user_id in checkin.alerted
@@ -781,7 +799,7 @@ class Waakvlam(Service):
             )
         ) and user_id != member.user_id
         if not allowed:
-            return Outcome("not_yours")
+            return Outcome(Done.NOT_YOURS)
         if presser is not None:
             helper = presser.display_name
         else:  # a beheerder: the bot knows them from the tap itself
@@ -812,9 +830,9 @@ class Waakvlam(Service):
                                 priority=Priority.INTERACTIVE,
                             )
                         )
-                return Outcome("going", member.display_name, ids)
+                return Outcome(Done.GOING, member.display_name, ids)
             ids = await self._end(tx, checkin, member, Answer.CONFIRMED, user_id, {}, helper)
-            status = "confirmed" if checkin.need == Need.SILENCE else "had_contact"
+            status = Done.CONFIRMED if checkin.need == Need.SILENCE else Done.HAD_CONTACT
             return Outcome(status, member.display_name, ids)
 
     async def sign_of_life(self, user_id: int) -> list[int]:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from domain.lifecycle import placeholders
 from domain.records import HelpRequest
+from domain.requests import REQUEST_LIFECYCLE, ClaimStatus, RequestStatus
 from storage.database import Database, Session
 
 _COLUMNS = (
@@ -76,10 +78,11 @@ class RequestQueries:
         row = await (tx or self.db).fetchone(sql, (request_id,))
         return _request(row) if row else None
 
-    async def claim_request(self, tx: Session, request_id: int, helper_member_id: int) -> str:
-        """Join as a helper. 'claimed': now complete; 'joined': more hands still wanted;
-        'full': too late; 'already': this person helps already. One transaction, so
-        two taps at once can never make one helper too many."""
+    async def claim_request(
+        self, tx: Session, request_id: int, helper_member_id: int
+    ) -> ClaimStatus:
+        """Join as a helper (one transaction, so two taps at once can never make one
+        helper too many)."""
         row = await tx.fetchone(
             "SELECT status, helpers_needed FROM requests WHERE id = ?", (request_id,)
         )
@@ -87,9 +90,9 @@ class RequestQueries:
             "SELECT 1 FROM request_helpers WHERE request_id = ? AND member_id = ?",
             (request_id, helper_member_id),
         ):
-            return "already"
-        if row is None or row[0] != "open":
-            return "full"
+            return ClaimStatus.ALREADY
+        if row is None or row[0] != RequestStatus.OPEN:
+            return ClaimStatus.FULL
         now = self._now()
         await tx.execute(
             "INSERT INTO request_helpers (request_id, member_id, joined_at) VALUES (?, ?, ?)",
@@ -100,9 +103,14 @@ class RequestQueries:
         await tx.execute(
             "UPDATE requests SET status = ?, helper_member_id = COALESCE(helper_member_id, ?), "
             "claimed_at = COALESCE(claimed_at, ?) WHERE id = ?",
-            ("claimed" if complete else "open", helper_member_id, now, request_id),
+            (
+                RequestStatus.CLAIMED if complete else RequestStatus.OPEN,
+                helper_member_id,
+                now,
+                request_id,
+            ),
         )
-        return "claimed" if complete else "joined"
+        return ClaimStatus.CLAIMED if complete else ClaimStatus.JOINED
 
     async def _helper_count(self, tx: Session, request_id: int) -> int:
         return await tx.fetchvalue(
@@ -111,17 +119,18 @@ class RequestQueries:
 
     async def reopen_request(self, tx: Session, request_id: int, helper_member_id: int) -> bool:
         """A helper steps back: the request is open again for someone else."""
+        ongoing = REQUEST_LIFECYCLE.ongoing
         cur = await tx.execute(
             "DELETE FROM request_helpers WHERE request_id = ? AND member_id = ? AND "
-            "request_id IN (SELECT id FROM requests WHERE status IN ('open', 'claimed'))",
-            (request_id, helper_member_id),
+            f"request_id IN (SELECT id FROM requests WHERE status IN ({placeholders(ongoing)}))",
+            (request_id, helper_member_id, *ongoing),
         )
         if not cur.rowcount:
             return False
         await tx.execute(
-            "UPDATE requests SET status = 'open', helper_member_id = (SELECT member_id FROM "
+            "UPDATE requests SET status = ?, helper_member_id = (SELECT member_id FROM "
             "request_helpers WHERE request_id = ? ORDER BY joined_at LIMIT 1) WHERE id = ?",
-            (request_id, request_id),
+            (RequestStatus.OPEN, request_id, request_id),
         )
         await tx.execute(
             "UPDATE requests SET claimed_at = NULL WHERE id = ? AND helper_member_id IS NULL",
@@ -144,11 +153,13 @@ class RequestQueries:
             "UPDATE requests SET helpers_needed = ? WHERE id = ?", (needed, request_id)
         )
 
-    async def close_request(self, tx: Session, request_id: int, status: str) -> bool:
+    async def close_request(self, tx: Session, request_id: int, status: RequestStatus) -> bool:
+        """Done or cancelled, from a state the lifecycle allows; False if it was not."""
+        sources = REQUEST_LIFECYCLE.sources(status)
         cur = await tx.execute(
             "UPDATE requests SET status = ?, closed_at = ? WHERE id = ? "
-            "AND status IN ('open', 'claimed')",
-            (status, self._now(), request_id),
+            f"AND status IN ({placeholders(sources)})",
+            (status, self._now(), request_id, *sources),
         )
         return cur.rowcount > 0
 
@@ -170,9 +181,9 @@ class RequestQueries:
         return [
             _request(r)
             for r in await self.db.fetchall(
-                f"SELECT {_COLUMNS} FROM requests WHERE status = 'open' AND circle_id IN ({marks}) "
+                f"SELECT {_COLUMNS} FROM requests WHERE status = ? AND circle_id IN ({marks}) "
                 "AND kind NOT IN ('chat', 'unburden') ORDER BY created_at",
-                tuple(circle_ids),
+                (RequestStatus.OPEN, *circle_ids),
             )
         ]
 
@@ -183,10 +194,11 @@ class RequestQueries:
         return [
             _request(r)
             for r in await self.db.fetchall(
-                f"SELECT {_COLUMNS} FROM requests WHERE status IN ('open', 'claimed') "
+                f"SELECT {_COLUMNS} FROM requests "
+                f"WHERE status IN ({placeholders(REQUEST_LIFECYCLE.ongoing)}) "
                 f"AND id IN (SELECT request_id FROM request_helpers WHERE member_id IN "
                 f"({marks})) ORDER BY day, at_minutes",
-                tuple(member_ids),
+                (*REQUEST_LIFECYCLE.ongoing, *member_ids),
             )
         ]
 
@@ -195,9 +207,10 @@ class RequestQueries:
         return [
             _request(r)
             for r in await self.db.fetchall(
-                f"SELECT {_COLUMNS} FROM requests WHERE status IN ('open', 'claimed') "
+                f"SELECT {_COLUMNS} FROM requests "
+                f"WHERE status IN ({placeholders(REQUEST_LIFECYCLE.ongoing)}) "
                 f"AND (asked_by = ? OR member_id IN ({marks})) ORDER BY created_at",
-                (user_id, *member_ids),
+                (*REQUEST_LIFECYCLE.ongoing, user_id, *member_ids),
             )
         ]
 
@@ -207,9 +220,9 @@ class RequestQueries:
             r[0]
             for r in await self.db.fetchall(
                 "SELECT helper_member_id, COUNT(*) AS n FROM requests WHERE member_id = ? "
-                "AND status = 'done' AND helper_member_id IS NOT NULL "
+                "AND status = ? AND helper_member_id IS NOT NULL "
                 "GROUP BY helper_member_id ORDER BY n DESC LIMIT 3",
-                (member_id,),
+                (member_id, RequestStatus.DONE),
             )
         ]
 

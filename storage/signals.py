@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from domain.lifecycle import placeholders
 from domain.records import Signal, SignalNotice
+from domain.signals import WORRY_LIFECYCLE, WorryStatus
 from storage.database import Database, Session
 from storage.timefmt import from_db
 
@@ -70,9 +72,9 @@ class SignalQueries:
         sql = f"SELECT {_COLUMNS} FROM signals WHERE circle_id IN ({marks})"
         args: list[Any] = list(circle_ids)
         if open_only:
-            sql += " AND status != 'closed'"
+            sql += f" AND status != '{WorryStatus.CLOSED}'"
         if since is not None:
-            sql += " AND (status != 'closed' OR created_at >= ?)"
+            sql += f" AND (status != '{WorryStatus.CLOSED}' OR created_at >= ?)"
             args.append(since.strftime("%Y-%m-%dT%H:%M:%S.%fZ"))
         return [
             _signal(r) for r in await self.db.fetchall(sql + " ORDER BY created_at", tuple(args))
@@ -82,15 +84,17 @@ class SignalQueries:
         self,
         tx: Session,
         signal_id: int,
-        status: str,
+        status: WorryStatus,
         owner_member_id: int | None = None,
     ) -> bool:
-        column = {"acknowledged": "acknowledged_at", "closed": "closed_at"}[status]
+        """Picked up or closed, from a state the lifecycle allows; False if it was not."""
+        column = {WorryStatus.ACKNOWLEDGED: "acknowledged_at", WorryStatus.CLOSED: "closed_at"}
+        sources = WORRY_LIFECYCLE.sources(status)
         cur = await tx.execute(
-            f"UPDATE signals SET status = ?, {column} = ?, "
-            "owner_member_id = COALESCE(?, owner_member_id) WHERE id = ? AND status != ? "
-            "AND status != 'closed'",
-            (status, self._now(), owner_member_id, signal_id, status),
+            f"UPDATE signals SET status = ?, {column[status]} = ?, "
+            "owner_member_id = COALESCE(?, owner_member_id) "
+            f"WHERE id = ? AND status IN ({placeholders(sources)})",
+            (status, self._now(), owner_member_id, signal_id, *sources),
         )
         return cur.rowcount > 0
 
