@@ -43,6 +43,8 @@ from scheduling.builtin import NOTICE, Retention, register_builtin_timers, sched
 from scheduling.timers import Scheduler
 from services.activities import Activities
 from services.notices import Notices
+from services.offers import Offers
+from services.people import People
 from services.requests import HelpDesk
 from services.signals import Worries
 from services.summaries import Summaries
@@ -187,6 +189,8 @@ class Runtime:
         activity_service.register(scheduler)
         notices = Notices(store, i18n, self.clock)
         notices.register(scheduler)
+        people = People(store, i18n, self.clock, waakvlam)
+        offers = Offers(store, i18n, self.clock)
         self.services = Services(
             settings,
             self.clock,
@@ -200,6 +204,8 @@ class Runtime:
             summary_service,
             activity_service,
             notices,
+            people,
+            offers,
         )
         self.application = build_application(
             self.token, self.base_url, self.services, base_file_url=self.base_file_url

@@ -13,6 +13,8 @@ from core.i18n import I18n
 from scheduling.timers import Scheduler
 from services.activities import Activities
 from services.notices import Notices
+from services.offers import Offers
+from services.people import People
 from services.requests import HelpDesk
 from services.signals import Worries
 from services.summaries import Summaries
@@ -37,4 +39,6 @@ class Services:
     summaries: Summaries
     activities: Activities
     notices: Notices
+    people: People
+    offers: Offers
     inbox: Inbox | None = None

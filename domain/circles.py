@@ -75,6 +75,7 @@ class RoleChange(StrEnum):
 class Removal:
     done: bool
     chair_empty: bool  # the circle has no voorzitter left: someone must be asked
+    message_ids: tuple[int, ...] = ()  # who was looking in hears the ladder stopped
 
 
 def may_remove(actor: Member | None, target: Member) -> bool:

@@ -149,7 +149,7 @@ async def bot_membership_in_group(update: Update, context: OmkijkContext) -> Non
             )
     elif was_present and not present:
         circle = await store.circle_by_chat(change.chat.id)
-        if circle is not None and await store.set_circle_active(circle.id, False):
+        if circle is not None and await membership.group_lost(store, circle):
             log.info("bot removed from circle %s", circle.id)
             await tell_privately(
                 context,
@@ -228,7 +228,7 @@ async def group_migrated(update: Update, context: OmkijkContext) -> None:
         old, new = message.chat.id, message.migrate_to_chat_id
     else:
         old, new = message.migrate_from_chat_id, message.chat.id
-    circle = await context.services.store.move_circle_chat(old, new)
+    circle = await membership.follow_migration(context.services.store, old, new)
     if circle is not None:
         log.info("circle %s moved from chat %s to %s", circle.id, old, new)
 
@@ -241,7 +241,7 @@ async def group_members_changed(update: Update, context: OmkijkContext) -> None:
         return
     if message.left_chat_member and not message.left_chat_member.is_bot:
         # Leaving the group is not leaving the circle: data stays until they say so.
-        await store.set_in_group(circle.id, message.left_chat_member.id, False)
+        await membership.seen_in_group(store, circle.id, message.left_chat_member.id, False)
         return
     newcomers = [u for u in message.new_chat_members or () if not u.is_bot]
     unknown = []
@@ -249,7 +249,7 @@ async def group_members_changed(update: Update, context: OmkijkContext) -> None:
         if await store.member_of(circle.id, user.id) is None:
             unknown.append(user.first_name)
         else:
-            await store.set_in_group(circle.id, user.id, True)
+            await membership.seen_in_group(store, circle.id, user.id, True)
     if unknown:
         _ = context.services.i18n.for_language(None).gettext
         await _post_to_group(
@@ -420,7 +420,7 @@ class JoinWizard(Wizard):
         if value not in LANGUAGES:
             await answer_stale(update, context)
             return
-        await context.services.store.choose_language(update.effective_user.id, value)
+        await context.services.people.choose_language(update.effective_user.id, value)
         context.use_language(value)
         await self.goto(
             update, context, state, "pro_consent" if state["kind"] == "professional" else "consent"
@@ -539,7 +539,7 @@ class JoinWizard(Wizard):
     async def text_enjoys(self, update: Update, context: OmkijkContext, state: dict) -> None:
         text = (update.effective_message.text or "").strip()[:300]
         if text:
-            await context.services.store.set_profile(update.effective_user.id, enjoys=text)
+            await context.services.people.set_profile(update.effective_user.id, enjoys=text)
         await self.goto(update, context, state, "can_offer")
 
     async def button_enjoys(
@@ -567,7 +567,7 @@ class JoinWizard(Wizard):
     async def text_can_offer(self, update: Update, context: OmkijkContext, state: dict) -> None:
         text = (update.effective_message.text or "").strip()[:300]
         if text:
-            await context.services.store.set_profile(update.effective_user.id, can_offer=text)
+            await context.services.people.set_profile(update.effective_user.id, can_offer=text)
         await self.finish(update, context, state)
 
     async def button_can_offer(
@@ -933,19 +933,11 @@ async def circle_button(update: Update, context: OmkijkContext) -> None:
             ),
         )
     elif what == "leavey":
-        await end_check_ins(context, me, me)
-        removal = await membership.remove_member(store, me, me)
+        removal = await membership.remove_member(store, context.services.waakvlam, me, me)
+        await context.services.outbox.deliver(context.bot, list(removal.message_ids))
         await query.edit_message_text(_("You have left {circle}. Take care!", circle=circle.title))
         if removal.chair_empty:
             await ask_for_new_chair(context, circle)
-
-
-async def end_check_ins(context: OmkijkContext, actor: Member | None, target: Member) -> None:
-    """Before someone leaves: a running "Alles goed?" ladder stops, and whoever was
-    asked to look in hears it (while the name is still known)."""
-    if rules.may_remove(actor, target):
-        ids = await context.services.waakvlam.end_rounds_of(target)
-        await context.services.outbox.deliver(context.bot, ids)
 
 
 async def _member_button(
@@ -1055,11 +1047,11 @@ async def _member_button(
             ),
         )
     elif what == "rmy":
-        await end_check_ins(context, me, target)
-        removal = await membership.remove_member(store, me, target)
+        removal = await membership.remove_member(store, context.services.waakvlam, me, target)
         if not removal.done:
             await answer_stale(update, context)
             return
+        await context.services.outbox.deliver(context.bot, list(removal.message_ids))
         await query.answer()
         await query.edit_message_text(
             _(
@@ -1202,7 +1194,7 @@ async def revoke_button(update: Update, context: OmkijkContext) -> None:
     if invite.created_by != update.effective_user.id and not may(me, Action.MANAGE_ROLES):
         await query.answer(_("This is not possible for you (any more)."), show_alert=True)
         return
-    if await store.revoke_invite(invite.code):
+    if await membership.revoke_invite(store, invite):
         await query.answer()
         await query.edit_message_text(_("The link has been withdrawn. It no longer works."))
     else:
@@ -1304,25 +1296,14 @@ class NoPhoneWizard(Wizard):
         me = await store.member_of(state["circle_id"], update.effective_user.id)
         circle = await store.circle(state["circle_id"])
         _ = context.t.gettext
-        if not may(me, Action.ADD_ON_BEHALF, circle):
+        added = await membership.add_without_phone(
+            store, circle, me, state["name"], state.get("phone"), contact
+        )
+        if added is None:
             await update.callback_query.answer(
                 _("This is not possible for you (any more)."), show_alert=True
             )
             return
-        async with store.db.write() as tx:
-            await store.add_member(
-                tx,
-                circle.id,
-                None,
-                state["name"],
-                Role.LID,
-                consented=True,
-                phone=state.get("phone"),
-                share_phone=bool(state.get("phone")),
-                contact_member_id=contact.id,
-                added_by=update.effective_user.id,
-            )
-            await store.clear_draft(update.effective_user.id, tx)
         await update.effective_message.reply_text(
             _(
                 "{name} is now in {circle}, marked 📵 (no smartphone). Contact neighbour: "
@@ -1352,12 +1333,10 @@ class RenameWizard(Wizard):
         if name is None:
             await update.effective_message.reply_text(_("Please type a name of a few letters."))
             return
-        if not may(me, Action.RENAME_CIRCLE):
-            await store.clear_draft(update.effective_user.id)
+        if not await membership.rename(store, me, state["circle_id"], name):
+            await context.services.people.clear_draft(update.effective_user.id)
             await update.effective_message.reply_text(_("This is not possible for you (any more)."))
             return
-        await store.rename_circle(state["circle_id"], name)
-        await store.clear_draft(update.effective_user.id)
         await update.effective_message.reply_text(
             _("Done: the circle is now called {name}.", name=name)
         )
@@ -1388,12 +1367,10 @@ class SignpostWizard(Wizard):
         if not text:
             await update.effective_message.reply_text(_("Please type a few words."))
             return
-        if not may(me, Action.EDIT_SIGNPOSTS):
-            await store.clear_draft(update.effective_user.id)
+        if not await membership.add_signpost(store, me, state["circle_id"], text):
+            await context.services.people.clear_draft(update.effective_user.id)
             await update.effective_message.reply_text(_("This is not possible for you (any more)."))
             return
-        await store.add_signpost(state["circle_id"], text, update.effective_user.id)
-        await store.clear_draft(update.effective_user.id)
         circle = await store.circle(state["circle_id"])
         await _show_signposts(update, context, circle, me)
 
@@ -1457,7 +1434,7 @@ async def signpost_button(update: Update, context: OmkijkContext) -> None:
         await query.answer()
         await SIGNPOST_WIZARD.begin(update, context, {"circle_id": circle.id})
         return
-    if not await context.services.store.remove_signpost(circle.id, signpost_id or 0):
+    if not await membership.remove_signpost(context.services.store, circle, signpost_id or 0):
         await answer_stale(update, context)
         return
     await query.answer(context.t.gettext("Removed."))

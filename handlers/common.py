@@ -52,7 +52,7 @@ async def remember_person(update: Update, context: OmkijkContext) -> None:
         or (in_private and not known.reachable and update.my_chat_member is None)
     )
     if changed:
-        known = await store.remember_user(
+        known = await context.services.people.remember(
             user.id, user.first_name, language, reachable=in_private or None
         )
     context.person = known
@@ -123,7 +123,7 @@ async def language_chosen(update: Update, context: OmkijkContext) -> None:
         await query.answer(context.t.gettext("This button no longer works."), show_alert=True)
         return
     code = values[0]
-    await context.services.store.choose_language(context.person.id, code)
+    await context.services.people.choose_language(context.person.id, code)
     context.use_language(code)
     _ = context.t.gettext
     await query.answer()
@@ -135,12 +135,10 @@ async def private_membership(update: Update, context: OmkijkContext) -> None:
     """A person blocked or unblocked the bot in their private chat."""
     change: ChatMemberUpdated = update.my_chat_member
     status = change.new_chat_member.status
-    store = context.services.store
-    if status in (ChatMemberStatus.BANNED, ChatMemberStatus.LEFT):
+    blocked = status in (ChatMemberStatus.BANNED, ChatMemberStatus.LEFT)
+    if blocked:
         log.info("user %s blocked the bot", change.from_user.id)
-        await store.mark_unreachable(change.from_user.id)
-    else:
-        await store.mark_reachable(change.from_user.id)
+    await context.services.people.set_reachable(change.from_user.id, not blocked)
 
 
 async def not_understood(update: Update, context: OmkijkContext) -> None:

@@ -8,7 +8,6 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, ReplyKeyboardRe
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
 from core.callbacks import Choice, Codec, Word
-from domain.policy import Role
 from domain.privacy import json_export, readable_export
 from handlers import circles
 from handlers.context import OmkijkContext
@@ -42,7 +41,9 @@ async def forget_me(update: Update, context: OmkijkContext) -> None:
     # The "yes" only works for this very question: a replayed or made-up
     # "forget:yes" cannot delete anyone.
     nonce = secrets.token_hex(6)
-    await context.services.store.save_draft(update.effective_user.id, FORGET_FLOW, {"nonce": nonce})
+    await context.services.people.save_draft(
+        update.effective_user.id, FORGET_FLOW, {"nonce": nonce}
+    )
     await update.effective_message.reply_text(
         _(
             "Do you want us to delete everything about you? Your name, your circles, your "
@@ -74,28 +75,20 @@ async def forget_button(update: Update, context: OmkijkContext) -> None:
         await answer_stale(update, context)
         return
     if answer[0] == "no":
-        await store.clear_draft(user_id)
+        await context.services.people.clear_draft(user_id)
         await query.answer()
         await query.edit_message_text(_("Fine, nothing was deleted."))
         return
-    # Circles where this person is the only voorzitter need someone new afterwards.
-    chairless = []
-    for circle, member in await store.memberships(user_id):
-        if (
-            member.role == Role.VOORZITTER
-            and await store.count_role(circle.id, Role.VOORZITTER) == 1
-        ):
-            chairless.append(circle)
     goodbye = _(
         "Everything about you has been deleted. Take care! You can always start again with /start."
     )
-    for _circle, member in await store.memberships(user_id):
-        await circles.end_check_ins(context, member, member)
-    await store.forget(user_id)
+    forgotten = await context.services.people.forget(user_id)
+    await context.services.outbox.deliver(context.bot, forgotten.message_ids)
     await query.answer()
     await query.edit_message_text(goodbye)
     await query.message.reply_text("👋", reply_markup=ReplyKeyboardRemove())
-    for circle in chairless:
+    # Circles where this person was the only voorzitter need someone new.
+    for circle in forgotten.chairless:
         if await membership.chair_candidates(store, circle.id):
             await circles.ask_for_new_chair(context, circle)
 

@@ -214,7 +214,7 @@ class AskWizard(Wizard):
         """Not posted: said kindly to the asker, and the voorzitter knows."""
         _ = context.t.gettext
         store = context.services.store
-        await store.clear_draft(update.effective_user.id)
+        await context.services.people.clear_draft(update.effective_user.id)
         await update.effective_message.reply_text(
             _(
                 "Requests about money, a PIN or a bank card are not passed on through the bot. "
@@ -355,7 +355,7 @@ class AskWizard(Wizard):
             or circle is None
             or (member.user_id != update.effective_user.id and not on_behalf)
         ):
-            await store.clear_draft(update.effective_user.id)
+            await context.services.people.clear_draft(update.effective_user.id)
             await update.effective_message.reply_text(_("This is not possible for you (any more)."))
             return
         if self._day_is_over(context, state):
@@ -689,7 +689,7 @@ async def offers_button(update: Update, context: OmkijkContext) -> None:
         await OFFER_WIZARD.begin(update, context, {"member_id": me.id})
         return
     if what == "rm" and value:
-        await store.remove_offer(me.id, value)
+        await context.services.offers.remove(me, value)
     elif what == "rest":
         await update.effective_message.reply_text(
             _(
@@ -710,9 +710,9 @@ async def offers_button(update: Update, context: OmkijkContext) -> None:
         )
         return
     elif what == "restw" and value and value in REST_WEEKS:
-        await store.set_resting(me.id, today + dt.timedelta(weeks=value))
+        await context.services.offers.rest(me, today + dt.timedelta(weeks=value))
     elif what == "wake":
-        await store.set_resting(me.id, None)
+        await context.services.offers.rest(me, None)
     await _show_offers(update, context, circle, await store.member(me.id))
 
 
@@ -762,8 +762,8 @@ class OfferWizard(Wizard):
         if member is None or member.user_id != update.effective_user.id:
             await answer_stale(update, context)
             return
-        await store.add_offer(member.id, state["kind"], None if value == "any" else int(value))
-        await store.clear_draft(update.effective_user.id)
+        weekday = None if value == "any" else int(value)
+        await context.services.offers.add(member, state["kind"], weekday)
         circle = await store.circle(member.circle_id)
         await _show_offers(update, context, circle, member)
 

@@ -243,7 +243,7 @@ class WorryWizard(Wizard):
         me = await context.services.store.member_of(state["circle_id"], update.effective_user.id)
         _ = context.t.gettext
         if me is None or not me.consented:
-            await context.services.store.clear_draft(update.effective_user.id)
+            await context.services.people.clear_draft(update.effective_user.id)
             await update.effective_message.reply_text(_("This is not possible for you (any more)."))
             return
         outcome = await context.services.worries.create(
@@ -308,7 +308,7 @@ class ReplyWizard(Wizard):
             update.effective_user.id, state["signal_id"], text
         )
         if outcome.status == Shared.NOT_ALLOWED:
-            await context.services.store.clear_draft(update.effective_user.id)
+            await context.services.people.clear_draft(update.effective_user.id)
             await update.effective_message.reply_text(_("This is not possible for you (any more)."))
             return
         await context.services.outbox.deliver(context.bot, outcome.message_ids)

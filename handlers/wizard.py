@@ -88,7 +88,7 @@ class Wizard:
             state.setdefault("history", []).append(state.get("step"))
         state["step"] = step
         state["by_update"] = update.update_id
-        await context.services.store.save_draft(update.effective_user.id, self.flow, state)
+        await context.services.people.save_draft(update.effective_user.id, self.flow, state)
         await getattr(self, f"step_{step}")(update, context, state)
 
     async def ask_again_after_crash(
@@ -134,7 +134,7 @@ class Wizard:
         await update.effective_message.reply_text(text, reply_markup=InlineKeyboardMarkup(rows))
 
     async def cancel(self, update: Update, context: OmkijkContext, state: dict[str, Any]) -> None:
-        await context.services.store.clear_draft(update.effective_user.id)
+        await context.services.people.clear_draft(update.effective_user.id)
         await self.cancelled(update, context, state)
 
     async def cancelled(

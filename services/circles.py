@@ -18,6 +18,7 @@ from domain.circles import (
 )
 from domain.policy import Action, Role, may
 from domain.records import Circle, Invite, Member
+from services.waakvlam import Waakvlam
 from storage.store import Store
 
 
@@ -139,14 +140,19 @@ async def change_role(store: Store, actor: Member | None, target: Member, role: 
     return RoleChange.DONE
 
 
-async def remove_member(store: Store, actor: Member | None, target: Member) -> Removal:
-    """A voorzitter removes someone, or a person removes themselves."""
+async def remove_member(
+    store: Store, waakvlam: Waakvlam, actor: Member | None, target: Member
+) -> Removal:
+    """A voorzitter removes someone, or a person removes themselves. A running "Alles
+    goed?" of theirs stops first, and whoever was asked to look in hears it while the
+    name is still known."""
     if not may_remove(actor, target):
         return Removal(False, False)
+    told = await waakvlam.end_rounds_of(target)
     async with store.db.write() as tx:
         await store.remove_member(tx, target.id)
         left = await store.count_role(target.circle_id, Role.VOORZITTER, tx)
-    return Removal(True, target.role == Role.VOORZITTER and left == 0)
+    return Removal(True, target.role == Role.VOORZITTER and left == 0, tuple(told))
 
 
 async def chair_candidates(store: Store, circle_id: int) -> list[Member]:
@@ -167,3 +173,81 @@ async def take_chair(store: Store, circle_id: int, member: Member) -> ChairTaken
             return ChairTaken.NOT_ALLOWED
         await store.set_role(tx, member.id, Role.VOORZITTER)
     return ChairTaken.DONE
+
+
+# -- the group, as Telegram tells it ------------------------------------------------------
+
+
+async def group_lost(store: Store, circle: Circle) -> bool:
+    """The bot was removed from the group: the circle pauses, nothing is deleted. True
+    when this changed anything (a redelivered update does nothing twice)."""
+    return await store.set_circle_active(circle.id, False)
+
+
+async def follow_migration(store: Store, old_chat_id: int, new_chat_id: int) -> Circle | None:
+    """The group became a supergroup: the circle follows to its new chat id."""
+    return await store.move_circle_chat(old_chat_id, new_chat_id)
+
+
+async def seen_in_group(store: Store, circle_id: int, user_id: int, present: bool) -> None:
+    await store.set_in_group(circle_id, user_id, present)
+
+
+# -- invites, someone without a phone, the name, the wegwijzer ----------------------------
+
+
+async def revoke_invite(store: Store, invite: Invite) -> bool:
+    return await store.revoke_invite(invite.code)
+
+
+async def add_without_phone(
+    store: Store,
+    circle: Circle,
+    actor: Member,
+    name: str,
+    phone: str | None,
+    contact: Member,
+) -> int | None:
+    """A voorzitter or superbuur adds a neighbour who has no smartphone, with the
+    contact neighbour who looks in. None when the actor may not (any more)."""
+    if not may(actor, Action.ADD_ON_BEHALF, circle) or actor.user_id is None:
+        return None
+    async with store.db.write() as tx:
+        member_id = await store.add_member(
+            tx,
+            circle.id,
+            None,
+            name,
+            Role.LID,
+            consented=True,
+            phone=phone,
+            share_phone=bool(phone),
+            contact_member_id=contact.id,
+            added_by=actor.user_id,
+        )
+        await store.clear_draft(actor.user_id, tx)
+    return member_id
+
+
+async def rename(store: Store, actor: Member | None, circle_id: int, name: str) -> bool:
+    """The voorzitter names the circle. False: not (any more) theirs to do."""
+    if actor is None or actor.user_id is None or not may(actor, Action.RENAME_CIRCLE):
+        return False
+    async with store.db.write() as tx:
+        await store.rename_circle(circle_id, name, tx)
+        await store.clear_draft(actor.user_id, tx)
+    return True
+
+
+async def add_signpost(store: Store, actor: Member | None, circle_id: int, text: str) -> bool:
+    """A line for the wegwijzer. False: not (any more) theirs to do."""
+    if actor is None or actor.user_id is None or not may(actor, Action.EDIT_SIGNPOSTS):
+        return False
+    async with store.db.write() as tx:
+        await store.add_signpost(circle_id, text, actor.user_id, tx)
+        await store.clear_draft(actor.user_id, tx)
+    return True
+
+
+async def remove_signpost(store: Store, circle: Circle, signpost_id: int) -> bool:
+    return await store.remove_signpost(circle.id, signpost_id)

@@ -95,8 +95,8 @@ class CircleQueries:
         )
         return await self.circle_by_chat(new_chat_id)
 
-    async def rename_circle(self, circle_id: int, title: str) -> None:
-        await self.db.execute(
+    async def rename_circle(self, circle_id: int, title: str, tx: Session | None = None) -> None:
+        await (tx or self.db).execute(
             "UPDATE circles SET title = ?, updated_at = ? WHERE id = ?",
             (title, self._now(), circle_id),
         )
@@ -295,8 +295,10 @@ class CircleQueries:
         )
         return [(r[0], r[1]) for r in rows]
 
-    async def add_signpost(self, circle_id: int, text: str, added_by: int) -> int:
-        cur = await self.db.execute(
+    async def add_signpost(
+        self, circle_id: int, text: str, added_by: int, tx: Session | None = None
+    ) -> int:
+        cur = await (tx or self.db).execute(
             "INSERT INTO signposts (circle_id, text, added_by, created_at) VALUES (?, ?, ?, ?)",
             (circle_id, text, added_by, self._now()),
         )

@@ -233,8 +233,10 @@ class OfferQueries:
     def _now(self) -> str:  # provided by Store
         raise NotImplementedError
 
-    async def add_offer(self, member_id: int, kind: str, weekday: int | None) -> None:
-        await self.db.execute(
+    async def add_offer(
+        self, member_id: int, kind: str, weekday: int | None, tx: Session | None = None
+    ) -> None:
+        await (tx or self.db).execute(
             "INSERT OR IGNORE INTO offers (member_id, kind, weekday, created_at) "
             "VALUES (?, ?, ?, ?)",
             (member_id, kind, weekday, self._now()),
