@@ -77,16 +77,16 @@ class Activities(Service):
                 )
             if circle is None or circle.chat_id is None or not circle.active:
                 return []
-            return [
-                await self._queue(
-                    tx,
-                    circle.chat_id,
-                    lambda t: self.post_text(t, activity),
-                    buttons=attendance_buttons(activity_id),
-                    priority=Priority.INTERACTIVE,
-                    source=f"act:post:{activity_id}",
-                )
-            ]
+            message_id = await self._queue(
+                tx,
+                circle.chat_id,
+                lambda t: self.post_text(t, activity),
+                buttons=attendance_buttons(activity_id),
+                priority=Priority.INTERACTIVE,
+                source=f"act:post:{activity_id}",
+            )
+            await self.store.add_activity_post(tx, activity_id, message_id)
+            return [message_id]
 
     async def _on_remind(self, run: TimerRun) -> None:
         activity = await self.store.activity(int(run.timer.payload["activity_id"]), run.tx)

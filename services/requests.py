@@ -336,8 +336,9 @@ class HelpDesk(Service):
         )
 
     async def _post(self, tx: Session, chat_id: int, request: HelpRequest) -> int:
-        """The request, with "Ik help", in a group or to one person privately."""
-        return await self._queue(
+        """The request, with "Ik help", in a group or to one person privately; where
+        it went is remembered, so every copy can show who helps."""
+        message_id = await self._queue(
             tx,
             chat_id,
             lambda t: self.post_text(t, request),
@@ -345,6 +346,8 @@ class HelpDesk(Service):
             priority=Priority.INTERACTIVE,
             buttons=help_buttons(request.id),
         )
+        await self.store.add_request_post(tx, request.id, message_id)
+        return message_id
 
     async def _post_privately(
         self, tx: Session, request: HelpRequest, people: list[Member]
@@ -743,10 +746,10 @@ class HelpDesk(Service):
     # -- when the group post cannot be delivered ------------------------------------------
 
     async def _on_bounced(self, run: TimerRun, message: OutgoingMessage) -> None:
-        source = message.source or ""
-        if not source.startswith("hulp:post:") or message.chat_id > 0:
-            return
-        request = await self.store.help_request(int(source.rsplit(":", 1)[1]), run.tx)
+        if message.chat_id > 0:
+            return  # a private copy: the others still have theirs
+        request_id = await self.store.request_of_post(message.id, run.tx)
+        request = await self.store.help_request(request_id, run.tx) if request_id else None
         if request is None or request.status != RequestStatus.OPEN:
             return
         log.warning("request %s could not be posted in the group: sent privately", request.id)

@@ -57,12 +57,19 @@ class ActivityQueries:
         )
         return [tuple(r) for r in await (tx or self.db).fetchall(sql, (activity_id,))]
 
+    async def add_activity_post(self, tx: Session, activity_id: int, outbox_id: int) -> None:
+        await tx.execute(
+            "INSERT OR IGNORE INTO activity_posts (activity_id, outbox_id) VALUES (?, ?)",
+            (activity_id, outbox_id),
+        )
+
     async def activity_posts(self, activity_id: int) -> list[tuple[int, int]]:
+        """Where the activity was announced and Telegram accepted it."""
         return [
             (r[0], r[1])
             for r in await self.db.fetchall(
-                "SELECT chat_id, telegram_message_id FROM outbox WHERE source = ? "
-                "AND status = 'sent'",
-                (f"act:post:{activity_id}",),
+                "SELECT o.chat_id, o.telegram_message_id FROM activity_posts p "
+                "JOIN outbox o ON o.id = p.outbox_id WHERE p.activity_id = ? AND o.status = 'sent'",
+                (activity_id,),
             )
         ]

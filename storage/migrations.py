@@ -390,6 +390,30 @@ MIGRATIONS: list[str] = [
     CREATE INDEX signal_notices_outbox ON signal_notices (outbox_id);
     CREATE INDEX signal_notices_user ON signal_notices (user_id);
     """,
+    # 13: where a request or an activity was posted, as rows of their own (the group's
+    # post and the private copies), instead of outbox rows found by their source text.
+    """
+    CREATE TABLE request_posts (
+        request_id    INTEGER NOT NULL REFERENCES requests (id) ON DELETE CASCADE,
+        outbox_id     INTEGER NOT NULL REFERENCES outbox (id) ON DELETE CASCADE,
+        PRIMARY KEY (request_id, outbox_id)
+    );
+    CREATE INDEX request_posts_outbox ON request_posts (outbox_id);
+    INSERT INTO request_posts (request_id, outbox_id)
+        SELECT CAST(substr(source, 11) AS INTEGER), id FROM outbox
+        WHERE source LIKE 'hulp:post:%'
+        AND CAST(substr(source, 11) AS INTEGER) IN (SELECT id FROM requests);
+    CREATE TABLE activity_posts (
+        activity_id   INTEGER NOT NULL REFERENCES activities (id) ON DELETE CASCADE,
+        outbox_id     INTEGER NOT NULL REFERENCES outbox (id) ON DELETE CASCADE,
+        PRIMARY KEY (activity_id, outbox_id)
+    );
+    CREATE INDEX activity_posts_outbox ON activity_posts (outbox_id);
+    INSERT INTO activity_posts (activity_id, outbox_id)
+        SELECT CAST(substr(source, 10) AS INTEGER), id FROM outbox
+        WHERE source LIKE 'act:post:%'
+        AND CAST(substr(source, 10) AS INTEGER) IN (SELECT id FROM activities);
+    """,
 ]
 
 LATEST = len(MIGRATIONS)

@@ -163,14 +163,25 @@ class RequestQueries:
         )
         return cur.rowcount > 0
 
+    async def add_request_post(self, tx: Session, request_id: int, outbox_id: int) -> None:
+        await tx.execute(
+            "INSERT OR IGNORE INTO request_posts (request_id, outbox_id) VALUES (?, ?)",
+            (request_id, outbox_id),
+        )
+
+    async def request_of_post(self, outbox_id: int, tx: Session) -> int | None:
+        return await tx.fetchvalue(
+            "SELECT request_id FROM request_posts WHERE outbox_id = ?", (outbox_id,)
+        )
+
     async def request_posts(self, request_id: int) -> list[tuple[int, int]]:
         """Where the request was posted and Telegram accepted it: (chat id, message id)."""
         return [
             (r[0], r[1])
             for r in await self.db.fetchall(
-                "SELECT chat_id, telegram_message_id FROM outbox WHERE source = ? "
-                "AND status = 'sent'",
-                (f"hulp:post:{request_id}",),
+                "SELECT o.chat_id, o.telegram_message_id FROM request_posts p "
+                "JOIN outbox o ON o.id = p.outbox_id WHERE p.request_id = ? AND o.status = 'sent'",
+                (request_id,),
             )
         ]
 

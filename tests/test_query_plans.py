@@ -36,8 +36,17 @@ HOT_QUERIES = {
         ("a", "b"),
     ),
     "posts of a request": (
-        "SELECT chat_id FROM outbox WHERE source = ? AND status = 'sent'",
-        ("x",),
+        "SELECT o.chat_id FROM request_posts p JOIN outbox o ON o.id = p.outbox_id "
+        "WHERE p.request_id = ? AND o.status = 'sent'",
+        (1,),
+    ),
+    "the request of a bounced post": (
+        "SELECT request_id FROM request_posts WHERE outbox_id = ?",
+        (1,),
+    ),
+    "the round of a message": (
+        "SELECT round_id FROM round_notices WHERE outbox_id = ?",
+        (1,),
     ),
     "open requests": (
         "SELECT id FROM requests WHERE status = 'open' AND circle_id IN (?, ?)",

@@ -114,9 +114,9 @@ async def test_a_cancelled_timer_can_be_scheduled_again(tmp_path):
         await db.close()
 
 
-async def test_version_11_rounds_and_outbox_come_through_migration_12(tmp_path):
+async def test_version_11_rounds_posts_and_outbox_come_through_migrations_12_and_13(tmp_path):
     """An open round keeps who was alerted (as notices), a closed "niet zo goed" keeps its
-    need, and outbox ids are never used twice from then on."""
+    need, outbox ids are never used twice from then on, and a request keeps its posts."""
     path = tmp_path / "v11.sqlite3"
     async with aiosqlite.connect(path, isolation_level=None) as conn:
         assert await apply_migrations(conn, target=11) == 11
@@ -133,6 +133,11 @@ async def test_version_11_rounds_and_outbox_come_through_migration_12(tmp_path):
                 VALUES (2, 1, '2026-11-22T09:00:00.000000Z', 'closed', 'asked', 'notwell', 'x');
             INSERT INTO outbox (id, chat_id, text, not_before, created_at)
                 VALUES (41, 8, 'old', 'x', 'x'), (42, 9, 'newest', 'x', 'x');
+            INSERT INTO requests (id, circle_id, member_id, kind, created_at)
+                VALUES (3, 1, 1, 'groceries', 'x');
+            INSERT INTO outbox (id, chat_id, text, not_before, created_at, source, status,
+                                telegram_message_id)
+                VALUES (40, -1, 'post', 'x', 'x', 'hulp:post:3', 'sent', 77);
             """
         )
     db = await Database(path).open()
@@ -142,6 +147,7 @@ async def test_version_11_rounds_and_outbox_come_through_migration_12(tmp_path):
         assert open_round.open and open_round.need == "silence"
         assert sorted(open_round.alerted) == [8, 9]
         assert not closed.open and closed.need == "notwell" and closed.ended == "notwell"
+        assert await store.request_posts(3) == [(-1, 77)]  # version 13 keeps the posts
         await db.execute("DELETE FROM outbox WHERE id = 42")
         async with db.write() as tx:
             new_id = await store.enqueue_message(tx, 8, "hallo")
