@@ -32,9 +32,15 @@ from handlers import (
     circles,
     common,
     errors,
+    groups,
+    invites,
+    joining,
+    offers,
+    picker,
     privacy,
     requests,
     signals,
+    signposts,
     summaries,
     waakvlam,
 )
@@ -102,11 +108,16 @@ def build_application(
     application.bot_data.services = services
     # Order matters within a group: the first matching handler wins, so the
     # features come first and the kind fallbacks last.
+    picker.register(application)
+    joining.register(application)
+    groups.register(application)
     circles.register(application, services.i18n)
+    invites.register(application)
+    signposts.register(application, services.i18n)
     waakvlam.register(application, services.i18n)
     privacy.register(application)
     requests.register(application, services.i18n)
-    requests.register_offers(application)
+    offers.register(application)
     signals.register(application, services.i18n)
     summaries.register(application)
     activities.register(application)

@@ -13,7 +13,7 @@ from domain.activities import ACTIVITY_LABELS, ATTENDANCE, attendance_buttons
 from domain.policy import Action
 from domain.records import Circle, Member
 from domain.requests import day_options
-from handlers import circles
+from handlers import picker
 from handlers.buttons import decoded, inline
 from handlers.context import OmkijkContext
 from handlers.menu import main_menu
@@ -24,7 +24,7 @@ TIMES = [10 * 60, 12 * 60, 14 * 60, 15 * 60 + 30, 19 * 60]
 
 
 async def activity_command(update: Update, context: OmkijkContext) -> None:
-    chosen = await circles.choose_circle(update, context, "activiteit", Action.SEE_MEMBERS)
+    chosen = await picker.choose_circle(update, context, "activiteit", Action.SEE_MEMBERS)
     if chosen:
         await _begin(update, context, *chosen)
 
@@ -168,7 +168,7 @@ async def attendance_button(update: Update, context: OmkijkContext) -> None:
 
 
 def register(application: Application) -> None:
-    circles.CIRCLE_PURPOSES["activiteit"] = (Action.SEE_MEMBERS, _begin)
+    picker.CIRCLE_PURPOSES["activiteit"] = (Action.SEE_MEMBERS, _begin)
     ACTIVITY_WIZARD.register(application)
     application.add_handlers(
         [

@@ -19,7 +19,7 @@ from domain.signals import (
     may_share_name,
     worry_buttons,
 )
-from handlers import circles, summaries
+from handlers import picker, summaries
 from handlers.buttons import decoded, inline
 from handlers.context import OmkijkContext
 from handlers.menu import MENU_WORRY, main_menu, menu_filter
@@ -31,7 +31,7 @@ REPLY = "worryreply"
 
 
 async def worry_command(update: Update, context: OmkijkContext) -> None:
-    chosen = await circles.choose_circle(update, context, "zorgen", Action.SEE_MEMBERS)
+    chosen = await picker.choose_circle(update, context, "zorgen", Action.SEE_MEMBERS)
     if chosen:
         await _begin(update, context, *chosen)
 
@@ -396,7 +396,7 @@ async def overview_command(update: Update, context: OmkijkContext) -> None:
 
 
 def register(application: Application, i18n: I18n) -> None:
-    circles.CIRCLE_PURPOSES["zorgen"] = (Action.SEE_MEMBERS, _begin)
+    picker.CIRCLE_PURPOSES["zorgen"] = (Action.SEE_MEMBERS, _begin)
     private = filters.ChatType.PRIVATE
     WORRY_WIZARD.register(application)
     REPLY_WIZARD.register(application)

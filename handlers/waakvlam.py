@@ -26,7 +26,7 @@ from domain.waakvlam import (
     CheckinSettings,
     ladder_contacts,
 )
-from handlers import circles
+from handlers import picker
 from handlers.buttons import decoded
 from handlers.context import OmkijkContext
 from handlers.menu import MENU_CHECKIN, main_menu, menu_filter
@@ -38,7 +38,7 @@ HOLIDAY_WEEKS = [1, 2, 3, 4]
 
 
 async def waakvlam_command(update: Update, context: OmkijkContext) -> None:
-    chosen = await circles.choose_circle(update, context, "waakvlam", Action.SEE_MEMBERS)
+    chosen = await picker.choose_circle(update, context, "waakvlam", Action.SEE_MEMBERS)
     if chosen:
         await _start(update, context, *chosen)
 
@@ -528,7 +528,7 @@ async def sign_of_life(update: Update, context: OmkijkContext) -> None:
 def register(application: Application, i18n: I18n) -> None:
     from telegram.ext import TypeHandler
 
-    circles.CIRCLE_PURPOSES["waakvlam"] = (Action.SEE_MEMBERS, _start)
+    picker.CIRCLE_PURPOSES["waakvlam"] = (Action.SEE_MEMBERS, _start)
     private = filters.ChatType.PRIVATE
     application.add_handler(TypeHandler(Update, sign_of_life), group=-5)
     application.add_handlers(

@@ -1,0 +1,425 @@
+"""Joining a circle: the "Doe mee" link or a personal invite opens the private chat,
+and a short onboarding asks a name, the language, consent, and what people enjoy."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import (
+    KeyboardButton,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+    Update,
+)
+from telegram.ext import (
+    Application,
+    CommandHandler,
+    filters,
+)
+
+from core.i18n import LANGUAGES, N_
+from domain import circles as rules
+from domain.policy import Role
+from domain.privacy import privacy_statement
+from domain.records import Circle
+from handlers import common, groups
+from handlers.context import OmkijkContext
+from handlers.menu import main_menu
+from handlers.telling import tell_privately, voorzitters_of
+from handlers.wizard import Wizard, answer_stale
+from services import circles as membership
+
+log = logging.getLogger(__name__)
+
+
+JOIN = "join"  # the onboarding wizard
+
+
+async def start_private(update: Update, context: OmkijkContext) -> None:
+    payload = context.args[0] if context.args else ""
+    store = context.services.store
+    user = update.effective_user
+    if payload.startswith(("c_", "p_")):
+        await _start_join(
+            update, context, payload[2:], "member" if payload[0] == "c" else "professional"
+        )
+        return
+    memberships = await store.memberships(user.id)
+    pending = [(c, m) for c, m in memberships if not m.consented]
+    if pending:
+        circle, member = pending[0]
+        await JOIN_WIZARD.begin(
+            update,
+            context,
+            {"circle_id": circle.id, "invite": None, "kind": "member", "role": member.role},
+        )
+        return
+    if memberships:
+        _ = context.t.gettext
+        names = ", ".join(c.title for c, _m in memberships)
+        await update.effective_message.reply_text(
+            _(
+                "Hello {name}! You are part of: {circles}.\n\nWhat would you like to do? "
+                "Use the buttons below.",
+                name=user.first_name,
+                circles=names,
+            ),
+            reply_markup=await main_menu(context),
+        )
+        return
+    await common.start_private(update, context)
+
+
+async def _start_join(update: Update, context: OmkijkContext, code: str, kind: str) -> None:
+    store = context.services.store
+    _ = context.t.gettext
+    target = await membership.resolve_join_code(
+        store, code, context.services.clock.now(), kind=kind
+    )
+    problems = {
+        rules.JoinProblem.UNKNOWN: _(
+            "I do not know this link. Perhaps a letter went missing? "
+            "Ask for a new link from someone in your circle."
+        ),
+        rules.JoinProblem.EXPIRED: _(
+            "This invitation has expired. Ask the person who sent it for a new link."
+        ),
+        rules.JoinProblem.REVOKED: _(
+            "This invitation was withdrawn. Ask the person who sent it for a new link."
+        ),
+        rules.JoinProblem.USED: _(
+            "This invitation has been used already. Ask the person who sent it for a new link."
+        ),
+        rules.JoinProblem.INACTIVE: _(
+            "This circle is paused at the moment. Ask the voorzitter of the circle about it."
+        ),
+    }
+    if target.problem is not None:
+        already = target.circle and await store.member_of(
+            target.circle.id, update.effective_user.id
+        )
+        if already and already.consented:
+            await _already_member(update, context, target.circle)
+            return
+        await update.effective_message.reply_text(problems[target.problem])
+        return
+    circle = target.circle
+    assert circle is not None
+    existing = await store.member_of(circle.id, update.effective_user.id)
+    if existing is not None and existing.consented:
+        await _already_member(update, context, circle)
+        return
+    await JOIN_WIZARD.begin(
+        update,
+        context,
+        {
+            "circle_id": circle.id,
+            "invite": target.invite.code if target.invite else None,
+            "kind": kind,
+            "role": Role.PROFESSIONAL
+            if kind == "professional"
+            else (existing.role if existing else Role.LID),
+        },
+    )
+
+
+async def _already_member(update: Update, context: OmkijkContext, circle: Circle) -> None:
+    _ = context.t.gettext
+    await update.effective_message.reply_text(
+        _("You are already part of {circle}. Welcome back!", circle=circle.title),
+        reply_markup=await main_menu(context),
+    )
+
+
+class JoinWizard(Wizard):
+    flow = JOIN
+    prefix = "ob"
+
+    async def step_name(self, update: Update, context: OmkijkContext, state: dict) -> None:
+        _ = context.t.gettext
+        circle = await context.services.store.circle(state["circle_id"])
+        first = update.effective_user.first_name
+        if state["kind"] == "professional":
+            intro = _(
+                "Welcome! You are being linked as a professional to {circle}.", circle=circle.title
+            )
+        else:
+            intro = _("Nice that you are joining {circle}!", circle=circle.title)
+        await self.ask(
+            update,
+            context,
+            state,
+            intro + "\n\n" + _("What name may the others see? Tap your name, or type another one."),
+            [[(first, "first")]],
+        )
+
+    async def text_name(self, update: Update, context: OmkijkContext, state: dict) -> None:
+        name = rules.clean_name(update.effective_message.text or "")
+        if name is None:
+            _ = context.t.gettext
+            await update.effective_message.reply_text(
+                _("Please type a name of a few letters, or tap the button.")
+            )
+            return
+        state["name"] = name
+        await self.goto(update, context, state, "language")
+
+    async def button_name(
+        self, update: Update, context: OmkijkContext, state: dict, value: str
+    ) -> None:
+        state["name"] = rules.clean_name(update.effective_user.first_name) or "?"
+        await self.goto(update, context, state, "language")
+
+    async def step_language(self, update: Update, context: OmkijkContext, state: dict) -> None:
+        _ = context.t.gettext
+        await self.ask(
+            update,
+            context,
+            state,
+            _("Which language would you like?"),
+            [[(name, code)] for code, name in LANGUAGES.items()],
+        )
+
+    async def button_language(
+        self, update: Update, context: OmkijkContext, state: dict, value: str
+    ) -> None:
+        if value not in LANGUAGES:
+            await answer_stale(update, context)
+            return
+        await context.services.people.choose_language(update.effective_user.id, value)
+        context.use_language(value)
+        await self.goto(
+            update, context, state, "pro_consent" if state["kind"] == "professional" else "consent"
+        )
+
+    async def step_consent(self, update: Update, context: OmkijkContext, state: dict) -> None:
+        _ = context.t.gettext
+        text = _(
+            "Good to know before you join:\n\n"
+            "• The bot keeps your first name, the name you chose, your language and your "
+            "circle. What you share yourself (a request for help, your answer to “All well?”) "
+            "is kept for a while and then deleted.\n"
+            "• The others in your circle see your name and your role. Nobody sees a tally of "
+            "who gave or received what.\n"
+            "• A worry about you only goes to the circle's professional if you agree, unless "
+            "your safety is at stake. Then we say so honestly.\n"
+            "• With /mijngegevens you see everything we know about you. With /vergeetmij you "
+            "delete it all.\n\n"
+            "Do you want to join?"
+        )
+        # Said before anything else is shared: the PIN never goes through anyone.
+        text = _(common.NEVER_SHARE_PIN) + "\n\n" + text
+        await self.ask(
+            update,
+            context,
+            state,
+            text,
+            [
+                [(_("✅ Yes, I'm in"), "yes")],
+                [(_("🔒 Read the privacy statement"), "privacy")],
+                [(_("No, rather not"), "no")],
+            ],
+        )
+
+    async def button_consent(
+        self, update: Update, context: OmkijkContext, state: dict, value: str
+    ) -> None:
+        if value == "privacy":
+            # The whole statement (PRIVACY.md), then the same question again.
+            await update.effective_message.reply_text(privacy_statement(context.t.language))
+            await self.step_consent(update, context, state)
+            return
+        if value != "yes":
+            await self.cancel(update, context, state)
+            return
+        await self.goto(update, context, state, "professional")
+
+    async def step_professional(self, update: Update, context: OmkijkContext, state: dict) -> None:
+        _ = context.t.gettext
+        await self.ask(
+            update,
+            context,
+            state,
+            _(
+                "Sometimes someone in the circle is worried about a neighbour. May such a worry "
+                "about you also go to the professional linked to the circle (for example the "
+                "wijkteam)? You can change this later."
+            ),
+            [[(_("Yes, that is fine"), "yes")], [(_("Rather not"), "no")]],
+        )
+
+    async def button_professional(
+        self, update: Update, context: OmkijkContext, state: dict, value: str
+    ) -> None:
+        state["professional_consent"] = value == "yes"
+        await self.goto(update, context, state, "phone")
+
+    async def step_phone(self, update: Update, context: OmkijkContext, state: dict) -> None:
+        _ = context.t.gettext
+        keyboard = ReplyKeyboardMarkup(
+            [
+                [KeyboardButton(_("📞 Yes, share my number"), request_contact=True)],
+                [KeyboardButton(_("No thanks"))],
+            ],
+            resize_keyboard=True,
+            one_time_keyboard=True,
+        )
+        await update.effective_message.reply_text(
+            _(
+                "Would you like your phone number on the circle's phone list? That helps "
+                "neighbours who do not use the app. Only the voorzitter can print the list."
+            ),
+            reply_markup=keyboard,
+        )
+
+    async def text_phone(self, update: Update, context: OmkijkContext, state: dict) -> None:
+        message = update.effective_message
+        if message.contact is not None:
+            if message.contact.user_id not in (None, update.effective_user.id):
+                _ = context.t.gettext
+                await message.reply_text(_("Please share your own number, or tap “No thanks”."))
+                return
+            state["phone"] = message.contact.phone_number
+        await self.goto(update, context, state, "enjoys")
+
+    async def step_enjoys(self, update: Update, context: OmkijkContext, state: dict) -> None:
+        person = await context.services.store.user(update.effective_user.id)
+        if person and person.enjoys:
+            await self.goto(update, context, state, "can_offer", remember=False)
+            return
+        _ = context.t.gettext
+        await update.effective_message.reply_text(
+            _("Thank you."), reply_markup=ReplyKeyboardRemove()
+        )
+        await self.ask(
+            update,
+            context,
+            state,
+            _(
+                "What do you enjoy? For example: cooking, walking, cards, the garden. "
+                "Type a few words, or skip this."
+            ),
+            [[(_("Skip"), "skip")]],
+        )
+
+    async def text_enjoys(self, update: Update, context: OmkijkContext, state: dict) -> None:
+        text = (update.effective_message.text or "").strip()[:300]
+        if text:
+            await context.services.people.set_profile(update.effective_user.id, enjoys=text)
+        await self.goto(update, context, state, "can_offer")
+
+    async def button_enjoys(
+        self, update: Update, context: OmkijkContext, state: dict, value: str
+    ) -> None:
+        await self.goto(update, context, state, "can_offer")
+
+    async def step_can_offer(self, update: Update, context: OmkijkContext, state: dict) -> None:
+        person = await context.services.store.user(update.effective_user.id)
+        if person and person.can_offer:
+            await self.finish(update, context, state)
+            return
+        _ = context.t.gettext
+        await self.ask(
+            update,
+            context,
+            state,
+            _(
+                "What could you do for someone else? For example: bring along some "
+                "shopping, give a lift, have a chat. Type a few words, or skip this."
+            ),
+            [[(_("Skip"), "skip")]],
+        )
+
+    async def text_can_offer(self, update: Update, context: OmkijkContext, state: dict) -> None:
+        text = (update.effective_message.text or "").strip()[:300]
+        if text:
+            await context.services.people.set_profile(update.effective_user.id, can_offer=text)
+        await self.finish(update, context, state)
+
+    async def button_can_offer(
+        self, update: Update, context: OmkijkContext, state: dict, value: str
+    ) -> None:
+        await self.finish(update, context, state)
+
+    async def step_pro_consent(self, update: Update, context: OmkijkContext, state: dict) -> None:
+        _ = context.t.gettext
+        await self.ask(
+            update,
+            context,
+            state,
+            _(
+                "As a professional you are not part of the group chat. You only receive what "
+                "the circle sends to you on purpose: a worry, or an alert when a check-in stays "
+                "unanswered. The bot keeps your name and the circles you are linked to.\n\n"
+                "Do you want to be linked?"
+            ),
+            [[(_("✅ Yes, link me"), "yes")], [(_("No, rather not"), "no")]],
+        )
+
+    async def button_pro_consent(
+        self, update: Update, context: OmkijkContext, state: dict, value: str
+    ) -> None:
+        if value != "yes":
+            await self.cancel(update, context, state)
+            return
+        await self.finish(update, context, state)
+
+    async def finish(self, update: Update, context: OmkijkContext, state: dict) -> None:
+        store = context.services.store
+        circle = await store.circle(state["circle_id"])
+        user = update.effective_user
+        role = Role(state.get("role") or Role.LID)
+        _member_id, new = await membership.complete_joining(
+            store,
+            circle.id,
+            user.id,
+            state["name"],
+            professional_consent=bool(state.get("professional_consent")),
+            invite_code=state.get("invite"),
+            role=role,
+            phone=state.get("phone"),
+            share_phone=bool(state.get("phone")),
+        )
+        _ = context.t.gettext
+        await update.effective_message.reply_text(
+            _(
+                "Welcome to {circle}, {name}! Your menu is below.",
+                circle=circle.title,
+                name=state["name"],
+            ),
+            reply_markup=await main_menu(context),
+        )
+        if not new:
+            return
+        if role == Role.PROFESSIONAL:
+            await tell_privately(
+                context,
+                await voorzitters_of(context, circle.id),
+                N_("{name} is now linked to {circle} as a professional."),
+                name=state["name"],
+                circle=circle.title,
+            )
+        else:
+            dutch = context.services.i18n.for_language(None)  # the group reads Dutch
+            await groups.post_to_group(
+                context,
+                circle,
+                dutch.gettext("👋 {name} has joined. Nice that you are here!", name=state["name"]),
+            )
+
+    async def cancelled(self, update: Update, context: OmkijkContext, state: dict) -> None:
+        _ = context.t.gettext
+        await update.effective_message.reply_text(
+            _("No problem. Nothing was saved. You can always join later with the link."),
+            reply_markup=await main_menu(context),
+        )
+
+
+JOIN_WIZARD = JoinWizard()
+
+
+def register(application: Application) -> None:
+    JOIN_WIZARD.register(application)
+    application.add_handler(
+        CommandHandler("start", start_private, filters=filters.ChatType.PRIVATE)
+    )
