@@ -5,17 +5,8 @@ from __future__ import annotations
 
 import logging
 
-from telegram import (
-    KeyboardButton,
-    ReplyKeyboardMarkup,
-    ReplyKeyboardRemove,
-    Update,
-)
-from telegram.ext import (
-    Application,
-    CommandHandler,
-    filters,
-)
+from telegram import KeyboardButton, ReplyKeyboardMarkup, ReplyKeyboardRemove, Update
+from telegram.ext import Application, CommandHandler, filters
 
 from core.i18n import LANGUAGES, N_
 from domain import circles as rules

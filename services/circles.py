@@ -4,6 +4,7 @@ chair never left empty. The rules they follow are in ``domain.circles``."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Awaitable, Callable
 
 from domain.circles import (
     INVITE_VALID,
@@ -19,6 +20,7 @@ from domain.circles import (
 from domain.policy import Action, Role, may
 from domain.records import Circle, Invite, Member
 from services.waakvlam import Waakvlam
+from storage.database import Session
 from storage.store import Store
 
 
@@ -229,24 +231,38 @@ async def add_without_phone(
     return member_id
 
 
-async def rename(store: Store, actor: Member | None, circle_id: int, name: str) -> bool:
-    """The voorzitter names the circle. False: not (any more) theirs to do."""
-    if actor is None or actor.user_id is None or not may(actor, Action.RENAME_CIRCLE):
+async def _finish_draft(
+    store: Store,
+    actor: Member | None,
+    action: Action,
+    change: Callable[[Session, int], Awaitable[None]],
+) -> bool:
+    """A wizard's last step: if the policy still allows it, make the change and clear
+    the draft in one transaction. False: not (any more) theirs to do."""
+    if actor is None or actor.user_id is None or not may(actor, action):
         return False
     async with store.db.write() as tx:
-        await store.rename_circle(circle_id, name, tx)
+        await change(tx, actor.user_id)
         await store.clear_draft(actor.user_id, tx)
     return True
+
+
+async def rename(store: Store, actor: Member | None, circle_id: int, name: str) -> bool:
+    """The voorzitter names the circle."""
+
+    async def change(tx: Session, _user_id: int) -> None:
+        await store.rename_circle(circle_id, name, tx)
+
+    return await _finish_draft(store, actor, Action.RENAME_CIRCLE, change)
 
 
 async def add_signpost(store: Store, actor: Member | None, circle_id: int, text: str) -> bool:
-    """A line for the wegwijzer. False: not (any more) theirs to do."""
-    if actor is None or actor.user_id is None or not may(actor, Action.EDIT_SIGNPOSTS):
-        return False
-    async with store.db.write() as tx:
-        await store.add_signpost(circle_id, text, actor.user_id, tx)
-        await store.clear_draft(actor.user_id, tx)
-    return True
+    """A line for the wegwijzer."""
+
+    async def change(tx: Session, user_id: int) -> None:
+        await store.add_signpost(circle_id, text, user_id, tx)
+
+    return await _finish_draft(store, actor, Action.EDIT_SIGNPOSTS, change)
 
 
 async def remove_signpost(store: Store, circle: Circle, signpost_id: int) -> bool:

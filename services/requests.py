@@ -14,6 +14,7 @@ import html
 import logging
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 from core.clock import Clock
 from core.i18n import N_, I18n
@@ -158,42 +159,15 @@ class HelpDesk(Service):
 
     # -- asking -------------------------------------------------------------------------
 
-    async def create(
-        self,
-        *,
-        circle_id: int,
-        member: Member,
-        asked_by: int,
-        kind: Kind,
-        day: dt.date | None,
-        at_minutes: int | None,
-        details: str | None,
-        voice_file_id: str | None,
-        visibility: str,
-        repeat_weekly: bool = False,
-        helpers_needed: int = 1,
-    ) -> Result:
-        """Store the request and queue its posts, all in one transaction. A day that is
-        over (a wizard left open across midnight) or far off (a forged button) is
-        refused: status ``bad_day``."""
+    async def create(self, *, asked_by: int, day: dt.date | None, **fields: Any) -> Result:
+        """Store the request and queue its posts, all in one transaction (the fields are
+        ``_create``'s). A day that is over (a wizard left open across midnight) or far
+        off (a forged button) is refused: status ``bad_day``."""
         if not valid_day(day, self.clock.now().astimezone(self.tz).date()):
             return Result(HelpStatus.BAD_DAY)
         async with self.store.db.write() as tx:
             await self.store.clear_draft(asked_by, tx)
-            return await self._create(
-                tx,
-                circle_id=circle_id,
-                member=member,
-                asked_by=asked_by,
-                kind=kind,
-                day=day,
-                at_minutes=at_minutes,
-                details=details,
-                voice_file_id=voice_file_id,
-                visibility=visibility,
-                repeat_weekly=repeat_weekly,
-                helpers_needed=helpers_needed,
-            )
+            return await self._create(tx, asked_by=asked_by, day=day, **fields)
 
     async def _resting(self, member_id: int) -> bool:
         """'Ik kan even niets terugdoen': asked nothing, invited to nothing, until then."""
@@ -213,7 +187,7 @@ class HelpDesk(Service):
         details: str | None,
         voice_file_id: str | None,
         visibility: str,
-        repeat_weekly: bool,
+        repeat_weekly: bool = False,
         helpers_needed: int = 1,
     ) -> Result:
         circle = await self.store.circle(circle_id)

@@ -106,3 +106,25 @@ class Service:
         return await self._send_parts(
             tx, chat_id, parts, priority=priority, source=source, buttons=buttons
         )
+
+
+class LadderService(Service):
+    """A service whose ladder ends with the beheerders (``OMKIJK_ADMIN_IDS``)."""
+
+    def __init__(
+        self, store: Store, i18n: I18n, clock: Clock, admin_ids: list[int] | None = None
+    ) -> None:
+        super().__init__(store, i18n, clock)
+        # The settings' own list: a beheerder added while running is known at once.
+        self.admin_ids = admin_ids if admin_ids is not None else []
+
+    async def _beheerders(self, never: set[int | None]) -> list[tuple[int, str]]:
+        """(id, first name) of each beheerder to try, once each, leaving out ``never``
+        (the person it is about) and anyone known to have blocked the bot. A beheerder
+        the bot never heard from is tried: Telegram will say."""
+        found = []
+        for admin_id in dict.fromkeys(self.admin_ids):
+            known = await self.store.user(admin_id)
+            if admin_id not in never and (known is None or known.reachable):
+                found.append((admin_id, known.first_name if known else ""))
+        return found

@@ -18,8 +18,7 @@ import logging
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
-from core.clock import Clock
-from core.i18n import N_, I18n, Translator
+from core.i18n import N_, Translator
 from core.priority import Priority
 from domain.policy import ROLE_LABELS, Role
 from domain.records import Member, Signal
@@ -37,9 +36,9 @@ from domain.signals import (
     worry_buttons,
 )
 from scheduling.timers import Scheduler, TimerRun
-from services.service import Service
+from services.service import LadderService
 from storage.database import Session
-from storage.store import OutgoingMessage, Store
+from storage.store import OutgoingMessage
 
 log = logging.getLogger(__name__)
 
@@ -117,14 +116,28 @@ def signal_key(signal_id: int) -> str:
     return f"zorg:{signal_id}:"
 
 
-class Worries(Service):
-    def __init__(
-        self, store: Store, i18n: I18n, clock: Clock, admin_ids: list[int] | None = None
-    ) -> None:
-        super().__init__(store, i18n, clock)
-        # The settings' own list: a beheerder added while running is known at once.
-        self.admin_ids = admin_ids if admin_ids is not None else []
+# What each way of picking a worry up does: its new status, the log line, what the
+# sender hears.
+PICK_UP = {
+    "ack": (
+        WorryStatus.ACKNOWLEDGED,
+        "picked up",
+        N_("{name} ({role}) has picked up your worry. Thank you for sharing it."),
+    ),
+    "close": (
+        WorryStatus.CLOSED,
+        "closed",
+        N_("{name} ({role}) has closed your worry. Thank you for caring."),
+    ),
+    "contact": (
+        WorryStatus.ACKNOWLEDGED,
+        "will contact the voorzitter",
+        N_("{name} (professional) has seen your worry and will talk with the voorzitter."),
+    ),
+}
 
+
+class Worries(LadderService):
     def register(self, scheduler: Scheduler) -> None:
         scheduler.register(STEP, self._on_step)
         scheduler.register(REMIND, self._on_step)
@@ -140,16 +153,11 @@ class Worries(Service):
     async def _readers(self, signal: Signal, step: WorryStep) -> list[Reader]:
         """Who hears of this worry at this step; the beheerders at the last."""
         if step == WorryStep.BEHEERDER:
-            readers = []
             about = await self._about(signal)
-            for admin_id in dict.fromkeys(self.admin_ids):
-                known = await self.store.user(admin_id)
-                # A beheerder who is in a circle too is never told a worry about
-                # themselves (nor their own worry).
-                if admin_id in (signal.sender_id, about.user_id if about else None):
-                    continue
-                if known is None or known.reachable:
-                    readers.append(Reader(admin_id, known.first_name if known else "", None))
+            # A beheerder who is in a circle too is never told a worry about themselves
+            # (nor their own worry).
+            never = {signal.sender_id, about.user_id if about else None}
+            readers = [Reader(i, name, None) for i, name in await self._beheerders(never)]
             return readers
         members = await self.store.members(signal.circle_id)
         about = await self._about(signal)
@@ -406,31 +414,19 @@ class Worries(Service):
         owner_id = actor.id if actor is not None else None
         members = await self.store.members(signal.circle_id)
         ids: list[int] = []
+        status, logged, text = PICK_UP[action]
         async with self.store.db.write() as tx:
-            if action == "ack":
-                if not await self.store.set_signal_status(
-                    tx, signal_id, WorryStatus.ACKNOWLEDGED, owner_id
-                ):
-                    return Outcome(Shared.ALREADY, signal=signal)
-                await self.store.cancel_timers(signal_key(signal_id), tx)
-                await self.store.log_signal(tx, signal_id, name or None, "picked up")
-                text = N_("{name} ({role}) has picked up your worry. Thank you for sharing it.")
-            elif action == "close":
-                if not await self.store.set_signal_status(
-                    tx, signal_id, WorryStatus.CLOSED, owner_id
-                ):
-                    return Outcome(Shared.ALREADY, signal=signal)
-                await self.store.cancel_timers(signal_key(signal_id), tx)
-                await self.store.log_signal(tx, signal_id, name or None, "closed")
-                text = N_("{name} ({role}) has closed your worry. Thank you for caring.")
-            else:  # the professional will contact the voorzitter
-                await self.store.set_signal_status(
-                    tx, signal_id, WorryStatus.ACKNOWLEDGED, owner_id
-                )
-                await self.store.cancel_timers(signal_key(signal_id), tx)
-                await self.store.log_signal(
-                    tx, signal_id, name or None, "will contact the voorzitter"
-                )
+            moved = await self.store.set_signal_status(tx, signal_id, status, owner_id)
+            # "I'll contact the voorzitter" may follow a pick-up, never a close. Read now:
+            # writes are serialized, so this sees any close that came before.
+            now = await self.store.signal(signal_id) if not moved else None
+            if not moved and (
+                action != "contact" or now is None or now.status == WorryStatus.CLOSED
+            ):
+                return Outcome(Shared.ALREADY, signal=signal)
+            await self.store.cancel_timers(signal_key(signal_id), tx)
+            await self.store.log_signal(tx, signal_id, name or None, logged)
+            if action == "contact":
                 about = await self._about(signal)
                 for chair in voorzitters(members):
                     if about is not None and chair.id == about.id:
@@ -447,9 +443,6 @@ class Worries(Service):
                             source=f"zorg:{signal_id}:contact",
                         )
                     )
-                text = N_(
-                    "{name} (professional) has seen your worry and will talk with the voorzitter."
-                )
             if signal.sender_id and signal.sender_id != user_id:
                 ids.append(
                     await self._queue(

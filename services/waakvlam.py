@@ -25,8 +25,7 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from core.callbacks import Keyboard
-from core.clock import Clock
-from core.i18n import N_, I18n
+from core.i18n import N_
 from core.priority import Priority
 from domain.records import ACTING, Member, Notice, Round
 from domain.waakvlam import (
@@ -50,9 +49,9 @@ from domain.waakvlam import (
     visit_contact,
 )
 from scheduling.timers import Scheduler, TimerRun
-from services.service import Part, Service
+from services.service import LadderService, Part
 from storage.database import Session
-from storage.store import OutgoingMessage, Store
+from storage.store import OutgoingMessage
 
 log = logging.getLogger(__name__)
 
@@ -187,14 +186,7 @@ def step_key(round_id: int) -> str:
     return f"wvs:{round_id}:"
 
 
-class Waakvlam(Service):
-    def __init__(
-        self, store: Store, i18n: I18n, clock: Clock, admin_ids: list[int] | None = None
-    ) -> None:
-        super().__init__(store, i18n, clock)
-        # The settings' own list: a beheerder added while running is known at once.
-        self.admin_ids = admin_ids if admin_ids is not None else []
-
+class Waakvlam(LadderService):
     def register(self, scheduler: Scheduler) -> None:
         scheduler.register(CHECKIN, self._on_checkin)
         scheduler.register(STEP, self._on_step)
@@ -567,12 +559,8 @@ class Waakvlam(Service):
         settings: CheckinSettings,
     ) -> list[Person]:
         if stage == Stage.BEHEERDER:
-            people = []
-            for admin_id in dict.fromkeys(self.admin_ids):
-                known = await self.store.user(admin_id)
-                # A beheerder the bot never heard from is tried: Telegram will say.
-                if admin_id != member.user_id and (known is None or known.reachable):
-                    people.append(Person(admin_id, known.first_name if known else ""))
+            beheerders = await self._beheerders({member.user_id})
+            people = [Person(i, name) for i, name in beheerders]
             return people
         members = await self.store.members(member.circle_id)
         visited = frozenset(

@@ -79,3 +79,18 @@ def test_the_walk_sees_what_it_must():
         assert [m for _, m in _runtime_imports(sample)] == ["typing", "services.waakvlam"]
     finally:
         sample.unlink()
+
+
+def test_the_emulator_stands_apart():
+    """The emulator plays Telegram: it knows nothing of the bot, and only practice mode
+    (which runs the two side by side) imports it."""
+    wrong = []
+    for path in sorted((REPO / "emulator").rglob("*.py")):
+        for line, module in _runtime_imports(path):
+            if module.split(".")[0] in LAYERS:
+                wrong.append(f"{path.relative_to(REPO)}:{line} imports {module}")
+    for _layer, path in _modules():
+        for line, module in _runtime_imports(path):
+            if module.split(".")[0] == "emulator" and path != REPO / "bot" / "practice.py":
+                wrong.append(f"{path.relative_to(REPO)}:{line} imports {module}")
+    assert not wrong, "\n".join(wrong)

@@ -171,3 +171,25 @@ async def test_a_beheerder_who_is_in_the_circle_never_hears_a_worry_about_them(w
     assert not await world.runtime.services.worries.may_reply(
         p["Sandra"].id, await world.store.signal(signal_id)
     )
+
+
+async def test_a_closed_worry_tells_no_voorzitter_it_will_be_taken_up(world, circle):  # noqa: F811
+    """An old "I'll contact the voorzitter" button after closing: nobody is told an untruth."""
+    p = circle["people"]
+    await share(world, p["Jan"], "Sandra", urgency="Vandaag")
+    await world.tap(p["Jan"], "✅ Versturen")
+    [alert] = [m for m in world.emulator.bot_messages(p["Fatima"].id) if "💭" in m["text"]]
+    contact = next(
+        b["callback_data"] for b in world.emulator.buttons(alert) if b["text"].startswith("📞")
+    )
+    await world.tap(p["Fatima"], "👍 Ik pak dit op")
+    # After a pick-up, contacting the voorzitter is still hers to do.
+    await world.press(p["Fatima"], alert, contact, forge=True)
+    told = "Fatima (professional) neemt contact met je op over een zorg uit je kring."
+    assert world.texts(p["Henk"].id)[-1] == told
+    henk_before = len(world.texts(p["Henk"].id))
+    await world.tap(p["Fatima"], "✅ Afgerond")
+    jan_before = len(world.texts(p["Jan"].id))
+    await world.press(p["Fatima"], alert, contact, forge=True)
+    assert len(world.texts(p["Henk"].id)) == henk_before
+    assert len(world.texts(p["Jan"].id)) == jan_before
