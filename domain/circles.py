@@ -9,6 +9,7 @@ import secrets
 from dataclasses import dataclass
 from enum import StrEnum
 
+from domain.lifecycle import Lifecycle
 from domain.policy import Action, Role, may
 from domain.records import Circle, Invite, Member
 
@@ -48,6 +49,37 @@ class JoinProblem(StrEnum):
     REVOKED = "revoked"
     USED = "used"
     INACTIVE = "inactive"
+
+
+class InviteState(StrEnum):
+    """Where a personal invite (or a professional's link) is. Storage keeps the moments
+    (used_at, revoked_at, expires_at); ``invite_state`` reads the state from them."""
+
+    OPEN = "open"
+    USED = "used"
+    REVOKED = "revoked"
+    EXPIRED = "expired"
+
+
+# Once used, withdrawn or past its week, an invite is done: nobody can complete it.
+INVITE_LIFECYCLE = Lifecycle(
+    {
+        InviteState.OPEN: {InviteState.USED, InviteState.REVOKED, InviteState.EXPIRED},
+        InviteState.USED: set(),
+        InviteState.REVOKED: set(),
+        InviteState.EXPIRED: set(),
+    }
+)
+
+
+def invite_state(invite: Invite, now: dt.datetime) -> InviteState:
+    if invite.revoked:
+        return InviteState.REVOKED
+    if invite.used_by is not None:
+        return InviteState.USED
+    if invite.expires_at <= now:
+        return InviteState.EXPIRED
+    return InviteState.OPEN
 
 
 @dataclass(frozen=True)

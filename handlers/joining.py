@@ -61,12 +61,9 @@ async def start_private(update: Update, context: OmkijkContext) -> None:
     await common.start_private(update, context)
 
 
-async def _start_join(update: Update, context: OmkijkContext, code: str, kind: str) -> None:
-    store = context.services.store
+def _join_problem(context: OmkijkContext, problem: rules.JoinProblem) -> str:
+    """Why a link does not work (any more), and what to do about it."""
     _ = context.t.gettext
-    target = await membership.resolve_join_code(
-        store, code, context.services.clock.now(), kind=kind
-    )
     problems = {
         rules.JoinProblem.UNKNOWN: _(
             "I do not know this link. Perhaps a letter went missing? "
@@ -85,6 +82,15 @@ async def _start_join(update: Update, context: OmkijkContext, code: str, kind: s
             "This circle is paused at the moment. Ask the voorzitter of the circle about it."
         ),
     }
+    return problems[problem]
+
+
+async def _start_join(update: Update, context: OmkijkContext, code: str, kind: str) -> None:
+    store = context.services.store
+    _ = context.t.gettext
+    target = await membership.resolve_join_code(
+        store, code, context.services.clock.now(), kind=kind
+    )
     if target.problem is not None:
         already = target.circle and await store.member_of(
             target.circle.id, update.effective_user.id
@@ -92,7 +98,7 @@ async def _start_join(update: Update, context: OmkijkContext, code: str, kind: s
         if already and already.consented:
             await _already_member(update, context, target.circle)
             return
-        await update.effective_message.reply_text(problems[target.problem])
+        await update.effective_message.reply_text(_join_problem(context, target.problem))
         return
     circle = target.circle
     assert circle is not None
@@ -360,7 +366,7 @@ class JoinWizard(Wizard):
         circle = await store.circle(state["circle_id"])
         user = update.effective_user
         role = Role(state.get("role") or Role.LID)
-        _member_id, new = await membership.complete_joining(
+        joined = await membership.complete_joining(
             store,
             circle.id,
             user.id,
@@ -370,7 +376,15 @@ class JoinWizard(Wizard):
             role=role,
             phone=state.get("phone"),
             share_phone=bool(state.get("phone")),
+            now=context.services.clock.now(),
         )
+        if joined.problem is not None:
+            # Withdrawn, used by someone else or expired while this wizard was open.
+            await update.effective_message.reply_text(
+                _join_problem(context, joined.problem), reply_markup=await main_menu(context)
+            )
+            return
+        new = joined.new
         _ = context.t.gettext
         await update.effective_message.reply_text(
             _(

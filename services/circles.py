@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 
 from domain.circles import (
     INVITE_VALID,
     ChairTaken,
+    InviteState,
     JoinProblem,
     JoinTarget,
     Registration,
     Removal,
     RoleChange,
+    invite_state,
     may_remove,
     new_code,
 )
@@ -59,15 +62,19 @@ async def resolve_join_code(
             return JoinTarget(circle, None, JoinProblem.INACTIVE)
         return JoinTarget(circle, None, None)
     circle = await store.circle(invite.circle_id)
-    if invite.revoked:
-        return JoinTarget(circle, invite, JoinProblem.REVOKED)
-    if invite.used_by is not None:
-        return JoinTarget(circle, invite, JoinProblem.USED)
-    if invite.expires_at <= now:
-        return JoinTarget(circle, invite, JoinProblem.EXPIRED)
+    state = invite_state(invite, now)
+    if state != InviteState.OPEN:
+        return JoinTarget(circle, invite, JoinProblem(state.value))
     if circle is None or not circle.active:
         return JoinTarget(circle, invite, JoinProblem.INACTIVE)
     return JoinTarget(circle, invite, None)
+
+
+@dataclass(frozen=True)
+class Joined:
+    member_id: int | None
+    new: bool  # a member now who was not before
+    problem: JoinProblem | None = None  # the invite no longer works: nothing was stored
 
 
 async def complete_joining(
@@ -78,16 +85,23 @@ async def complete_joining(
     *,
     professional_consent: bool,
     invite_code: str | None,
+    now: dt.datetime,
     role: Role = Role.LID,
     phone: str | None = None,
     share_phone: bool = False,
-) -> tuple[int, bool]:
-    """Record consent and membership. Returns (member id, newly joined)."""
+) -> Joined:
+    """Record consent and membership. A personal invite is checked again here, in the
+    same transaction that uses it: withdrawn, expired or taken by someone else while
+    the wizard was open, it joins nobody (two people racing one link: one wins)."""
     before = await store.member_of(circle_id, user_id)
     async with store.db.write() as tx:
-        if invite_code:
-            # A personal invite is used once; a second tap of the same link is harmless.
-            await store.use_invite(tx, invite_code, user_id)
+        if invite_code and not await store.use_invite(tx, invite_code, user_id, now):
+            invite = await store.invite(invite_code)
+            # A second tap of the same link by the one who used it is harmless.
+            if invite is None or invite.used_by != user_id:
+                await store.clear_draft(user_id, tx)
+                state = invite_state(invite, now) if invite else InviteState.REVOKED
+                return Joined(None, False, JoinProblem(state.value))
         # The first professional linked is the one who is told; later ones stand in.
         backup = role == Role.PROFESSIONAL and await store.count_role(
             circle_id, Role.PROFESSIONAL, tx
@@ -107,7 +121,7 @@ async def complete_joining(
         if backup:
             await store.mark_backup(tx, member_id)
         await store.clear_draft(user_id, tx)
-    return member_id, before is None or not before.consented
+    return Joined(member_id, before is None or not before.consented)
 
 
 async def create_invite(

@@ -262,11 +262,12 @@ class CircleQueries:
         )
         return cur.rowcount > 0
 
-    async def use_invite(self, tx: Session, code: str, user_id: int) -> bool:
+    async def use_invite(self, tx: Session, code: str, user_id: int, now: dt.datetime) -> bool:
+        """Open -> used, only from open (not used, not withdrawn, not past its time)."""
         cur = await tx.execute(
             "UPDATE invites SET used_by = ?, used_at = ? WHERE code = ? AND used_by IS NULL "
-            "AND revoked_at IS NULL",
-            (user_id, self._now(), code),
+            "AND revoked_at IS NULL AND expires_at > ?",
+            (user_id, self._now(), code, to_db(now)),
         )
         return cur.rowcount > 0
 

@@ -442,3 +442,53 @@ async def test_an_anonymous_admin_sending_start_in_a_group_is_answered_kindly(wo
     assert world.texts(group.id)[-1].startswith("Alleen een beheerder van deze groep")
     assert await world.store.circle_by_chat(group.id) is None
     assert (await world.store.inbox_counts()).get("failed", 0) == 0
+
+
+async def _open_link(world, person, code):
+    """Open an invite link and get as far as the consent question."""
+    await world.say(person, f"/start {code}")
+    await world.tap(person, person.first_name)
+    await world.tap(person, "Nederlands")
+
+
+async def _finish_onboarding(world, person):
+    """The rest of the questions; what the bot said last."""
+    await world.tap(person, "✅ Ja, ik doe mee")
+    await world.tap(person, "Ja, dat mag")
+    await world.say(person, "Liever niet")
+    if world.texts(person.id)[-1].startswith("Waar heb je plezier in?"):
+        await world.say(person, "wandelen")
+    if world.texts(person.id)[-1].startswith("Wat zou je"):
+        await world.tap(person, "Overslaan")
+    return world.texts(person.id)[-1]
+
+
+async def test_an_invite_is_checked_again_when_the_wizard_finishes(world):
+    """Withdrawn while someone was still answering, or taken by someone else first: the
+    link joins nobody, and the person hears why (issue: invites, hardened)."""
+    henk, riet, jan = world.person("Henk"), world.person("Riet"), world.person("Jan")
+    chat_id = await world.group_with_bot("Zandweerd", henk)
+    await world.join(henk, world.join_link_code(chat_id))
+    circle = await _circle_of(world, chat_id)
+    [invite] = await world.say(henk, "/uitnodigen")
+    code = invite["text"].split("?start=")[1]
+    await _open_link(world, riet, code)
+    await world.tap(henk, "Deze link intrekken")
+    assert (await _finish_onboarding(world, riet)).startswith("Deze uitnodiging is ingetrokken.")
+    assert await world.store.member_of(circle.id, riet.id) is None
+    # Two people with one link: the first to finish joins, the other hears it was used.
+    [invite] = await world.say(henk, "/uitnodigen")
+    code = invite["text"].split("?start=")[1]
+    await _open_link(world, riet, code)
+    await _open_link(world, jan, code)
+    assert (await _finish_onboarding(world, jan)).startswith("Welkom in Zandweerd, Jan!")
+    assert (await _finish_onboarding(world, riet)).startswith("Deze uitnodiging is al gebruikt.")
+    assert await world.store.member_of(circle.id, riet.id) is None
+    assert (await world.store.member_of(circle.id, jan.id)).consented
+    # Expired while the wizard stood open overnight for a week.
+    [invite] = await world.say(henk, "/uitnodigen")
+    code = invite["text"].split("?start=")[1]
+    await _open_link(world, riet, code)
+    world.clock.advance(days=8)
+    assert (await _finish_onboarding(world, riet)).startswith("Deze uitnodiging is verlopen.")
+    assert await world.store.member_of(circle.id, riet.id) is None
