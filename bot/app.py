@@ -50,6 +50,7 @@ from scheduling.timers import Scheduler
 from services.activities import Activities
 from services.notices import Notices
 from services.offers import Offers
+from services.operator import Operator, Trouble
 from services.people import People
 from services.requests import HelpDesk
 from services.signals import Worries
@@ -61,6 +62,9 @@ from storage.store import Store
 log = logging.getLogger(__name__)
 
 TICK_SECONDS = 1.0  # real seconds between looks at the schedule
+HEARTBEAT = dt.timedelta(minutes=15)  # one INFO line that says the bot is alive
+LOOK_AT_OUTBOX = dt.timedelta(minutes=1)  # how often to look for urgent messages stuck
+URGENT_WAIT = dt.timedelta(minutes=5)  # an alert waiting longer: the beheerder is told
 
 # (command, description) per chat type; descriptions are translated per language.
 PRIVATE_COMMANDS = [
@@ -171,6 +175,9 @@ class Runtime:
         self.inbox: Inbox | None = None
         self._tick_lock = asyncio.Lock()
         self._sender: asyncio.Task[None] | None = None
+        self._next_heartbeat: dt.datetime | None = None
+        self._next_look: dt.datetime | None = None
+        self._counted = (0, 0)  # updates handled, messages sent, at the last heartbeat
 
     async def start(self) -> Runtime:
         settings = self.settings
@@ -202,6 +209,7 @@ class Runtime:
         notices.register(scheduler)
         people = People(store, i18n, self.clock, waakvlam)
         offers = Offers(store, i18n, self.clock)
+        operator = Operator(store, i18n, self.clock, settings.admin_ids)
         self.services = Services(
             settings,
             self.clock,
@@ -217,6 +225,7 @@ class Runtime:
             notices,
             people,
             offers,
+            operator,
         )
         self.application = build_application(
             self.token, self.base_url, self.services, base_file_url=self.base_file_url
@@ -267,7 +276,9 @@ class Runtime:
         return self
 
     async def _apologise(self, payload: dict[str, Any]) -> None:
-        """Tell a person that what they sent could not be handled (set aside)."""
+        """Tell a person that what they sent could not be handled (set aside), and the
+        beheerder that it happened."""
+        await self.services.operator.warn(Trouble.SET_ASIDE)
         user_id, _chat_id, chat_type = origin(payload)
         if chat_type != "private" or user_id is None:
             return  # groups and strangers: the log line is enough
@@ -293,6 +304,37 @@ class Runtime:
             fired = await self.services.scheduler.run_due(limit=500)
         if fired:
             self.services.outbox.wake()
+        await self._heartbeat()
+
+    async def _heartbeat(self) -> None:
+        """Every 15 minutes (of the bot's clock) one INFO line that says it is alive;
+        every minute a look for urgent messages that have waited over five minutes (the
+        beheerder is told, once a day)."""
+        now = self.clock.now()
+        if self._next_heartbeat is None or self._next_look is None:
+            self._next_heartbeat, self._next_look = now + HEARTBEAT, now + LOOK_AT_OUTBOX
+            return
+        if now < self._next_look:
+            return
+        self._next_look = now + LOOK_AT_OUTBOX
+        waiting, stuck, oldest = await self.services.store.alive_figures(now - URGENT_WAIT)
+        if stuck:
+            log.warning("%d urgent messages waiting over %s", stuck, URGENT_WAIT)
+            await self.services.operator.warn(Trouble.OUTBOX_STUCK, n=stuck)
+        if now < self._next_heartbeat:
+            return
+        self._next_heartbeat = now + HEARTBEAT
+        handled = self.inbox.handled_total if self.inbox else 0
+        sent = self.services.outbox.sent_total
+        log.info(
+            "alive: %d updates handled, %d messages sent since the last heartbeat; "
+            "%d waiting to be sent; oldest pending timer due %s",
+            handled - self._counted[0],
+            sent - self._counted[1],
+            waiting,
+            oldest.isoformat(timespec="minutes") if oldest else "none",
+        )
+        self._counted = (handled, sent)
 
     async def tick(self) -> tuple[int, int]:
         """Fire due timers, then deliver the outbox. Returns (fired, sent)."""
@@ -307,6 +349,7 @@ class Runtime:
                 fired, sent = fired + new_fired, sent + new_sent
                 if not new_fired:
                     break
+        await self._heartbeat()
         return fired, sent
 
     async def stop(self) -> None:

@@ -105,6 +105,7 @@ class Inbox:
         self._chains: dict[tuple[str, int], asyncio.Task[None]] = {}
         self._slots = asyncio.Semaphore(CONCURRENCY)
         self._started_upto = -1  # the drain has started every pending update up to here
+        self.handled_total = 0  # for the heartbeat
 
     # -- intake -------------------------------------------------------------
 
@@ -282,6 +283,7 @@ class Inbox:
                 await self._handled.wait()
 
     def _remember_handled(self, update_id: int) -> None:
+        self.handled_total += 1
         self._recent.add(update_id)
         self._recent_order.append(update_id)
         if len(self._recent_order) > 1000:

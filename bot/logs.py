@@ -64,3 +64,6 @@ def setup_logging(level: str, fmt: str = "text") -> None:
     # httpx logs every request at INFO; long polling makes that noise.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
+    # APScheduler writes two INFO lines for every tick (170,000 a day); the heartbeat
+    # says the bot is alive instead.
+    logging.getLogger("apscheduler").setLevel(max(root.level, logging.WARNING))

@@ -56,6 +56,7 @@ class OutboxSender:
         # messages must not send it again (flush and a handler's deliver run side by side).
         self._sent: set[int] = set()
         self._sent_order: collections.deque[int] = collections.deque()
+        self.sent_total = 0  # for the heartbeat
 
     async def flush(self, bot: Bot) -> int:
         """Send what is due, most urgent first. Returns how many Telegram accepted.
@@ -118,6 +119,7 @@ class OutboxSender:
         finally:
             self._sending.discard(message.id)
         if sent:
+            self.sent_total += 1
             self._sent.add(message.id)
             self._sent_order.append(message.id)
             if len(self._sent_order) > 10_000:

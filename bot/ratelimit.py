@@ -19,12 +19,16 @@ import time
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from telegram.error import RetryAfter
+from telegram.error import BadRequest, Conflict, NetworkError, RetryAfter
 from telegram.ext import BaseRateLimiter
 
 from core.priority import Priority
 
 log = logging.getLogger(__name__)
+
+# Backoff after a transient fault (5xx, timeout, dropped connection): 0.5 s, 1 s, 2 s, ...
+BACKOFF_SECONDS = 0.5
+BACKOFF_CAP = 8.0
 
 
 class _PriorityPacer:
@@ -66,7 +70,7 @@ class _PriorityPacer:
 
 class PriorityRateLimiter(BaseRateLimiter[dict[str, Any]]):
     def __init__(
-        self, overall_per_second: float = 30, group_per_minute: int = 20, max_retries: int = 3
+        self, overall_per_second: float = 30, group_per_minute: int = 20, max_retries: int = 8
     ) -> None:
         self.overall_per_second = overall_per_second
         self.group_per_minute = group_per_minute
@@ -130,5 +134,19 @@ class PriorityRateLimiter(BaseRateLimiter[dict[str, Any]]):
                 attempt += 1
                 delay = exc.retry_after
                 seconds = delay.total_seconds() if isinstance(delay, dt.timedelta) else float(delay)
-                log.info("Telegram asked to wait %.1fs (%s); retry %d", seconds, endpoint, attempt)
+                log.debug("Telegram asked to wait %.1fs (%s); retry %d", seconds, endpoint, attempt)
                 await asyncio.sleep(seconds + 0.1)
+            except BadRequest as exc:
+                if attempt and "not modified" in exc.message:
+                    return True  # a retried edit: the first try landed after all
+                raise  # Telegram's final word on this call: retrying changes nothing
+            except Conflict:
+                raise
+            except NetworkError:
+                # 5xx, a timeout, a dropped connection: a hiccup. A reply is tried again
+                # (a timeout may have delivered it already: at least once, see README).
+                if attempt >= max_retries:
+                    log.warning("gave up on %s after %d tries", endpoint, attempt + 1)
+                    raise
+                attempt += 1
+                await asyncio.sleep(min(BACKOFF_SECONDS * 2 ** (attempt - 1), BACKOFF_CAP))

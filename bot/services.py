@@ -14,6 +14,7 @@ from scheduling.timers import Scheduler
 from services.activities import Activities
 from services.notices import Notices
 from services.offers import Offers
+from services.operator import Operator
 from services.people import People
 from services.requests import HelpDesk
 from services.signals import Worries
@@ -41,4 +42,5 @@ class Services:
     notices: Notices
     people: People
     offers: Offers
+    operator: Operator
     inbox: Inbox | None = None

@@ -76,12 +76,15 @@ class BotApi(Faults):
     async def call(self, method: str, params: dict[str, Any]) -> Any:
         """Run one Bot API method. Raises BotApiError as Telegram would answer."""
         self.calls.append((method, params))
-        await self._apply_fault(method, params)
+        lose_answer = await self._apply_fault(method, params)
         handler = getattr(self, "api_" + method.lower(), None)
         if handler is None:
             raise BotApiError(404, "Not Found")
         result = await handler(params)
         self._answered(method, params)
+        if lose_answer:
+            # Telegram did it, but its answer never reached the bot (a timeout).
+            raise ConnectionResetError("injected: the answer was lost")
         return result
 
     def _answered(self, method: str, params: dict[str, Any]) -> None:

@@ -4,8 +4,9 @@ and (when enforced) Telegram's own send limits."""
 from __future__ import annotations
 
 import asyncio
+import random
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from emulator.world import BotApiError, World
@@ -27,8 +28,31 @@ class Fault:
     release: asyncio.Event | None = None
 
 
+@dataclass
+class FaultRate:
+    """Faults at random: each call of ``methods`` fails with chance ``rate``, with one
+    of ``kinds`` ('429', '5xx', 'disconnect', or 'lost': done, but the answer is lost
+    on the way back, as a timeout does)."""
+
+    rate: float
+    methods: frozenset[str]
+    kinds: tuple[str, ...] = ("429", "5xx", "disconnect", "lost")
+    rng: random.Random = field(default_factory=lambda: random.Random(1))
+    injected: dict[str, int] = field(default_factory=dict)
+
+
 class Faults(World):
     """Injected faults and the send limits, checked before each Bot API call."""
+
+    fault_rate: FaultRate | None = None
+
+    def _random_fault(self, method: str) -> str | None:
+        chance = self.fault_rate
+        if chance is None or method not in chance.methods or chance.rng.random() >= chance.rate:
+            return None
+        kind = chance.rng.choice(chance.kinds)
+        chance.injected[kind] = chance.injected.get(kind, 0) + 1
+        return kind
 
     def inject_fault(self, method: str, fault: Fault) -> None:
         self.faults[method].append(fault)
@@ -45,11 +69,17 @@ class Faults(World):
             queue.popleft()
         return fault
 
-    async def _apply_fault(self, method: str, params: dict[str, Any]) -> None:
-        """Answer as Telegram would when a fault is injected for this call."""
+    async def _apply_fault(self, method: str, params: dict[str, Any]) -> bool:
+        """Answer as Telegram would when a fault is injected for this call. True: do the
+        call, then lose its answer."""
         fault = self._take_fault(method, params)
         if fault is None:
-            return
+            kind = self._random_fault(method)
+            if kind == "lost":
+                return True
+            fault = Fault(kind) if kind else None
+        if fault is None:
+            return False
         if fault.kind == "429":
             raise BotApiError(
                 429,
@@ -64,6 +94,7 @@ class Faults(World):
             raise ConnectionResetError("injected disconnect")
         if fault.kind == "hold" and fault.release is not None:
             await fault.release.wait()
+        return False
 
     def _check_limits(self, chat_id: int) -> None:
         if not self.enforce_limits:

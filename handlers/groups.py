@@ -18,6 +18,7 @@ from handlers import common
 from handlers.context import OmkijkContext
 from handlers.telling import tell_privately, voorzitters_of
 from services import circles as membership
+from services.operator import Trouble
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +77,7 @@ async def bot_membership_in_group(update: Update, context: OmkijkContext) -> Non
         circle = await store.circle_by_chat(change.chat.id)
         if circle is not None and await membership.group_lost(store, circle):
             log.info("bot removed from circle %s", circle.id)
+            await context.services.operator.warn(Trouble.GROUP_LOST, circle=circle.title)
             await tell_privately(
                 context,
                 await voorzitters_of(context, circle.id),

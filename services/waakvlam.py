@@ -594,6 +594,8 @@ class Waakvlam(LadderService):
                 if later is not None:
                     moment = self.clock.now() + settings.escalate
                     await self._schedule_step(tx, checkin.id, later, moment)
+                if stage == Stage.CHAIR:
+                    log.info("waakvlam round %s reached the voorzitter", checkin.id)
                 if stage in (Stage.BEHEERDER, Stage.CIRCLE):
                     log.warning(
                         "waakvlam round %s reached the %s rung (%d told)",

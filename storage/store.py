@@ -442,6 +442,18 @@ class Store(
                 ),
             )
 
+    async def alive_figures(self, urgent_since: dt.datetime) -> tuple[int, int, dt.datetime | None]:
+        """For the heartbeat: messages waiting to be sent, urgent ones waiting since before
+        ``urgent_since``, and when the oldest pending timer is due."""
+        waiting = await self.db.fetchvalue("SELECT COUNT(*) FROM outbox WHERE status = 'pending'")
+        stuck = await self.db.fetchvalue(
+            "SELECT COUNT(*) FROM outbox WHERE status = 'pending' AND priority = 0 "
+            "AND created_at < ?",
+            (to_db(urgent_since),),
+        )
+        oldest = await self.db.fetchvalue("SELECT MIN(due_at) FROM timers WHERE status = 'pending'")
+        return int(waiting or 0), int(stuck or 0), from_db(oldest) if oldest else None
+
     async def outbox_rows(self) -> list[dict[str, Any]]:
         return [
             dict(r)

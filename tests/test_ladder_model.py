@@ -279,7 +279,11 @@ class LadderModel(RuleBasedStateMachine):
         self.run(self.press(self.subject, found))
         after = self.run(self.need_of(round_id))
         if after != before and after in ("contact", "notwell"):  # taken as a new need
-            reply = self.world.texts(self.user(self.subject).id)[-1]
+            # What the member was told in answer: not a worry that reached them (as
+            # voorzitter) in the same moment.
+            subject = self.user(self.subject).id
+            new = self.world.texts(subject)[counts[subject] :]
+            reply = "\n".join(t for t in new if "💭" not in t)
             self.need_taps.append((round_id, after, counts, reply))
         if ANSWERS[label] in ("contact", "notwell"):
             # Whatever button it was, the need is in a round that is open now.
