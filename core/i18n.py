@@ -29,7 +29,7 @@ from babel.messages.pofile import read_po, write_po
 
 DOMAIN = "omkijkbot"
 DEFAULT_LANGUAGE = "nl"
-LANGUAGES: dict[str, str] = {"nl": "Nederlands", "en": "English"}
+LANGUAGES: dict[str, str] = {"nl": "Nederlands", "en": "English", "tr": "Türkçe"}
 ROOT = Path(__file__).resolve().parent.parent
 LOCALES_DIR = ROOT / "locales"
 SOURCE_DIRS = ("bot", "core", "domain", "handlers", "scheduling", "services", "storage")

@@ -154,6 +154,12 @@ class World:
         yes_no = {
             "Nederlands": ("✅ Ja, ik doe mee", "Ja, dat mag", "Liever niet", "Overslaan"),
             "English": ("✅ Yes, I'm in", "Yes, that is fine", "Rather not", "Skip"),
+            "Türkçe": ("✅ Evet, katılıyorum", "Evet, olur", "Hayır, olmasın", "Boş bırakın"),
+        }
+        no_phone = {
+            "Nederlands": "Liever niet",
+            "English": "No thanks",
+            "Türkçe": "Hayır, sağ olun",
         }
         await self.say(user, f"/start {payload}")
         await self.tap(user, user.first_name)
@@ -164,7 +170,7 @@ class World:
         if share_phone:
             await self.handled(await self.emulator.send_contact(user.id, "+31612345678"))
         else:
-            await self.say(user, "Liever niet" if language == "Nederlands" else "No thanks")
+            await self.say(user, no_phone[language])
         person = await self.store.user(user.id)
         if not (person and person.enjoys):
             await (self.say(user, enjoys) if enjoys else self.tap(user, skip))
