@@ -29,7 +29,12 @@ from babel.messages.pofile import read_po, write_po
 
 DOMAIN = "omkijkbot"
 DEFAULT_LANGUAGE = "nl"
-LANGUAGES: dict[str, str] = {"nl": "Nederlands", "en": "English", "tr": "Türkçe"}
+LANGUAGES: dict[str, str] = {
+    "nl": "Nederlands",
+    "en": "English",
+    "tr": "Türkçe",
+    "ar": "العربية",
+}
 ROOT = Path(__file__).resolve().parent.parent
 LOCALES_DIR = ROOT / "locales"
 SOURCE_DIRS = ("bot", "core", "domain", "handlers", "scheduling", "services", "storage")
@@ -58,8 +63,21 @@ def normalise_language(code: str | None) -> str:
     return base if base in LANGUAGES else DEFAULT_LANGUAGE
 
 
-def _escaped(params: dict[str, object]) -> dict[str, object]:
-    return {k: html.escape(v, quote=False) if isinstance(v, str) else v for k, v in params.items()}
+# Unicode isolates: a Latin name, a time or a number inside right-to-left text keeps
+# its own direction and does not drag the punctuation around it along.
+FSI, PDI = "\u2068", "\u2069"
+
+
+def _escaped(params: dict[str, object], isolate: bool = False) -> dict[str, object]:
+    def one(value: object) -> object:
+        if not isinstance(value, str):
+            return value  # numbers keep their format spec ({hour:02d}); digits read fine
+        text = html.escape(value, quote=False)
+        # A link stays bare, so Telegram finds it and a copy holds no invisible marks.
+        bare = not text or text.startswith(("http://", "https://"))
+        return text if bare or not isolate else f"{FSI}{text}{PDI}"
+
+    return {key: one(value) for key, value in params.items()}
 
 
 class Translator:
@@ -79,6 +97,7 @@ class Translator:
         # Strict mode (tests): text that is not in the catalogue is an error, so a
         # message that escaped extraction cannot reach a person untranslated.
         self._known = known
+        self.right_to_left = self.locale.character_order == "right-to-left"
 
     def _check(self, message: str) -> None:
         if self._known is not None and message not in self._known:
@@ -92,12 +111,12 @@ class Translator:
         """
         self._check(message)
         text = self._t.gettext(message)
-        return text.format(**_escaped(params)) if params else text
+        return text.format(**_escaped(params, self.right_to_left)) if params else text
 
     def ngettext(self, singular: str, plural: str, n: int, **params: object) -> str:
         self._check(singular)
         text = self._t.ngettext(singular, plural, n)
-        return text.format(n=n, **_escaped(params))
+        return text.format(**_escaped({"n": n, **params}, self.right_to_left))
 
     def datetime(self, moment: dt.datetime) -> str:
         """'dinsdag 24 november om 14:00' in the person's language and local time."""

@@ -155,11 +155,13 @@ class World:
             "Nederlands": ("✅ Ja, ik doe mee", "Ja, dat mag", "Liever niet", "Overslaan"),
             "English": ("✅ Yes, I'm in", "Yes, that is fine", "Rather not", "Skip"),
             "Türkçe": ("✅ Evet, katılıyorum", "Evet, olur", "Hayır, olmasın", "Boş bırakın"),
+            "العربية": ("✅ نعم، أنضمّ", "نعم، لا مانع", "أفضّل عدم ذلك", "تخطّي"),
         }
         no_phone = {
             "Nederlands": "Liever niet",
             "English": "No thanks",
             "Türkçe": "Hayır, sağ olun",
+            "العربية": "لا، شكرًا",
         }
         await self.say(user, f"/start {payload}")
         await self.tap(user, user.first_name)

@@ -48,7 +48,7 @@ async def test_choose_english_with_taal_and_it_sticks(world):
     [question] = await world.say(riet, "/taal")
     assert question["text"] == "In welke taal wil je het lezen?"
     labels = [b["text"] for b in world.emulator.buttons(question)]
-    assert labels == ["✓ Nederlands", "English", "Türkçe"]
+    assert labels == ["✓ Nederlands", "English", "Türkçe", "العربية"]
     replies = await world.press(riet, question, "taal:en")
     edited = world.emulator.messages[riet.id][question["message_id"] - 1]
     assert edited["text"] == "Done: I will write to you in English from now on."

@@ -1,12 +1,12 @@
-"""The neighbourhood's languages end to end: someone who reads Turkish joins, asks for
-help, answers "Alles goed?" and shares a worry in Turkish; the neighbours read Dutch."""
+"""The neighbourhood's languages end to end: someone who reads Turkish or Arabic joins,
+answers "Alles goed?" and starts a help request in their language; the group reads Dutch."""
 
 from __future__ import annotations
 
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from core.i18n import I18n
+from core.i18n import FSI, PDI, I18n
 from tests.support import at, switch_on
 
 
@@ -41,3 +41,41 @@ def test_turkish_dates_are_written_the_turkish_way():
     moment = dt.datetime(2026, 11, 24, 13, 0, tzinfo=dt.UTC)
     assert tr.datetime(moment) == "24 Kasım Salı saat 14:00"
     assert tr.date(moment.date()) == "Salı 24 Kasım"
+
+
+async def test_an_arabic_reader_joins_and_answers_all_well_in_arabic(world):
+    henk = world.person("Henk")
+    fatima = world.person("Fatima", language_code="ar")
+    chat_id = await world.group_with_bot("Zandweerd", henk, [fatima])
+    code = world.join_link_code(chat_id)
+    await world.join(henk, code)
+    await world.join(fatima, code, language="العربية")
+    # Inserted names sit in isolates, so a Latin name keeps its place in Arabic text.
+    welcome = f"أهلًا بكم في {FSI}Zandweerd{PDI} يا {FSI}Fatima{PDI}! القائمة في الأسفل."
+    assert world.texts(fatima.id)[-1] == welcome
+    circle = await world.store.circle_by_chat(chat_id)
+    await switch_on(world, await world.store.member_of(circle.id, fatima.id))
+    await at(world, 10, 0)
+    assert world.texts(fatima.id)[-1].startswith(f"صباح الخير يا {FSI}Fatima{PDI}، هل كل شيء بخير؟")
+    await world.tap(fatima, "👍 كل شيء بخير")
+    assert "يسعدنا سماع ذلك! يومكم سعيد." in world.texts(fatima.id)
+    # The group reads Dutch, without isolates.
+    assert "👋 Fatima doet nu mee. Leuk dat je er bent!" in world.texts(chat_id)
+
+
+def test_arabic_has_its_six_plural_forms_and_dates():
+    ar = I18n(ZoneInfo("Europe/Amsterdam")).for_language("ar")
+    forms = {n: ar.ngettext("{n} person", "{n} people", n) for n in (0, 1, 2, 5, 11, 100)}
+    assert len(set(forms.values())) == 6, forms
+    moment = dt.datetime(2026, 11, 24, 13, 0, tzinfo=dt.UTC)
+    assert ar.datetime(moment) == "الثلاثاء 24 نوفمبر الساعة 14:00"
+
+
+def test_a_link_is_never_wrapped_in_isolates():
+    ar = I18n(ZoneInfo("Europe/Amsterdam")).for_language("ar")
+    text = ar.gettext(
+        "Send this link to your neighbour. It works once, until {until}:\n\n{link}",
+        until="الثلاثاء",
+        link="https://t.me/OmkijkOefenBot?start=c_abc",
+    )
+    assert text.endswith("\nhttps://t.me/OmkijkOefenBot?start=c_abc")
