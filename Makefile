@@ -30,6 +30,11 @@ fuzz: $(STAMP)
 	OMKIJK_MODEL_RANDOM=1 OMKIJK_MODEL_EXAMPLES=$${OMKIJK_MODEL_EXAMPLES:-1000} \
 	OMKIJK_MODEL_STEPS=$${OMKIJK_MODEL_STEPS:-50} \
 	$(BIN)/pytest -q -p no:cacheprovider tests/test_ladder_model.py --hypothesis-show-statistics
+	# 100 kills of the bot process mid-way, on several seeds (CI runs 20 on a fresh one).
+	for seed in 641428 1 2024 777; do \
+		OMKIJK_CRASH_KILLS=100 OMKIJK_CRASH_SEED=$$seed \
+		$(BIN)/pytest -q -p no:cacheprovider tests/test_crash_safety.py -k random_kills || exit 1; \
+	done
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -317,6 +317,8 @@ class Runtime:
         if now < self._next_look:
             return
         self._next_look = now + LOOK_AT_OUTBOX
+        if self.inbox is not None:
+            self.inbox.check_alive()
         waiting, stuck, oldest = await self.services.store.alive_figures(now - URGENT_WAIT)
         if stuck:
             log.warning("%d urgent messages waiting over %s", stuck, URGENT_WAIT)

@@ -16,6 +16,7 @@ import collections
 import contextlib
 import logging
 import os
+import time
 import warnings
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -31,6 +32,8 @@ from storage.store import InboxItem, Store
 log = logging.getLogger(__name__)
 
 POLL_TIMEOUT = 25  # seconds Telegram may hold a getUpdates open
+# A poller without a finished getUpdates for two long-poll periods is stuck: restarted.
+POLL_STALLED_AFTER = 2 * (POLL_TIMEOUT + 10)
 MAX_ATTEMPTS = 5  # an update that crashed the process this often is set aside
 CONCURRENCY = 64  # updates handled at the same time (each person's in order)
 
@@ -106,6 +109,10 @@ class Inbox:
         self._slots = asyncio.Semaphore(CONCURRENCY)
         self._started_upto = -1  # the drain has started every pending update up to here
         self.handled_total = 0  # for the heartbeat
+        self.monotonic = time.monotonic  # real time of the long polls (tests put a fake)
+        self.last_poll_done: float | None = None  # when a getUpdates last finished
+        self._polling = False
+        self._poller: asyncio.Task[None] | None = None
 
     # -- intake -------------------------------------------------------------
 
@@ -158,6 +165,7 @@ class Inbox:
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 30)
                 continue
+            self.last_poll_done = self.monotonic()
             backoff = 1.0
             if raw:
                 # Stored first; the next getUpdates with the higher offset confirms.
@@ -313,9 +321,47 @@ class Inbox:
                 await task
 
     def start(self, *, polling: bool) -> None:
-        self._tasks.append(asyncio.create_task(self._drain_forever(), name="inbox-drain"))
+        self._polling = polling
+        self._tasks.append(
+            asyncio.create_task(self._supervise("inbox-drain", self._drain_forever), name="drain")
+        )
         if polling:
-            self._tasks.append(asyncio.create_task(self._poll_forever(), name="inbox-poll"))
+            self._start_poller()
+
+    def _start_poller(self) -> None:
+        self.last_poll_done = self.monotonic()  # a fresh poller gets its full periods
+        self._poller = asyncio.create_task(
+            self._supervise("inbox-poll", self._poll_forever), name="poll"
+        )
+        self._tasks.append(self._poller)
+
+    async def _supervise(self, name: str, loop: Callable[[], Awaitable[None]]) -> None:
+        """Keep a loop running: one that ends with an unexpected error is logged and
+        started again, so the bot never looks alive while it is deaf."""
+        while not self._stopping.is_set():
+            try:
+                await loop()
+            except asyncio.CancelledError:
+                raise
+            except InvalidToken:
+                return  # logged where it happened; no retry can fix a refused token
+            except Exception:
+                log.exception("%s stopped unexpectedly; starting it again", name)
+                await asyncio.sleep(1)
+
+    def check_alive(self) -> bool:
+        """A poller without a finished getUpdates for two long-poll periods is stuck:
+        it is cancelled and started again. False when that was needed."""
+        if not self._polling or self._stopping.is_set() or self.last_poll_done is None:
+            return True
+        if self.monotonic() - self.last_poll_done <= POLL_STALLED_AFTER:
+            return True
+        log.error("no getUpdates finished for %ss; restarting the poller", POLL_STALLED_AFTER)
+        if self._poller is not None:
+            self._poller.cancel()
+            self._tasks.remove(self._poller)
+        self._start_poller()
+        return False
 
     async def stop(self) -> None:
         self._stopping.set()

@@ -8,7 +8,7 @@ import socket
 import aiohttp
 
 from bot.app import Runtime
-from bot.inbox import MAX_ATTEMPTS, ordering_key
+from bot.inbox import MAX_ATTEMPTS, POLL_STALLED_AFTER, ordering_key
 from emulator.core import Fault
 from tests.support import make_settings
 
@@ -151,3 +151,44 @@ def test_ordering_keys_keep_a_person_and_a_group_in_line():
     assert ordering_key(group) == ordering_key(group_tap) == ("chat", -9)
     assert ordering_key({"channel_post": {"chat": {"id": -1}}}) == ("other", 0)
     assert ordering_key({"message": "garbage"}) == ("other", 0)
+
+
+async def test_a_poller_that_fails_unexpectedly_is_started_again(world, monkeypatch):
+    """Never deaf while looking alive: an unexpected error ends the poll loop once; it
+    is logged and started again, and the update Telegram kept is handled."""
+    inbox = world.runtime.inbox
+    real_accept, failures = inbox.accept, []
+
+    async def accept_failing_once(updates):
+        if not failures:
+            failures.append(updates)
+            raise RuntimeError("storage hiccup")
+        await real_accept(updates)
+
+    monkeypatch.setattr(inbox, "accept", accept_failing_once)
+    riet = world.person("Riet")
+    [reply] = await world.say(riet, "/start")  # not confirmed the first time: sent again
+    assert reply["text"].startswith("Welkom")
+    assert failures  # it did fail once
+
+
+async def test_a_stuck_poller_is_restarted_after_two_long_poll_periods(world):
+    """Telegram holds a getUpdates forever (a half-open connection): after two long-poll
+    periods without one finishing, the poller is replaced and hears people again."""
+    inbox = world.runtime.inbox
+    now = [1000.0]
+    inbox.monotonic = lambda: now[0]
+    inbox.last_poll_done = now[0]
+    riet = world.person("Riet")
+    await world.say(riet, "/start")  # the poll in flight answers; the next one hangs
+    release = asyncio.Event()
+    world.emulator.inject_fault("getUpdates", Fault("hold", release=release))
+    await world.say(riet, "/help")  # answered by the long poll that was already open
+    update = await world.emulator.send_text(riet.id, riet.id, "/taal")
+    now[0] += POLL_STALLED_AFTER - 1
+    assert inbox.check_alive()  # not yet
+    now[0] += 2
+    assert not inbox.check_alive()  # stuck: replaced
+    await world.handled(update)
+    assert world.texts(riet.id)[-1] == "In welke taal wil je het lezen?"
+    release.set()
