@@ -32,6 +32,7 @@ from handlers import (
     circles,
     common,
     errors,
+    free_words,
     groups,
     invites,
     joining,
@@ -125,6 +126,7 @@ def build_application(
     signals.register(application, services.i18n)
     summaries.register(application)
     activities.register(application)
+    free_words.register(application)
     common.register(application, services.i18n)
     common.register_fallbacks(application)
     application.add_error_handler(errors.on_error)

@@ -18,6 +18,7 @@ from telegram.ext import (
 
 from core.callbacks import Choice, Codec
 from core.i18n import LANGUAGES, N_, I18n, normalise_language
+from handlers import free_words
 from handlers.context import OmkijkContext
 from handlers.menu import MENU_EXPLAIN, MENU_LANGUAGE, main_menu, menu_filter
 from handlers.wizard import route_private_message
@@ -139,6 +140,8 @@ async def private_membership(update: Update, context: OmkijkContext) -> None:
 async def not_understood(update: Update, context: OmkijkContext) -> None:
     """Anything in the private chat no feature claimed: a wizard's answer, or a kind word."""
     if await route_private_message(update, context):
+        return
+    if await free_words.understood(update, context):
         return
     _ = context.t.gettext
     await update.effective_message.reply_text(

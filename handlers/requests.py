@@ -53,6 +53,43 @@ async def _begin(update: Update, context: OmkijkContext, circle: Circle, me: Mem
     await ASK_WIZARD.begin(update, context, state)
 
 
+async def begin_with(
+    update: Update,
+    context: OmkijkContext,
+    circle: Circle,
+    me: Member,
+    *,
+    kind: Kind | None,
+    day: dt.date | None,
+    details: str | None,
+    voice_file_id: str | None,
+) -> None:
+    """Start asking for help with what the person already said in their own words
+    (free words or a voice message): the wizard asks only what is still missing."""
+    state: dict = {"circle_id": circle.id, "member_id": me.id, "said": True}
+    if details:
+        state["details"] = " ".join(details.split())[:500]
+    if voice_file_id:
+        state["voice_file_id"] = voice_file_id
+    if asks_for_money(state.get("details")):
+        await ASK_WIZARD._money_refused(update, context, state)
+        return
+    today = context.services.clock.now().astimezone(context.services.i18n.timezone).date()
+    if day not in day_options(today):
+        day = None  # over already, or too far ahead: the wizard asks
+    if kind is None:
+        state["first_step"] = "kind"
+    else:
+        state["kind"] = kind.value
+        if kind in NOT_A_TASK:
+            state["first_step"] = "details"
+        elif day is not None:
+            state["day"], state["first_step"] = day.isoformat(), "time"
+        else:
+            state["first_step"] = "day"
+    await ASK_WIZARD.begin(update, context, state)
+
+
 class AskWizard(Wizard):
     flow = ASK
     prefix = "hq"
@@ -182,6 +219,9 @@ class AskWizard(Wizard):
 
     async def step_details(self, update: Update, context: OmkijkContext, state: dict) -> None:
         _ = context.t.gettext
+        if state.pop("said", False) and (state.get("details") or state.get("voice_file_id")):
+            await self._after_details(update, context, state)  # said it already
+            return
         await self.ask(
             update,
             context,

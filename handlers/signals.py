@@ -40,6 +40,25 @@ async def _begin(update: Update, context: OmkijkContext, circle: Circle, me: Mem
     await WORRY_WIZARD.begin(update, context, {"circle_id": circle.id})
 
 
+async def begin_with(
+    update: Update,
+    context: OmkijkContext,
+    circle: Circle,
+    me: Member,
+    *,
+    details: str | None,
+    voice_file_id: str | None,
+) -> None:
+    """Share a worry with what the person already wrote or said: the wizard asks who
+    it is about, the kind and how soon, not the words again."""
+    state: dict = {"circle_id": circle.id, "said": True}
+    if details:
+        state["details"] = " ".join(details.split())[:1000]
+    if voice_file_id:
+        state["voice_file_id"] = voice_file_id
+    await WORRY_WIZARD.begin(update, context, state)
+
+
 async def worry_button(update: Update, context: OmkijkContext) -> None:
     """An offer elsewhere (after "Het gaat niet zo goed") to share a worry."""
     await update.callback_query.answer()
@@ -111,6 +130,9 @@ class WorryWizard(Wizard):
 
     async def step_details(self, update: Update, context: OmkijkContext, state: dict) -> None:
         _ = context.t.gettext
+        if state.pop("said", False) and (state.get("details") or state.get("voice_file_id")):
+            await self.goto(update, context, state, "urgency")  # said it already
+            return
         await self.ask(
             update,
             context,

@@ -397,9 +397,14 @@ async def answer_button(update: Update, context: OmkijkContext) -> None:
         update.effective_user.id, values[0], Answer(values[1])
     )
     await _after(update, context, outcome)
+    if outcome.status == Done.ANSWERED:
+        await tell_answer(update, context, outcome)
+
+
+async def tell_answer(update: Update, context: OmkijkContext, outcome: Outcome) -> None:
+    """What the member hears after answering "Alles goed?" (a tap, or their own words):
+    only who was really asked, and the next step offered when they are not well."""
     _ = context.t.gettext
-    if outcome.status != Done.ANSWERED:
-        return
     # Only who was really asked; an empty name is a beheerder who never wrote to the bot.
     names = ", ".join(dict.fromkeys(name or _("the beheerder") for name in outcome.told))
     if names:

@@ -751,6 +751,29 @@ class Waakvlam(LadderService):
                 Done.ANSWERED, member.display_name, told.message_ids, names, answer=answer
             )
 
+    async def need_now(self, user_id: int, member_id: int, answer: Answer) -> Outcome:
+        """The member said in their own words that they are not well, or would like
+        contact, and confirmed it: their open round takes the need, or a new one starts,
+        exactly as a late tap on "Alles goed?" would."""
+        member = await self.store.member(member_id)
+        if member is None or member.user_id != user_id or answer not in NEED_OF_ANSWER:
+            return Outcome(Done.NOT_YOURS)
+        async with self.store.db.read() as session:
+            open_rounds = await self.store.open_rounds_of_member(member.id, session)
+        if open_rounds:
+            return await self.answer(user_id, open_rounds[-1].id, answer)
+        settings = await self.store.checkin_settings(member.id)
+        async with self.store.db.write() as tx:
+            moment, new_id = self.clock.now(), None
+            while new_id is None:  # a round of this very moment exists: a moment on
+                new_id = await self.store.start_round(tx, member.id, moment)
+                moment += dt.timedelta(milliseconds=1)
+            await self.store.set_round_need(tx, new_id, NEED_OF_ANSWER[answer], answer)
+            checkin = await self.store.checkin_round(new_id, tx)
+            told = await self._tell_need(tx, checkin, member, settings)
+        names = [p.name for p in told.people]
+        return Outcome(Done.ANSWERED, member.display_name, told.message_ids, names, answer=answer)
+
     async def _tell_need(
         self, tx: Session, checkin: Round, member: Member, settings: CheckinSettings
     ) -> Told:
