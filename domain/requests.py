@@ -219,6 +219,44 @@ def may_claim(
     return True
 
 
+def audience(visibility: str, voice_file_id: str | None) -> str:
+    """Who a request is for: "circle" (the group) or "coordinators" (the superburen and
+    the voorzitter, privately). A voice message is always for the coordinators, whatever
+    was chosen: the bot cannot read it, so it cannot tell whether it asks for money or a
+    PIN (see ``domain.safeguards``)."""
+    return "coordinators" if voice_file_id else visibility
+
+
+def private_audience(members: list[Member], member_id: int, asked_by: int | None) -> list[Member]:
+    """Who gets a request that is not posted in the group: the superburen and the
+    voorzitters, not the member it is for, nor whoever asked on their behalf."""
+    return [p for p in coordinators(members, member_id) if p.user_id != asked_by]
+
+
+def voice_audience_text(people: list[Member]) -> str:
+    """What the asker of a voice request hears about who gets it (``{names}``): the roles
+    named are the roles of the people it really goes to."""
+    roles = {p.role for p in people}
+    if not people:
+        return N_(
+            "I cannot listen to a voice message myself, so it only goes to the superburen "
+            "and the voorzitter. Your circle has nobody else in those roles yet, so nobody "
+            "would get it. Type your request instead, then it can go to the whole circle."
+        )
+    if roles == {Role.SUPERBUUR}:
+        return N_(
+            "I cannot listen to a voice message myself, so it only goes to the superburen: {names}."
+        )
+    if roles == {Role.VOORZITTER}:
+        return N_(
+            "I cannot listen to a voice message myself, so it only goes to the voorzitter: {names}."
+        )
+    return N_(
+        "I cannot listen to a voice message myself, so it only goes to the superburen and "
+        "the voorzitter: {names}."
+    )
+
+
 def coordinators(members: list[Member], exclude: int | None = None) -> list[Member]:
     return [
         m

@@ -25,6 +25,8 @@ from domain.requests import (
     day_options,
     help_buttons,
     helper_buttons,
+    private_audience,
+    voice_audience_text,
 )
 from domain.safeguards import asks_for_money
 from handlers import picker, telling
@@ -286,6 +288,17 @@ class AskWizard(Wizard):
         elif Kind(state["kind"]) in MANY_HANDS:
             await self.goto(update, context, state, "helpers")
         else:
+            await self._visibility_or_confirm(update, context, state)
+
+    async def _visibility_or_confirm(
+        self, update: Update, context: OmkijkContext, state: dict
+    ) -> None:
+        """Who may see it, unless it is a voice message: the bot cannot read that, so it
+        goes to the superburen and the voorzitter only (``domain.requests.audience``)."""
+        if state.get("voice_file_id"):
+            state["visibility"] = "coordinators"
+            await self.goto(update, context, state, "confirm")
+        else:
             await self.goto(update, context, state, "visibility")
 
     async def step_helpers(self, update: Update, context: OmkijkContext, state: dict) -> None:
@@ -305,7 +318,7 @@ class AskWizard(Wizard):
             await answer_stale(update, context)
             return
         state["helpers_needed"] = int(value)
-        await self.goto(update, context, state, "visibility")
+        await self._visibility_or_confirm(update, context, state)
 
     async def step_visibility(self, update: Update, context: OmkijkContext, state: dict) -> None:
         _ = context.t.gettext
@@ -359,6 +372,13 @@ class AskWizard(Wizard):
         )
         if Kind(state["kind"]) in NOT_A_TASK:
             who = _("A superbuur will get your message privately.")
+        elif state.get("voice_file_id"):
+            people = private_audience(
+                await context.services.store.members(state["circle_id"]),
+                state["member_id"],
+                update.effective_user.id,
+            )
+            who = _(voice_audience_text(people), names=_names(people))
         elif state.get("visibility") == "coordinators":
             who = _("Only the superburen and the voorzitter will see it.")
         else:
@@ -411,6 +431,19 @@ class AskWizard(Wizard):
         await context.services.outbox.deliver(context.bot, result.message_ids)
         if Kind(state["kind"]) in NOT_A_TASK:
             reply = _("Sent. A superbuur will get in touch with you.")
+        elif state.get("voice_file_id") and result.status == HelpStatus.UNSEEN:
+            reply = _(
+                "Saved, but nobody else can hear it yet: a voice message only goes to the "
+                "superburen and the voorzitter, and your circle has nobody else in those "
+                "roles. Type your request again for the whole circle, or add a superbuur "
+                "with /cirkel."
+            )
+        elif state.get("voice_file_id"):
+            reply = _(
+                "Sent to {names}. I will let you know as soon as someone helps. You can see "
+                "your requests with /taken.",
+                names=_names(result.seen_by),
+            )
         elif result.status == HelpStatus.UNSEEN:
             reply = _(
                 "Saved, but nobody else can see it yet: your circle has no superburen or other "
@@ -426,6 +459,10 @@ class AskWizard(Wizard):
 
 
 ASK_WIZARD = AskWizard()
+
+
+def _names(people: list[Member]) -> str:
+    return ", ".join(p.display_name for p in people)
 
 
 async def ask_button(update: Update, context: OmkijkContext) -> None:

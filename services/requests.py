@@ -29,6 +29,7 @@ from domain.requests import (
     Kind,
     RequestStatus,
     after_quiet_hours,
+    audience,
     coordinators,
     done_buttons,
     due_moment,
@@ -36,6 +37,7 @@ from domain.requests import (
     help_buttons,
     may_claim,
     next_weekly_day,
+    private_audience,
     superburen_first,
     valid_day,
     widening_times,
@@ -77,6 +79,7 @@ class Result:
     request: HelpRequest | None = None
     message_ids: list[int] = field(default_factory=list)
     helper: str = ""
+    seen_by: list[Member] = field(default_factory=list)  # who got it privately
 
 
 def request_key(request_id: int) -> str:
@@ -193,6 +196,8 @@ class HelpDesk(Service):
         circle = await self.store.circle(circle_id)
         members = await self.store.members(circle_id)
         ids: list[int] = []
+        # A voice message goes to the superburen and the voorzitter only.
+        visibility = audience(visibility, voice_file_id)
         request_id = await self.store.create_request(
             tx,
             circle_id=circle_id,
@@ -211,9 +216,10 @@ class HelpDesk(Service):
         status = HelpStatus.CREATED
         if kind in NOT_A_TASK:
             # Not a task for the group: one superbuur hears it, privately.
-            for person in superburen_first(members, exclude=member.id)[:1]:
+            chosen = superburen_first(members, exclude=member.id)[:1]
+            for person in chosen:
                 ids.append(await self._post(tx, person.user_id, request))
-            return Result(HelpStatus.CREATED, request, ids)
+            return Result(HelpStatus.CREATED, request, ids, seen_by=chosen)
         if repeat_weekly and day is not None:
             await self.store.set_repeat_weekly(tx, request_id)
             next_post = dt.datetime.combine(
@@ -227,6 +233,7 @@ class HelpDesk(Service):
                 dedupe_key=f"hulpserie:{request_id}",
                 tx=tx,
             )
+        seeing: list[Member] = []
         if (
             circle is not None
             and circle.active
@@ -235,7 +242,7 @@ class HelpDesk(Service):
         ):
             ids.append(await self._post(tx, circle.chat_id, request))
         else:
-            seeing = [p for p in coordinators(members, member.id) if p.user_id != asked_by]
+            seeing = private_audience(members, member.id, asked_by)
             ids += await self._post_privately(tx, request, seeing)
             if not seeing:
                 status = HelpStatus.UNSEEN  # nobody else can see it: the asker is told so
@@ -279,7 +286,7 @@ class HelpDesk(Service):
             dedupe_key=f"{request_key(request_id)}nudge",
             tx=tx,
         )
-        return Result(status, request, ids)
+        return Result(status, request, ids, seen_by=seeing)
 
     async def _on_repeat(self, run: TimerRun) -> None:
         """A weekly request: the next occurrence, posted anew, with its own claims."""
@@ -336,7 +343,10 @@ class HelpDesk(Service):
             return Result(HelpStatus.NOT_ALLOWED)
         helper = await self.store.member_of(request.circle_id, user_id)
         asker = await self.store.member(request.member_id) if request.member_id else None
-        if not may_claim(helper, request.circle_id, asker, request.visibility):
+        # audience(): a voice request stored before voice went to the coordinators only
+        # is still claimed by them only, since the helper gets the voice message.
+        seen = audience(request.visibility, request.voice_file_id)
+        if not may_claim(helper, request.circle_id, asker, seen):
             return Result(HelpStatus.NOT_ALLOWED, request)
         if request.status in REQUEST_LIFECYCLE.ended:
             return Result(HelpStatus.ALREADY, request)

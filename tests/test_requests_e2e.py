@@ -123,17 +123,111 @@ async def test_two_neighbours_tapping_at_once_give_one_helper(world, circle):
 
 
 async def test_a_voice_request_reaches_the_helper(world, circle):
+    """A voice request goes to the superburen and the voorzitter only (the bot cannot
+    hear whether it is about money or a PIN): the superbuur who helps gets the voice."""
     p = circle["people"]
-    summary = await ask(world, p["Riet"], details="voice")
+    summary = await ask(world, p["Riet"], details="voice", who=None)
     assert "🎤 Met een spraakbericht voor de helper." in summary["text"]
     await world.tap(p["Riet"], "✅ Versturen")
-    group_post = post(world, circle["chat_id"])
+    private_post = world.emulator.bot_messages(p["Sandra"].id)[-1]
     await world.press(
-        p["Jan"], group_post, group_post["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+        p["Sandra"],
+        private_post,
+        private_post["reply_markup"]["inline_keyboard"][0][0]["callback_data"],
     )
-    voice = world.emulator.bot_messages(p["Jan"].id)[-1]
+    voice = world.emulator.bot_messages(p["Sandra"].id)[-1]
     assert "voice" in voice
     assert world.emulator.files[voice["voice"]["file_id"]][0] == b"OggS-riet"
+
+
+async def test_a_voice_request_goes_to_the_superburen_and_the_voorzitter_only(world, circle):
+    p = circle["people"]
+    group_before = len(world.emulator.bot_messages(circle["chat_id"]))
+    plain_before = {n: len(world.emulator.bot_messages(p[n].id)) for n in ("Jan", "Kees")}
+    # No "who may see it?" question: the summary says who gets it, by name.
+    summary = await ask(world, p["Riet"], details="voice", who=None)
+    assert summary["text"].endswith(
+        "Een spraakbericht kan ik zelf niet beluisteren. Daarom gaat het alleen naar de "
+        "superburen en de voorzitter: Henk, Sandra."
+    )
+    await world.tap(p["Riet"], "✅ Versturen")
+    assert world.texts(p["Riet"].id)[-1].startswith("Verstuurd naar Henk, Sandra.")
+    for name in ("Sandra", "Henk"):
+        post = world.emulator.bot_messages(p[name].id)[-1]
+        assert post["text"].startswith("Riet zoekt hulp: soep of een maaltijd, morgen")
+        assert "🎤 Met een spraakbericht voor de helper." in post["text"]
+        assert [b["text"] for b in world.emulator.buttons(post)] == ["🙋 Ik help"]
+    assert len(world.emulator.bot_messages(circle["chat_id"])) == group_before
+    for name, before in plain_before.items():
+        assert len(world.emulator.bot_messages(p[name].id)) == before
+    request_id = int(
+        world.emulator.bot_messages(p["Sandra"].id)[-1]["reply_markup"]["inline_keyboard"][0][0][
+            "callback_data"
+        ].split(":")[1]
+    )
+    assert (await world.store.help_request(request_id)).visibility == "coordinators"
+    # Nor does a plain member get it later, not from the list and not with a forged button.
+    [reply] = await world.say(p["Jan"], "/helpen")
+    assert reply["text"] == "Op dit moment vraagt niemand om hulp. Fijn!"
+    await world.press(
+        p["Jan"], world.emulator.bot_messages(p["Jan"].id)[-1], f"hv:{request_id}:claim", forge=True
+    )
+    assert world.last_alert() == "Dit kan (nu) niet voor jou."
+    assert not any("voice" in m for m in world.emulator.bot_messages(p["Jan"].id))
+    # Whatever audience a caller asks for, a voice request is for the coordinators.
+    desk = world.runtime.services.helpdesk
+    riet = await world.store.member_of(circle["circle"].id, p["Riet"].id)
+    result = await desk.create(
+        circle_id=circle["circle"].id,
+        member=riet,
+        asked_by=p["Riet"].id,
+        kind="groceries",
+        day=None,
+        at_minutes=None,
+        details=None,
+        voice_file_id="a-voice",
+        visibility="circle",
+    )
+    await world.runtime.tick()  # the outbox sends what was queued
+    assert result.request.visibility == "coordinators"
+    assert sorted(m.display_name for m in result.seen_by) == ["Henk", "Sandra"]
+    assert len(world.emulator.bot_messages(circle["chat_id"])) == group_before
+
+
+async def test_a_voice_request_without_superburen_goes_to_the_voorzitter(world):
+    henk, riet, jan = world.person("Henk"), world.person("Riet"), world.person("Jan")
+    chat_id = await world.circle("Zandweerd", henk, [riet, jan])
+    group_before = len(world.emulator.bot_messages(chat_id))
+    jan_before = len(world.emulator.bot_messages(jan.id))
+    await world.say(riet, "🙏 Ik zoek hulp")
+    for label in ("🔧 Een klusje", "Maakt niet uit welke dag"):
+        await world.tap(riet, label)
+    await world.handled(await world.emulator.send_voice(riet.id, riet.id, b"OggS-riet"))
+    await world.tap(riet, "2 personen")
+    assert world.texts(riet.id)[-1].endswith(
+        "Een spraakbericht kan ik zelf niet beluisteren. Daarom gaat het alleen naar de "
+        "voorzitter: Henk."
+    )
+    await world.tap(riet, "✅ Versturen")
+    assert world.texts(riet.id)[-1].startswith("Verstuurd naar Henk.")
+    assert world.texts(henk.id)[-1].startswith("Riet zoekt hulp: een klusje")
+    assert len(world.emulator.bot_messages(chat_id)) == group_before
+    assert len(world.emulator.bot_messages(jan.id)) == jan_before
+
+
+async def test_a_voice_request_with_nobody_to_hear_it_is_said_so(world):
+    """Henk is the only voorzitter and there are no superburen: nobody could hear it."""
+    henk, riet = world.person("Henk"), world.person("Riet")
+    chat_id = await world.circle("Zandweerd", henk, [riet])
+    group_before = len(world.emulator.bot_messages(chat_id))
+    await world.say(henk, "🙏 Ik zoek hulp")
+    for label in ("Voor mezelf", "🛒 Boodschappen", "Maakt niet uit welke dag"):
+        await world.tap(henk, label)
+    await world.handled(await world.emulator.send_voice(henk.id, henk.id, b"OggS-henk"))
+    assert "Dus niemand zou het krijgen." in world.texts(henk.id)[-1]
+    await world.tap(henk, "✅ Versturen")
+    assert world.texts(henk.id)[-1].startswith("Bewaard, maar nog niemand anders kan het horen.")
+    assert len(world.emulator.bot_messages(chat_id)) == group_before
 
 
 async def test_nobody_volunteers_superburen_then_voorzitter_asker_told(world, circle):
