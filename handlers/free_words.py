@@ -203,6 +203,14 @@ async def _neighbours(
     await context.services.outbox.deliver(context.bot, outcome.message_ids)
     if outcome.status == Done.ANSWERED:
         await waakvlam.tell_answer(update, context, outcome)
+    else:  # asked already (a second yes): said, never a silence
+        await update.effective_message.reply_text(
+            context.t.gettext(
+                "Your neighbours know already, and someone will get in touch with you. "
+                "In an emergency: call 112."
+            ),
+            reply_markup=await main_menu(context),
+        )
 
 
 PURPOSES = {"fwhulp": _ask, "fwzorg": _worry, "fwbuur": _neighbours}

@@ -312,6 +312,40 @@ class LadderModel(RuleBasedStateMachine):
         self.member_answers(label, oldest=False)
 
     @precondition(lambda self: self.subject not in self.gone)
+    @rule(
+        words=st.sampled_from(
+            [
+                ("ik voel me niet zo lekker", "😟 Ja, laat het ze weten", "notwell"),
+                ("wil iemand me even bellen?", "☕ Ja, graag", "contact"),
+            ]
+        )
+    )
+    def member_says_it_in_words(self, words):
+        """Outside any question, in their own words, then a yes: the same need as a tap."""
+        text, label, need = words
+        self.run(self.say(self.subject, text))
+        subject = self.user(self.subject).id
+        counts = {u.id: len(self.emu.bot_messages(u.id)) for u in self.people.values()}
+        found = self.newest_button(self.subject, label, "fw:")
+        if found is None:
+            return  # the words went to a wizard the member is in
+        newest = "SELECT id, need FROM checkin_rounds WHERE member_id = ? AND status = 'open' "
+        newest += "ORDER BY id DESC LIMIT 1"
+        db = self.world.runtime.db
+        before = self.run(db.fetchone(newest, (self.member_id,)))
+        self.run(self.press(self.subject, found))
+        wanted = {"contact": {"contact", "notwell"}, "notwell": {"notwell"}}[need]
+        needs = self.run(self.open_needs())
+        assert needs & wanted, f"{text!r} and a yes were not taken: {needs}"
+        after = self.run(db.fetchone(newest, (self.member_id,)))
+        new = self.world.texts(subject)[counts[subject] :]
+        assert [t for t in new if "💭" not in t], "the member heard nothing after the yes"
+        if after is not None and (before is None or tuple(before) != tuple(after)):
+            reply = "\n".join(t for t in new if "💭" not in t)
+            self.need_taps.append((after[0], after[1], counts, reply))
+        self.run(self.settle())
+
+    @precondition(lambda self: self.subject not in self.gone)
     @rule()
     def member_says_something(self):
         self.run(self.say(self.subject, "hallo, ik ben er"))
