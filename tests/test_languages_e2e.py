@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from core.i18n import FSI, PDI, I18n
 from tests.support import at, switch_on
 
@@ -79,3 +81,42 @@ def test_a_link_is_never_wrapped_in_isolates():
         link="https://t.me/OmkijkOefenBot?start=c_abc",
     )
     assert text.endswith("\nhttps://t.me/OmkijkOefenBot?start=c_abc")
+
+
+@pytest.mark.parametrize(("language", "name"), [("tr", "Türkçe"), ("ar", "العربية")])
+async def test_ask_for_help_and_share_a_worry_in_the_readers_language(world, language, name):
+    """Every button read in the reader's own language, end to end; the group and the
+    neighbours read what they chose (Dutch here)."""
+    t = I18n(ZoneInfo("Europe/Amsterdam")).for_language(language)
+    henk, jan = world.person("Henk"), world.person("Jan")
+    reader = world.person("Leyla", language_code=language)
+    chat_id = await world.group_with_bot("Zandweerd", henk, [jan, reader])
+    code = world.join_link_code(chat_id)
+    for person in (henk, jan):
+        await world.join(person, code)
+    await world.join(reader, code, language=name)
+
+    await world.say(reader, t.gettext("🙏 I'm looking for help"))
+    await world.tap(reader, t.gettext("🍲 Soup or a meal"))
+    await world.tap(reader, t.gettext("Tomorrow"))
+    await world.tap(reader, t.gettext("around {time}", time="12:00"))
+    await world.tap(reader, t.gettext("Just once"))
+    await world.say(reader, "graag met wat brood")
+    await world.tap(reader, t.gettext("The whole circle (in the group)"))
+    await world.tap(reader, t.gettext("✅ Send"))
+    await world.runtime.tick()
+    post = world.texts(chat_id)[-1]
+    assert "Leyla zoekt hulp" in post and "graag met wat brood" in post  # Dutch in the group
+
+    await world.say(reader, t.gettext("💭 I'm worried"))
+    await world.tap(reader, "Jan")
+    await world.tap(reader, t.gettext("Loneliness"))
+    await world.say(reader, "hij komt de deur niet uit")
+    await world.tap(reader, t.gettext("Today"))
+    await world.tap(reader, t.gettext("✅ Send"))
+    await world.runtime.tick()
+    assert "hij komt de deur niet uit" in world.texts(henk.id)[-1]  # Henk reads Dutch
+    assert not [x for x in world.texts(jan.id) if "deur niet uit" in x]  # never its subject
+    # Every word the reader got back was in their language: no Dutch menu word leaked.
+    for text in world.texts(reader.id):
+        assert "Ik zoek hulp" not in text and "Versturen" not in text, text
