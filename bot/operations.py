@@ -6,7 +6,13 @@ import datetime as dt
 import shutil
 from pathlib import Path
 
-from storage.operations import DatabaseFileError, check_file, copy_database, health_counts
+from storage.operations import (
+    DatabaseFileError,
+    check_file,
+    copy_database,
+    health_counts,
+    private_file,
+)
 from storage.timefmt import to_db
 
 
@@ -40,6 +46,7 @@ def restore(source: Path, db_path: Path) -> Path | None:
     if db_path.exists():
         kept = db_path.with_name(db_path.name + ".before-restore")
         shutil.copy2(db_path, kept)
+        private_file(kept)
     for suffix in ("-wal", "-shm"):
         stale = db_path.with_name(db_path.name + suffix)
         if stale.exists():

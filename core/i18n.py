@@ -50,6 +50,13 @@ def po_path(language: str) -> Path:
     return LOCALES_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
+def translated(message) -> bool:
+    """A catalogue entry with its translation; a plural one with every form filled."""
+    if isinstance(message.string, str):
+        return bool(message.string)
+    return bool(message.string) and all(message.string)
+
+
 def read_catalog(language: str) -> Catalog:
     with po_path(language).open("rb") as fh:
         return read_po(fh, locale=language, domain=DOMAIN)
@@ -153,7 +160,9 @@ class I18n:
             translations = gettext.GNUTranslations(buffer)
             known = (
                 frozenset(
-                    m.id if isinstance(m.id, str) else m.id[0] for m in catalog if m.id and m.string
+                    m.id if isinstance(m.id, str) else m.id[0]
+                    for m in catalog
+                    if m.id and translated(m)
                 )
                 if strict
                 else None
@@ -194,7 +203,7 @@ def update_catalogs() -> None:
         catalog.update(template, no_fuzzy_matching=True)
         with po_path(language).open("wb") as fh:
             write_po(fh, catalog, sort_output=True, width=100, ignore_obsolete=True)
-        missing = [m.id for m in catalog if m.id and not m.string]
+        missing = [m.id for m in catalog if m.id and not translated(m)]
         print(f"{language}: {len(missing)} untranslated")
 
 

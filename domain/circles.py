@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -30,10 +31,29 @@ def professional_link(bot_username: str, code: str) -> str:
     return f"https://t.me/{bot_username}?start=p_{code}"
 
 
+def _script(ch: str) -> str | None:
+    """The script of a letter, as far as look-alikes go: Latin, Cyrillic, Greek."""
+    if not ch.isalpha():
+        return None
+    name = unicodedata.name(ch, "")
+    return next((s for s in ("LATIN", "CYRILLIC", "GREEK") if name.startswith(s)), "OTHER")
+
+
 def clean_name(text: str) -> str | None:
-    """A name people will see: one line, printable, not too long. None if unusable."""
-    name = " ".join("".join(ch for ch in text if ch.isprintable()).split())
-    return name[:NAME_MAX] if name and not name.startswith("/") else None
+    """A name people will see: one line, printable, not too long. None if unusable:
+    also a name of invisible characters only, or a word that mixes look-alike scripts
+    ("Неnk" with a Cyrillic Н, posing as Henk)."""
+    text = unicodedata.normalize("NFKC", text)
+    # Invisible characters (zero-width, direction marks) are format characters: gone.
+    visible = "".join(ch for ch in text if ch.isprintable() and unicodedata.category(ch) != "Cf")
+    name = " ".join(visible.split())
+    if not name or name.startswith("/") or not any(ch.isalnum() for ch in name):
+        return None
+    for word in name.split():
+        scripts = {_script(ch) for ch in word} - {None, "OTHER"}
+        if len(scripts) > 1:
+            return None
+    return name[:NAME_MAX]
 
 
 @dataclass(frozen=True)

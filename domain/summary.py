@@ -71,10 +71,16 @@ def summary_text(
         )
     )
     if figures["helpers"]:
+        # A count, never a list of who gave: the circle keeps no tally (who gave, who took).
+        helpers = len(figures["helpers"])
         lines += [
             "",
             _("<b>Thank you</b> 🙏"),
-            html.escape(", ".join(figures["helpers"]), quote=False),
+            t.ngettext(
+                "{n} neighbour helped someone this week.",
+                "{n} neighbours helped someone this week.",
+                helpers,
+            ),
         ]
     lines += ["", _("<b>To share in the circle</b>")]
     if figures["people_helped"] or figures["contact_wanted"]:

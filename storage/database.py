@@ -17,11 +17,14 @@ from typing import Any
 import aiosqlite
 
 from storage.migrations import apply_migrations
+from storage.operations import private_file
 
 log = logging.getLogger(__name__)
 
 
 async def _connect(path: Path, *, readonly: bool) -> aiosqlite.Connection:
+    if not readonly and str(path) != ":memory:":
+        private_file(path)  # 0600 before SQLite creates it with the umask's mode
     conn = await aiosqlite.connect(path, isolation_level=None)
     conn.row_factory = aiosqlite.Row
     await conn.execute("PRAGMA foreign_keys = ON")

@@ -6,6 +6,7 @@ the bot.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 
@@ -33,8 +34,18 @@ def check_file(path: Path) -> int:
     return int(version)
 
 
+def private_file(path: Path) -> None:
+    """The file exists and only its owner may read it (0600): the database, its copies
+    and backups hold people's names and words. SQLite gives -wal and -shm the same."""
+    if path.exists():
+        path.chmod(0o600)
+    else:
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+
+
 def copy_database(source: Path, target: Path) -> None:
     """SQLite's online backup: consistent even while the bot writes."""
+    private_file(target)
     with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
         src.backup(dst)
 

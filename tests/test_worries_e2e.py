@@ -200,7 +200,9 @@ async def test_weekly_summary_on_monday_with_chart_and_on_demand(world, circle):
         "📊 Zandweerd: de week van maandag 23 november tot en met zondag 29 november"
     )
     assert "• Hulpvragen: 1 gevraagd, 1 keer hielp iemand, 0 staan nog open." in summary["text"]
-    assert "Dank je wel 🙏\nJan" in summary["text"]
+    # A count, never a list of who gave (the circle keeps no tally).
+    assert "Dank je wel 🙏\n1 buur heeft deze week iemand geholpen." in summary["text"]
+    assert "Jan" not in summary["text"]
     assert "Om te delen in de kring\nDeze week kregen 1 buren hulp" in summary["text"]
     png = world.emulator.files[chart["photo"][0]["file_id"]][0]
     assert png.startswith(b"\x89PNG") and len(png) > 10_000
