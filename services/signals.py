@@ -511,7 +511,8 @@ class Worries(LadderService):
             "voice kept for": N_("voice message available to"),
         }
         for at, actor, event, detail in await self.store.signal_log(signal.id):
-            who = t.gettext("the bot") if actor == "bot" else actor
+            # A name is text, never markup: "<a href=…>" in a name is shown, not a link.
+            who = t.gettext("the bot") if actor == "bot" else html.escape(actor, quote=False)
             line = f"{t.time(at)} {t.date(at.astimezone(self.tz).date())}: {who} " + t.gettext(
                 events.get(event, event)
             )

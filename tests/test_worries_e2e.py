@@ -302,3 +302,23 @@ async def test_a_professional_in_two_circles_sees_both_and_only_those(world, cir
     assert "zorg van Jan" in seen and "zorg van Ans" in seen
     assert "zorg van Piet" not in seen
     assert "Een zorg uit Zandweerd" in seen and "Een zorg uit Keizerslanden" in seen
+
+
+async def test_the_worry_log_shows_names_as_text_and_comes_in_parts(world, circle):
+    """A name with markup is shown as typed, never a link; a long log is split under
+    Telegram's limit instead of failing (issue: privacy and access, small ones)."""
+    p = circle["people"]
+    await share(world, p["Jan"], "Sandra")
+    await world.tap(p["Jan"], "✅ Versturen")
+    [signal_id] = [r[0] for r in await world.runtime.db.fetchall("SELECT id FROM signals")]
+    async with world.store.db.write() as tx:
+        await world.store.log_signal(
+            tx, signal_id, "<a href='https://x.example'>Kees</a>", "picked up"
+        )
+        for _ in range(40):
+            await world.store.log_signal(tx, signal_id, "Fatima", "replied", "lang antwoord " * 12)
+    parts = await world.tap(p["Fatima"], "📜 Logboek")
+    assert len(parts) >= 2
+    assert all(len(part["text"]) <= 4096 for part in parts)
+    # Shown as typed: unescaped, Telegram would have made it a link named "Kees".
+    assert "<a href='https://x.example'>Kees</a> heeft het opgepakt" in parts[0]["text"]
