@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable
 from telegram.error import InvalidToken, NetworkError
 
 from bot.config import ConfigError, Settings, load_settings, require_token
-from bot.logs import setup_logging
+from bot.logs import mask_tokens, setup_logging
 from core.clock import SystemClock
 
 log = logging.getLogger("omkijkbot")
@@ -98,7 +98,7 @@ def _operate(mode: str, file: str | None, settings: Settings) -> int:
                 + (f"; the previous file is kept as {kept}" if kept else "")
             )
     except OperationError as exc:
-        print(f"omkijkbot: {exc}", file=sys.stderr)
+        print(mask_tokens(f"omkijkbot: {exc}"), file=sys.stderr)
         return 2
     return 0
 
@@ -127,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
         setup_logging(settings.log_level, settings.log_format)
         asyncio.run(_practice(settings) if args.mode == "practice" else _run(settings))
     except ConfigError as exc:
-        print(f"omkijkbot: {exc}", file=sys.stderr)
+        print(mask_tokens(f"omkijkbot: {exc}"), file=sys.stderr)
         return 2
     except InvalidToken:
         print(
@@ -137,10 +137,13 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 2
     except NetworkError as exc:
-        print(f"omkijkbot: cannot reach the Bot API at TELEGRAM_API_URL ({exc})", file=sys.stderr)
+        print(
+            mask_tokens(f"omkijkbot: cannot reach the Bot API at TELEGRAM_API_URL ({exc})"),
+            file=sys.stderr,
+        )
         return 3
     except OSError as exc:
-        print(f"omkijkbot: {exc}", file=sys.stderr)
+        print(mask_tokens(f"omkijkbot: {exc}"), file=sys.stderr)
         return 3
     except KeyboardInterrupt:
         return 130

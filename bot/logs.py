@@ -21,6 +21,11 @@ CHATTY = ("telegram", "httpx", "httpcore", "aiohttp", "apscheduler", "aiosqlite"
 _TOKEN = re.compile(r"(?<!\d)\d{6,12}:[A-Za-z0-9_-]{20,}")
 
 
+def mask_tokens(text: str) -> str:
+    """Anything shaped like a bot token becomes ``<token>`` (for errors printed at start)."""
+    return _TOKEN.sub("<token>", text)
+
+
 class RedactTokens(logging.Filter):
     """Masks bot tokens wherever they appear (messages, arguments, tracebacks)."""
 

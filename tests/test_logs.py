@@ -72,3 +72,36 @@ def test_a_token_in_a_message_or_traceback_is_masked(log_output):
     text = log_output.getvalue()
     assert token not in text
     assert text.count("<token>") == 2
+
+
+def test_a_token_never_shows_in_a_start_up_error(tmp_path):
+    """Telegram unreachable, or a setting refused: the one line printed names the
+    problem, never the token (which may sit in a URL or a refused value)."""
+    import os
+    import socket
+    import subprocess
+    import sys
+
+    from tests.support import REPO
+
+    token = "123456789:AAHk-secret_part_of_the_token_0123"
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]  # closed again: nothing listens there
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OMKIJK_", "TELEGRAM_"))}
+    for extra in (
+        {"TELEGRAM_API_URL": f"http://127.0.0.1:{port}/bot{token}/"},
+        {"OMKIJK_TZ": f"Mars/{token}"},
+    ):
+        result = subprocess.run(
+            [sys.executable, "-m", "bot", "run"],
+            cwd=REPO,
+            env={**env, "OMKIJK_DB": str(tmp_path / "o.sqlite3"), "TELEGRAM_TOKEN": token, **extra},
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert result.returncode in (2, 3), result.stderr
+        assert token not in result.stderr + result.stdout
+        assert "omkijkbot:" in result.stderr
