@@ -6,7 +6,7 @@ import datetime as dt
 import html
 from typing import Any
 
-from core.i18n import Translator
+from core.i18n import N_, Translator
 
 TELEGRAM_LIMIT = 4096
 
@@ -117,44 +117,36 @@ def split_message(text: str, limit: int = TELEGRAM_LIMIT) -> list[str]:
     return parts
 
 
-EXPORT_COLUMNS = [
-    "week",
-    "asked",
-    "helped",
-    "open",
-    "chats",
-    "checkins",
-    "to_neighbours",
-    "to_chair",
-    "open_worries",
-]
+# The exported figures: a column and its heading, in the reader's language.
+EXPORT_COLUMNS = {
+    "week": N_("Week"),
+    "asked": N_("Asked for help"),
+    "helped": N_("Helped"),
+    "open": N_("Still open"),
+    "chats": N_("Chats"),
+    "checkins": N_("“All well?” asked"),
+    "to_neighbours": N_("Neighbours went to look"),
+    "to_chair": N_("Voorzitter alerted"),
+    "open_worries": N_("Open worries"),
+}
 
 
-def export_csv(rows: list[dict[str, Any]]) -> bytes:
-    """Figures per week, no names and no content: for the signaleringsoverleg."""
+def export_csv(t: Translator, rows: list[dict[str, Any]]) -> bytes:
+    """Figures per week, no names and no content: for the signaleringsoverleg. The
+    headings are in the reader's language; the columns are always in this order."""
     import csv
     import io
 
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=EXPORT_COLUMNS)
-    writer.writeheader()
-    writer.writerows(rows)
+    writer = csv.writer(buffer)
+    writer.writerow([t.gettext(heading) for heading in EXPORT_COLUMNS.values()])
+    writer.writerows([row[column] for column in EXPORT_COLUMNS] for row in rows)
     return buffer.getvalue().encode()
 
 
 def export_html(t: Translator, circle_title: str, rows: list[dict[str, Any]]) -> bytes:
     _ = t.gettext
-    headers = [
-        _("Week"),
-        _("Asked for help"),
-        _("Helped"),
-        _("Still open"),
-        _("Chats"),
-        _("“All well?” asked"),
-        _("Neighbours went to look"),
-        _("Voorzitter alerted"),
-        _("Open worries"),
-    ]
+    headers = [_(heading) for heading in EXPORT_COLUMNS.values()]
     head = "".join(f"<th>{html.escape(h)}</th>" for h in headers)
     body = "".join(
         "<tr>" + "".join(f"<td>{html.escape(str(row[c]))}</td>" for c in EXPORT_COLUMNS) + "</tr>"

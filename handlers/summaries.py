@@ -74,7 +74,7 @@ async def export_button(update: Update, context: OmkijkContext) -> None:
     slug = re.sub(r"[^a-z0-9]+", "-", circle.title.lower()).strip("-") or "kring"
     if values[0] == "csv":
         await update.effective_message.reply_document(
-            export_csv(rows), filename=f"cijfers-{slug}.csv"
+            export_csv(context.t, rows), filename=f"cijfers-{slug}.csv"
         )
     else:
         await update.effective_message.reply_document(

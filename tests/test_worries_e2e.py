@@ -229,7 +229,10 @@ async def test_exports_for_the_signaleringsoverleg_have_no_personal_content(worl
     [csv_file] = await world.tap(p["Henk"], "📄 Spreadsheet (CSV)")
     data = world.emulator.files[csv_file["document"]["file_id"]][0].decode()
     lines = data.strip().splitlines()
-    assert lines[0] == "week,asked,helped,open,chats,checkins,to_neighbours,to_chair,open_worries"
+    assert lines[0] == (  # the headings in the reader's language
+        "Week,Hulp gevraagd,Geholpen,Nog open,Praatjes,“Alles goed?” gevraagd,"
+        "Buren gingen kijken,Voorzitter gewaarschuwd,Open zorgen"
+    )
     assert len(lines) == 6 and lines[-1].startswith("2026-11-23,")
     assert lines[-1].endswith(",1")  # one open worry, as a number
     [page] = await world.tap(p["Henk"], "🌐 Pagina om te printen")
