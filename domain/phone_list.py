@@ -10,6 +10,8 @@ from domain.records import Circle, Member
 
 
 def phone_list_html(circle: Circle, members: list[Member], t: Translator, now: dt.datetime) -> str:
+    # gettext escapes what it fills in (names): its result is HTML already, so it is
+    # never escaped a second time ("Ans &amp;amp; Bob").
     _ = t.gettext
     rows = "\n".join(
         f"<tr><td>{html.escape(m.display_name)}</td><td>{html.escape(m.phone or '')}</td>"
@@ -18,16 +20,15 @@ def phone_list_html(circle: Circle, members: list[Member], t: Translator, now: d
         if m.share_phone and m.phone and m.role != "professional"
     )
     if not rows:
-        nobody = html.escape(_("Nobody has shared a number yet."))
+        nobody = _("Nobody has shared a number yet.")
         rows = f"<tr><td colspan=3>{nobody}</td></tr>"
-    title = html.escape(_("Phone list — {circle}", circle=circle.title))
-    made = html.escape(
-        _("Made on {date}. Only for the circle: please do not pass it on.", date=t.datetime(now))
-    )
-    name, number = html.escape(_("Name")), html.escape(_("Phone"))
-    emergency = html.escape(_("In an emergency: call 112."))
+    title = _("Phone list — {circle}", circle=circle.title)
+    made = _("Made on {date}. Only for the circle: please do not pass it on.", date=t.datetime(now))
+    name, number = _("Name"), _("Phone")
+    emergency = _("In an emergency: call 112.")
+    direction = "rtl" if t.right_to_left else "ltr"
     return f"""<!doctype html>
-<html lang="{t.language}"><head><meta charset="utf-8"><title>{title}</title>
+<html lang="{t.language}" dir="{direction}"><head><meta charset="utf-8"><title>{title}</title>
 <style>
 body {{ font-family: sans-serif; font-size: 16pt; margin: 2cm; }}
 table {{ border-collapse: collapse; width: 100%; }}

@@ -147,15 +147,17 @@ def export_csv(t: Translator, rows: list[dict[str, Any]]) -> bytes:
 def export_html(t: Translator, circle_title: str, rows: list[dict[str, Any]]) -> bytes:
     _ = t.gettext
     headers = [_(heading) for heading in EXPORT_COLUMNS.values()]
-    head = "".join(f"<th>{html.escape(h)}</th>" for h in headers)
+    head = "".join(f"<th>{h}</th>" for h in headers)
     body = "".join(
         "<tr>" + "".join(f"<td>{html.escape(str(row[c]))}</td>" for c in EXPORT_COLUMNS) + "</tr>"
         for row in rows
     )
-    title = html.escape(_("Figures of {circle}, the last four weeks", circle=circle_title))
-    note = html.escape(_("Only numbers: no names and nothing anyone wrote."))
+    # gettext escapes what it fills in: its result is HTML already, never escaped twice.
+    title = _("Figures of {circle}, the last four weeks", circle=circle_title)
+    note = _("Only numbers: no names and nothing anyone wrote.")
     return (
-        f"<!doctype html><html lang='{t.language}'><head><meta charset='utf-8'>"
+        f"<!doctype html><html lang='{t.language}' dir='{'rtl' if t.right_to_left else 'ltr'}'>"
+        "<head><meta charset='utf-8'>"
         f"<title>{title}</title><style>body{{font-family:sans-serif}}"
         f"td,th{{border-bottom:1px solid #999;padding:.3em .6em;text-align:right}}"
         f"</style></head><body><h1>{title}</h1><table><tr>{head}</tr>{body}</table>"
