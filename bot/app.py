@@ -25,6 +25,7 @@ from bot.inbox import Inbox, origin
 from bot.outbox import OutboxSender
 from bot.ratelimit import PriorityRateLimiter
 from bot.services import Services
+from bot.systemd import Systemd
 from bot.transport import over_aiohttp
 from core.clock import Clock
 from core.i18n import DEFAULT_LANGUAGE, N_, I18n
@@ -183,6 +184,7 @@ class Runtime:
         self.inbox: Inbox | None = None
         self.health: Health | None = None
         self.monitor: Monitor | None = None
+        self.systemd = Systemd(clock)
         self._tick_lock = asyncio.Lock()
         self._sender: asyncio.Task[None] | None = None
         self._next_heartbeat: dt.datetime | None = None
@@ -292,6 +294,7 @@ class Runtime:
         self.monitor = Monitor(self.health)
         await self.monitor.start(settings)
         log.info("Omkijkbot is running as @%s", bot.username)
+        self.systemd.ready(f"running as @{bot.username}")
         return self
 
     def _counts(self) -> tuple[int, int]:
@@ -332,9 +335,10 @@ class Runtime:
         await self._heartbeat()
 
     def _ticked(self) -> None:
-        """The timers were looked at (the database answered): the health check hears
-        the ticker is alive."""
+        """The timers were looked at (the database answered): the health check and
+        systemd's watchdog hear the ticker is alive."""
         self.health.ticked()
+        self.systemd.ticked()
 
     async def _heartbeat(self) -> None:
         """Every 15 minutes (of the bot's clock) one INFO line that says it is alive;
@@ -383,6 +387,7 @@ class Runtime:
         return fired, sent
 
     async def stop(self) -> None:
+        self.systemd.stopping()
         if self.monitor is not None:
             await self.monitor.stop()
             self.monitor = None
