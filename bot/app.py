@@ -11,6 +11,7 @@ import contextlib
 import datetime as dt
 import logging
 import secrets
+from collections.abc import Callable
 from typing import Any
 
 from telegram import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats
@@ -19,10 +20,12 @@ from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 
 from bot.config import Settings
+from bot.health import Health, Monitor
 from bot.inbox import Inbox, origin
 from bot.outbox import OutboxSender
 from bot.ratelimit import PriorityRateLimiter
 from bot.services import Services
+from bot.systemd import Systemd
 from bot.transport import over_aiohttp
 from core.clock import Clock
 from core.i18n import DEFAULT_LANGUAGE, N_, I18n
@@ -92,12 +95,18 @@ GROUP_COMMANDS = [
 
 
 def build_application(
-    token: str, base_url: str, services: Services, *, base_file_url: str | None = None
+    token: str,
+    base_url: str,
+    services: Services,
+    *,
+    base_file_url: str | None = None,
+    on_updates: Callable[[], None] | None = None,
 ) -> Application:
+    """``on_updates``: called each time a getUpdates was answered (for the health check)."""
     defaults = Defaults(tzinfo=services.settings.tz, parse_mode=ParseMode.HTML)
     context_types = ContextTypes(context=OmkijkContext, bot_data=BotData)
     builder = (
-        over_aiohttp(ApplicationBuilder())
+        over_aiohttp(ApplicationBuilder(), on_updates)
         .token(token)
         .base_url(base_url)
         .defaults(defaults)
@@ -175,6 +184,9 @@ class Runtime:
         self.application: Application | None = None
         self.services: Services | None = None
         self.inbox: Inbox | None = None
+        self.health: Health | None = None
+        self.monitor: Monitor | None = None
+        self.systemd = Systemd(clock)
         self._tick_lock = asyncio.Lock()
         self._sender: asyncio.Task[None] | None = None
         self._next_heartbeat: dt.datetime | None = None
@@ -185,6 +197,7 @@ class Runtime:
         settings = self.settings
         self.db = await Database(settings.db_path).open()
         store = Store(self.db, self.clock)
+        self.health = Health(self.clock, store, self.db, self._counts, URGENT_WAIT)
         i18n = I18n(settings.tz, strict=self.strict_i18n)
         scheduler = Scheduler(store, self.clock)
         register_builtin_timers(
@@ -230,7 +243,11 @@ class Runtime:
             operator,
         )
         self.application = build_application(
-            self.token, self.base_url, self.services, base_file_url=self.base_file_url
+            self.token,
+            self.base_url,
+            self.services,
+            base_file_url=self.base_file_url,
+            on_updates=self.health.polled,
         )
         self.inbox = Inbox(store, self.application, on_set_aside=self._apologise)
         self.services.inbox = self.inbox
@@ -270,12 +287,22 @@ class Runtime:
                     "chat_member",
                 ],
             )
+            self.health.webhook = (bot, self.webhook_url.rstrip("/") + path)
             self.inbox.start(polling=False)
         else:
             await bot.delete_webhook()
+            self.health.polling_since = self.clock.now()
             self.inbox.start(polling=True)
+        self.monitor = Monitor(self.health)
+        await self.monitor.start(settings)
         log.info("Omkijkbot is running as @%s", bot.username)
+        self.systemd.ready(f"running as @{bot.username}")
         return self
+
+    def _counts(self) -> tuple[int, int]:
+        """Updates handled and messages sent since start (the heartbeat, the health)."""
+        handled = self.inbox.handled_total if self.inbox else 0
+        return handled, self.services.outbox.sent_total if self.services else 0
 
     async def _apologise(self, payload: dict[str, Any]) -> None:
         """Tell a person that what they sent could not be handled (set aside), and the
@@ -304,9 +331,16 @@ class Runtime:
             return  # the previous tick is still firing a large batch
         async with self._tick_lock:
             fired = await self.services.scheduler.run_due(limit=500)
+        self._ticked()
         if fired:
             self.services.outbox.wake()
         await self._heartbeat()
+
+    def _ticked(self) -> None:
+        """The timers were looked at (the database answered): the health check and
+        systemd's watchdog hear the ticker is alive."""
+        self.health.ticked()
+        self.systemd.ticked()
 
     async def _heartbeat(self) -> None:
         """Every 15 minutes (of the bot's clock) one INFO line that says it is alive;
@@ -328,8 +362,7 @@ class Runtime:
         if now < self._next_heartbeat:
             return
         self._next_heartbeat = now + HEARTBEAT
-        handled = self.inbox.handled_total if self.inbox else 0
-        sent = self.services.outbox.sent_total
+        handled, sent = self._counts()
         log.info(
             "alive: %d updates handled, %d messages sent since the last heartbeat; "
             "%d waiting to be sent; oldest pending timer due %s",
@@ -349,6 +382,7 @@ class Runtime:
             # check-in moves the ladder on): go round until nothing more is due.
             for _ in range(5):
                 new_fired = await self.services.scheduler.run_due()
+                self._ticked()
                 new_sent = await self.services.outbox.flush(self.application.bot)
                 fired, sent = fired + new_fired, sent + new_sent
                 if not new_fired:
@@ -357,6 +391,10 @@ class Runtime:
         return fired, sent
 
     async def stop(self) -> None:
+        self.systemd.stopping()
+        if self.monitor is not None:
+            await self.monitor.stop()
+            self.monitor = None
         if self._sender is not None:
             self._sender.cancel()
             with contextlib.suppress(asyncio.CancelledError):

@@ -46,6 +46,16 @@ class Settings(BaseSettings):
     practice_port: int = Field(
         default=8080, ge=0, le=65535, validation_alias="OMKIJK_PRACTICE_PORT"
     )
+    # For monitors, both off unless a port is set; both on this machine only by default.
+    # The same port for both: one server answers /health and /metrics.
+    health_port: int | None = Field(
+        default=None, ge=0, le=65535, validation_alias="OMKIJK_HEALTH_PORT"
+    )
+    health_listen: str = Field(default="127.0.0.1", validation_alias="OMKIJK_HEALTH_LISTEN")
+    metrics_port: int | None = Field(
+        default=None, ge=0, le=65535, validation_alias="OMKIJK_METRICS_PORT"
+    )
+    metrics_listen: str = Field(default="127.0.0.1", validation_alias="OMKIJK_METRICS_LISTEN")
     # Messages a second the bot may send in all. 30 is Telegram's limit for a bot;
     # raise it only if Telegram allows your bot more (paid broadcasts).
     send_rate: float = Field(default=30, ge=1, le=1000, validation_alias="OMKIJK_SEND_RATE")
@@ -109,6 +119,11 @@ class Settings(BaseSettings):
             except ValueError as exc:
                 raise ValueError("expected Telegram user ids separated by commas") from exc
         return value
+
+    @field_validator("health_port", "metrics_port", mode="before")
+    @classmethod
+    def _empty_is_off(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
 
     @field_validator("telegram_api_url")
     @classmethod

@@ -14,6 +14,7 @@ own ``TimedOut`` and ``NetworkError``, so the outbox and the inbox retry as befo
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 import aiohttp
 from telegram.error import NetworkError, TimedOut
@@ -24,7 +25,7 @@ _JSON = {"Content-Type": "application/json"}
 
 
 class AiohttpRequest(BaseRequest):
-    __slots__ = ("_connections", "_session", "_timeouts")
+    __slots__ = ("_connections", "_on_answer", "_session", "_timeouts")
 
     def __init__(
         self,
@@ -35,8 +36,12 @@ class AiohttpRequest(BaseRequest):
         write_timeout: float | None = 5.0,
         pool_timeout: float | None = 1.0,
         media_write_timeout: float | None = 20.0,
+        on_answer: Callable[[int], None] | None = None,
     ) -> None:
         self._connections = connections
+        # Told the HTTP status of every answer that arrived (the health check's "the
+        # poller completed a getUpdates").
+        self._on_answer = on_answer
         self._timeouts = {
             "connect": connect_timeout,
             "read": read_timeout,
@@ -112,14 +117,27 @@ class AiohttpRequest(BaseRequest):
             async with self._session.request(
                 method, url, data=data, headers=headers, timeout=timeout
             ) as response:
-                return response.status, await response.read()
+                body = await response.read()
         except TimeoutError as exc:  # asyncio's and aiohttp's timeouts are TimeoutError
             raise TimedOut from exc
         except aiohttp.ClientError as exc:
             raise NetworkError(f"aiohttp.{type(exc).__name__}: {exc}") from exc
+        if self._on_answer is not None:
+            self._on_answer(response.status)
+        return response.status, body
 
 
-def over_aiohttp(builder: ApplicationBuilder) -> ApplicationBuilder:
+def over_aiohttp(
+    builder: ApplicationBuilder, on_updates: Callable[[], None] | None = None
+) -> ApplicationBuilder:
     """An Application whose Bot API calls use this transport: the calls, and the one
-    long poll at a time for updates."""
-    return builder.request(AiohttpRequest()).get_updates_request(AiohttpRequest(connections=1))
+    long poll at a time for updates. ``on_updates`` is called each time a getUpdates
+    was answered with 200 (PTB sends getUpdates, and only it, on its own request)."""
+
+    def answered(status: int) -> None:
+        if status == 200 and on_updates is not None:
+            on_updates()
+
+    return builder.request(AiohttpRequest()).get_updates_request(
+        AiohttpRequest(connections=1, on_answer=answered)
+    )

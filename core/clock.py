@@ -16,6 +16,11 @@ class Clock(Protocol):
         """The current moment, timezone-aware, in UTC."""
         ...
 
+    def real_seconds(self, simulated: dt.timedelta) -> float:
+        """How long a span of this clock's time takes in real seconds (a trainer's
+        faster clock: fewer)."""
+        ...
+
 
 class SystemClock:
     """Real time, optionally started at another moment and/or running faster.

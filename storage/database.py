@@ -157,3 +157,9 @@ class Database:
 
     async def schema_version(self) -> int:
         return int(await self.fetchvalue("PRAGMA user_version"))
+
+    async def ping(self) -> None:
+        """Raise unless a reader and the one writer both answer (the health check: a
+        writer held by a transaction that never ends makes this wait)."""
+        await self.fetchvalue("SELECT 1")
+        await self.execute("SELECT 1")
