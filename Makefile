@@ -5,12 +5,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: practice run test fuzz lint format bench locales clean
+.PHONY: practice run test fuzz lint format bench locales lock clean
 
-$(STAMP): pyproject.toml
+# Installs exactly the versions in requirements.lock (refresh it with `make lock`).
+$(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
 practice: $(STAMP)
@@ -52,3 +54,9 @@ locales: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
+
+# The pinned versions CI and `make practice` install, from pyproject.toml's ranges.
+lock: $(STAMP)
+	$(BIN)/pip install --quiet pip-tools
+	$(BIN)/pip-compile --quiet --extra dev --strip-extras --no-header --no-emit-index-url \
+		--no-emit-find-links --output-file requirements.lock pyproject.toml
