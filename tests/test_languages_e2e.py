@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from core.i18n import FSI, PDI, I18n
+from core.i18n import FSI, PDI, I18n, read_catalog
 from tests.support import at, switch_on
 
 
@@ -120,3 +120,16 @@ async def test_ask_for_help_and_share_a_worry_in_the_readers_language(world, lan
     # Every word the reader got back was in their language: no Dutch menu word leaked.
     for text in world.texts(reader.id):
         assert "Ik zoek hulp" not in text and "Versturen" not in text, text
+
+
+@pytest.mark.parametrize(("code", "language"), [("tr", "tr"), ("ar-SA", "ar"), ("fr", "nl")])
+async def test_the_first_language_comes_from_telegram(world, code, language):
+    """Before anyone chooses, the bot speaks the language Telegram says the person uses
+    (Dutch when it does not speak that one)."""
+    person = world.person("Deniz", language_code=code)
+    [reply] = await world.say(person, "/start")
+    welcome = next(
+        m.id for m in read_catalog("nl") if str(m.id).startswith("Welcome, {name}! Nice that")
+    )
+    t = I18n(ZoneInfo("Europe/Amsterdam")).for_language(language)
+    assert reply["text"] == t.gettext(welcome, name="Deniz")
