@@ -11,6 +11,7 @@ import contextlib
 import datetime as dt
 import logging
 import secrets
+import shutil
 from collections.abc import Callable
 from typing import Any
 
@@ -22,6 +23,7 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 from bot.config import Settings
 from bot.health import Health, Monitor
 from bot.inbox import Inbox, origin
+from bot.operations import last_backup_marker
 from bot.outbox import OutboxSender
 from bot.ratelimit import PriorityRateLimiter
 from bot.services import Services
@@ -191,6 +193,7 @@ class Runtime:
         self._sender: asyncio.Task[None] | None = None
         self._next_heartbeat: dt.datetime | None = None
         self._next_look: dt.datetime | None = None
+        self.disk_free = shutil.disk_usage  # tests give a full disk without filling one
         self._counted = (0, 0)  # updates handled, messages sent, at the last heartbeat
 
     async def start(self) -> Runtime:
@@ -362,6 +365,7 @@ class Runtime:
         if now < self._next_heartbeat:
             return
         self._next_heartbeat = now + HEARTBEAT
+        await self._look_after_the_files(now)
         handled, sent = self._counts()
         log.info(
             "alive: %d updates handled, %d messages sent since the last heartbeat; "
@@ -372,6 +376,24 @@ class Runtime:
             oldest.isoformat(timespec="minutes") if oldest else "none",
         )
         self._counted = (handled, sent)
+
+    async def _look_after_the_files(self, now: dt.datetime) -> None:
+        """Room on the disk for the database, and a backup not too old."""
+        settings, operator = self.settings, self.services.operator
+        free_mb = self.disk_free(settings.db_path.resolve().parent).free // 1_000_000
+        if free_mb < settings.disk_min_free_mb:
+            log.warning("only %d MB free for the database", free_mb)
+            await operator.warn(Trouble.DISK_LOW, mb=free_mb)
+        if settings.backup_max_age_hours:
+            marker = last_backup_marker(settings.db_path)
+            made = (
+                dt.datetime.fromisoformat(marker.read_text().strip()) if marker.exists() else None
+            )
+            age = (now - made) if made else None
+            if age is None or age > dt.timedelta(hours=settings.backup_max_age_hours):
+                hours = int(age.total_seconds() // 3600) if age else "?"
+                log.warning("the last backup is %s hours old", hours)
+                await operator.warn(Trouble.BACKUP_OLD, hours=hours)
 
     async def tick(self) -> tuple[int, int]:
         """Fire due timers, then deliver the outbox. Returns (fired, sent)."""

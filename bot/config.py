@@ -75,6 +75,13 @@ class Settings(BaseSettings):
         default=365, ge=1, validation_alias="OMKIJK_RETAIN_SIGNALS_DAYS"
     )
 
+    # The beheerder is told when the last `omkijkbot backup` is older than this (0: not
+    # checked), or when the disk holding the database has less free space than this.
+    backup_max_age_hours: int = Field(
+        default=0, ge=0, validation_alias="OMKIJK_BACKUP_MAX_AGE_HOURS"
+    )
+    disk_min_free_mb: int = Field(default=200, ge=0, validation_alias="OMKIJK_DISK_MIN_FREE_MB")
+
     # No request is passed on to more people at night (a request for today may be).
     quiet_hours: str = Field(default="22:00-08:00", validation_alias="OMKIJK_QUIET_HOURS")
 

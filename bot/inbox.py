@@ -209,10 +209,11 @@ class Inbox:
             log.error(
                 "update %s crashed the bot %d times; set aside", item.update_id, item.attempts
             )
-            await self.store.finish_update(item.update_id, error="set aside after crashes")
             if self.on_set_aside is not None:
-                # Never a silence: the person hears it did not work.
+                # Never a silence: the person hears it did not work (scheduled before
+                # the update counts as handled, so nobody sees it handled and unanswered).
                 await self.on_set_aside(item.payload)
+            await self.store.finish_update(item.update_id, error="set aside after crashes")
             await self._notify_handled()
             return False
         await self.store.note_update_attempt(item.update_id)

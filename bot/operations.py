@@ -36,7 +36,13 @@ def backup(db_path: Path, target: Path) -> int:
     target.parent.mkdir(parents=True, exist_ok=True)
     copy_database(db_path, target)
     check(target)
+    # When the last backup was made, for the beheerder's reminder (OMKIJK_BACKUP_MAX_AGE_HOURS).
+    last_backup_marker(db_path).write_text(dt.datetime.now(dt.UTC).isoformat())
     return target.stat().st_size
+
+
+def last_backup_marker(db_path: Path) -> Path:
+    return db_path.with_name(db_path.name + ".last-backup")
 
 
 def restore(source: Path, db_path: Path) -> Path | None:

@@ -24,6 +24,8 @@ class Trouble(StrEnum):
     SET_ASIDE = "set_aside"  # an update could not be handled and was set aside
     GROUP_LOST = "group_lost"  # a circle's group removed the bot, or is gone
     OUTBOX_STUCK = "outbox_stuck"  # urgent messages waiting over five minutes
+    DISK_LOW = "disk_low"  # little free space left for the database
+    BACKUP_OLD = "backup_old"  # the last backup is older than configured
 
 
 MESSAGES = {
@@ -41,6 +43,14 @@ MESSAGES = {
         "Omkijkbot, for the beheerder: {n} urgent messages (alerts, worries) have been "
         "waiting more than five minutes to be sent. Telegram may be unreachable: please look "
         "at the log and at “omkijkbot status”."
+    ),
+    Trouble.DISK_LOW: N_(
+        "Omkijkbot, for the beheerder: the disk holding the database has only {mb} MB "
+        "free. When it is full, the bot cannot store anything: please make room."
+    ),
+    Trouble.BACKUP_OLD: N_(
+        "Omkijkbot, for the beheerder: the last backup was made {hours} hours ago. "
+        "Please run “omkijkbot backup” (or check the job that does)."
     ),
 }
 

@@ -107,3 +107,41 @@ async def test_urgent_messages_stuck_five_minutes_tell_the_beheerder(world):
         await world.runtime.tick()
     [told] = _beheerder_texts(world, admin)
     assert "1 dringende berichten" in told
+
+
+async def _through_a_heartbeat(world):
+    for _ in range(17):  # a heartbeat comes every 15 minutes of the bot's clock
+        world.clock.advance(minutes=1)
+        await world.runtime.tick()
+
+
+async def test_a_disk_nearly_full_tells_the_beheerder(world):
+    import collections
+
+    admin = add_beheerder(world)
+    usage = collections.namedtuple("usage", "total used free")
+    world.runtime.disk_free = lambda _path: usage(10**10, 10**10 - 50_000_000, 50_000_000)
+    await _through_a_heartbeat(world)
+    [told] = _beheerder_texts(world, admin)
+    assert "nog maar 50 MB vrij" in told
+
+
+async def test_an_old_backup_tells_the_beheerder(world, tmp_path):
+    import datetime as dt
+
+    from bot.operations import backup, last_backup_marker
+
+    admin = add_beheerder(world)
+    world.runtime.settings.backup_max_age_hours = 26
+    settings = world.runtime.settings
+    await _through_a_heartbeat(world)
+    [never] = _beheerder_texts(world, admin)  # no backup at all yet
+    assert "de laatste back-up is ? uur geleden" in never
+    backup(settings.db_path, tmp_path / "copy.sqlite3")  # the real command's work
+    made = dt.datetime.fromisoformat(last_backup_marker(settings.db_path).read_text())
+    world.clock.set(made + dt.timedelta(days=1, hours=1))  # the next day: fresh enough
+    await _through_a_heartbeat(world)
+    assert len(_beheerder_texts(world, admin)) == 1
+    world.clock.set(made + dt.timedelta(days=2))  # two days: too old, told once more
+    await _through_a_heartbeat(world)
+    assert "de laatste back-up is 48 uur geleden" in _beheerder_texts(world, admin)[-1]
