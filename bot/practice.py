@@ -42,9 +42,12 @@ def seed_practice_world(emulator: Emulator) -> None:
 
 class Practice:
     def __init__(self, settings: Settings) -> None:
-        if "db_path" not in settings.model_fields_set:
-            # Practice data never mixes with a real installation's database.
-            settings = settings.model_copy(update={"db_path": PRACTICE_DB})
+        # Practice data never mixes with a real installation's: whatever `.env` or
+        # OMKIJK_DB say (an operator may run `omkijkbot` without a mode in the
+        # directory of the real bot), practice mode has its own file.
+        if settings.db_path != PRACTICE_DB:
+            log.info("practice mode: using its own database, not OMKIJK_DB")
+        settings = settings.model_copy(update={"db_path": PRACTICE_DB, "webhook_url": None})
         self.settings = settings
         self.server: EmulatorServer | None = None
         self.runtime: Runtime | None = None

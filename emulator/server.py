@@ -8,6 +8,7 @@ import collections
 import contextlib
 import json
 import logging
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -98,8 +99,49 @@ class EmulatorServer:
     def file_url(self) -> str:
         return f"{self.base_url}/file/bot"
 
+    def _own_hosts(self) -> set[str]:
+        """The Host headers a request to this server may carry: its own address only."""
+        names = {self.host, "127.0.0.1", "localhost", "[::1]"}
+        hosts = {f"{name}:{self.port}" for name in names}
+        if self.port == 80:
+            hosts |= names
+        return hosts
+
+    @web.middleware
+    async def _same_origin_only(
+        self, request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+    ) -> web.StreamResponse:
+        """Only this machine's own page and programs may drive the emulator.
+
+        A web page elsewhere must not make a browser act as one of the practice people
+        (a cross-site "simple" POST needs no CORS preflight), and a page on a name that
+        resolves to 127.0.0.1 (DNS rebinding) must not read or drive it either: the Host
+        must be this server's own address, an Origin this page's own, and what a page
+        posts to the people's side JSON (which a foreign page cannot send unasked).
+        """
+        hosts = self._own_hosts()
+        origin = request.headers.get("Origin")
+        fetch_site = request.headers.get("Sec-Fetch-Site", "same-origin")
+        refused = (
+            request.host not in hosts
+            or (origin is not None and origin not in {f"http://{h}" for h in hosts})
+            or fetch_site not in ("same-origin", "none")
+        )
+        if refused:
+            log.warning("emulator refused a request from another origin to %s", request.path)
+            return web.Response(status=403, text="Forbidden: this server answers only itself")
+        if (
+            request.method == "POST"
+            and request.path.startswith("/emu/api/")
+            and request.content_type != "application/json"
+        ):
+            return web.Response(status=415, text="Unsupported Media Type: send JSON")
+        return await handler(request)
+
     def app(self) -> web.Application:
-        app = web.Application(client_max_size=50 * 1024 * 1024)
+        app = web.Application(
+            client_max_size=50 * 1024 * 1024, middlewares=[self._same_origin_only]
+        )
         app.router.add_route("*", "/bot{token}/{method}", self._bot_api)
         app.router.add_get("/file/bot{token}/{path:.+}", self._file)
         if self.practice_page or self.control_api:

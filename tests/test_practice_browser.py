@@ -10,6 +10,7 @@ import sys
 
 import pytest
 
+from tests.support import REPO
 from tests.test_inbox_and_webhook import free_port
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -21,45 +22,70 @@ if not os.path.exists(CHROMIUM):
     pytest.skip("chromium is not installed (scripts/ensure-chromium.sh)", allow_module_level=True)
 
 
+class PracticeProcess:
+    """``omkijkbot practice`` as a kwartiermaker starts it: its own process, its own
+    directory; stopped with SIGTERM as Ctrl+C would."""
+
+    def __init__(self, directory, *args: str, **env: str) -> None:
+        self.directory = directory
+        self.args = args
+        self.port = free_port()
+        self.env = {
+            k: v for k, v in os.environ.items() if not k.startswith(("OMKIJK_", "TELEGRAM_"))
+        }
+        # This checkout's code, not whichever copy the virtualenv has installed.
+        self.env["PYTHONPATH"] = str(REPO)
+        self.env.update({"OMKIJK_PRACTICE_PORT": str(self.port), **env})
+        self.output: list[str] = []
+        self.url = f"http://127.0.0.1:{self.port}/"
+
+    async def __aenter__(self) -> PracticeProcess:
+        self.proc = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot",
+            "practice",
+            *self.args,
+            cwd=self.directory,
+            env=self.env,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.STDOUT,
+        )
+
+        async def ready():
+            while line := await self.proc.stdout.readline():
+                self.output.append(line.decode())
+                if "oefenpagina" in self.output[-1]:
+                    return
+            raise RuntimeError("practice mode exited:\n" + "".join(self.output))
+
+        await asyncio.wait_for(ready(), 60)
+        self._drain = asyncio.create_task(self._read_on())
+        return self
+
+    async def _read_on(self) -> None:
+        while line := await self.proc.stdout.readline():
+            self.output.append(line.decode())
+
+    async def __aexit__(self, *exc_info) -> None:
+        self.proc.send_signal(signal.SIGTERM)
+        code = await asyncio.wait_for(self.proc.wait(), 30)
+        await asyncio.wait_for(self._drain, 5)
+        assert code == 0, "".join(self.output)
+
+
 @pytest.fixture
 async def practice(tmp_path):
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("OMKIJK_", "TELEGRAM_"))}
-    env.update({"OMKIJK_PRACTICE_PORT": str(port), "OMKIJK_DB": str(tmp_path / "p.sqlite3")})
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "practice",
-        cwd=tmp_path,
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.STDOUT,
-    )
-    output = []
-
-    async def ready():
-        while line := await proc.stdout.readline():
-            output.append(line.decode())
-            if "oefenpagina" in output[-1]:
-                return
-        raise RuntimeError("practice mode exited:\n" + "".join(output))
-
-    await asyncio.wait_for(ready(), 60)
-    drain = asyncio.create_task(_drain(proc, output))
-    yield f"http://127.0.0.1:{port}/"
-    proc.send_signal(signal.SIGTERM)
-    assert await asyncio.wait_for(proc.wait(), 30) == 0, "".join(output)
-    drain.cancel()
+    # The operator's real database is named in the environment: practice leaves it be.
+    real = tmp_path / "real" / "omkijk.sqlite3"
+    async with PracticeProcess(tmp_path, OMKIJK_DB=str(real)) as process:
+        yield process.url
+    assert (tmp_path / "omkijk-practice.sqlite3").exists() and not real.parent.exists()
 
 
-async def _drain(proc, output):
-    while line := await proc.stdout.readline():
-        output.append(line.decode())
-
-
-async def test_practice_page_start_gets_the_dutch_welcome(practice, tmp_path):
-    from playwright.async_api import async_playwright, expect
+@pytest.fixture
+async def browser():
+    from playwright.async_api import async_playwright
 
     async with async_playwright() as p:
         browser = await p.chromium.launch(
@@ -75,45 +101,49 @@ async def test_practice_page_start_gets_the_dutch_welcome(practice, tmp_path):
             ],
         )
         try:
-            page = await browser.new_page(viewport={"width": 1200, "height": 900})
-            await page.goto(practice)
-            await expect(page.get_by_role("heading", name="Omkijkbot oefenen")).to_be_visible()
-            pane = page.locator("[data-testid=pane-1]")
-            await expect(pane.locator("button[data-person=Riet]")).to_have_attribute(
-                "aria-pressed", "true"
-            )
-            await pane.get_by_test_id("input").fill("/start")
-            await pane.get_by_test_id("send").click()
-            welcome = pane.locator(".from-bot .bubble").first
-            await expect(welcome).to_contain_text("Welkom, Riet! Leuk dat je er bent.")
-            await expect(welcome).to_contain_text("Bij nood: bel 112.")
-            # The big menu buttons work too: tap "Taal" and choose English.
-            await pane.get_by_test_id("reply-keyboard").get_by_text("🌐 Taal").click()
-            await pane.get_by_role("button", name="English").click()
-            await expect(pane.locator(".from-bot .bubble").nth(1)).to_have_text(
-                "Done: I will write to you in English from now on."
-            )
-            # Another person in the other pane is not affected.
-            other = page.locator("[data-testid=pane-2]")
-            await other.get_by_test_id("input").fill("/start")
-            await other.get_by_test_id("send").click()
-            # Henk added the bot to the group, so he is voorzitter: onboarding starts.
-            await expect(other.locator(".from-bot .bubble").first).to_contain_text(
-                "Leuk dat je meedoet met Buurtkring Zandweerd!"
-            )
-            await other.get_by_role("button", name="Henk", exact=True).last.click()
-            await expect(other.locator(".from-bot .bubble").last).to_contain_text(
-                "In welke taal wil je het lezen?"
-            )
-            # Riet opens the group and taps "Doe mee": the private chat opens with her link.
-            await pane.locator("button[data-chat]").filter(has_text="Buurtkring Zandweerd").click()
-            await expect(pane.locator(".from-bot .bubble").first).to_contain_text(
-                "Hallo allemaal! Ik ben Omkijkbot."
-            )
-            await pane.get_by_role("button", name="👋 Doe mee").click()
-            await expect(pane.locator(".from-bot .bubble").last).to_contain_text(
-                "Nice that you are joining Buurtkring Zandweerd!"
-            )
-            await page.screenshot(path=str(tmp_path / "practice.png"), full_page=True)
+            yield browser
         finally:
             await browser.close()
+
+
+async def test_practice_page_start_gets_the_dutch_welcome(practice, browser, tmp_path):
+    from playwright.async_api import expect
+
+    page = await browser.new_page(viewport={"width": 1200, "height": 900})
+    await page.goto(practice)
+    await expect(page.get_by_role("heading", name="Omkijkbot oefenen")).to_be_visible()
+    pane = page.locator("[data-testid=pane-1]")
+    await expect(pane.locator("button[data-person=Riet]")).to_have_attribute("aria-pressed", "true")
+    await pane.get_by_test_id("input").fill("/start")
+    await pane.get_by_test_id("send").click()
+    welcome = pane.locator(".from-bot .bubble").first
+    await expect(welcome).to_contain_text("Welkom, Riet! Leuk dat je er bent.")
+    await expect(welcome).to_contain_text("Bij nood: bel 112.")
+    # The big menu buttons work too: tap "Taal" and choose English.
+    await pane.get_by_test_id("reply-keyboard").get_by_text("🌐 Taal").click()
+    await pane.get_by_role("button", name="English").click()
+    await expect(pane.locator(".from-bot .bubble").nth(1)).to_have_text(
+        "Done: I will write to you in English from now on."
+    )
+    # Another person in the other pane is not affected.
+    other = page.locator("[data-testid=pane-2]")
+    await other.get_by_test_id("input").fill("/start")
+    await other.get_by_test_id("send").click()
+    # Henk added the bot to the group, so he is voorzitter: onboarding starts.
+    await expect(other.locator(".from-bot .bubble").first).to_contain_text(
+        "Leuk dat je meedoet met Buurtkring Zandweerd!"
+    )
+    await other.get_by_role("button", name="Henk", exact=True).last.click()
+    await expect(other.locator(".from-bot .bubble").last).to_contain_text(
+        "In welke taal wil je het lezen?"
+    )
+    # Riet opens the group and taps "Doe mee": the private chat opens with her link.
+    await pane.locator("button[data-chat]").filter(has_text="Buurtkring Zandweerd").click()
+    await expect(pane.locator(".from-bot .bubble").first).to_contain_text(
+        "Hallo allemaal! Ik ben Omkijkbot."
+    )
+    await pane.get_by_role("button", name="👋 Doe mee").click()
+    await expect(pane.locator(".from-bot .bubble").last).to_contain_text(
+        "Nice that you are joining Buurtkring Zandweerd!"
+    )
+    await page.screenshot(path=str(tmp_path / "practice.png"), full_page=True)

@@ -1,0 +1,79 @@
+"""Practice mode stands apart from a real installation: its own database whatever the
+settings say, and a page that only the page itself can drive."""
+
+from __future__ import annotations
+
+import aiohttp
+import pytest
+
+from bot.config import load_settings
+from bot.practice import PRACTICE_DB, Practice, seed_practice_world
+
+HENK = 103
+
+
+def test_practice_never_uses_the_real_database(tmp_path, monkeypatch):
+    # The operator keeps the real settings in .env, as the README suggests, and runs
+    # `omkijkbot` without a mode (practice is the default) in that directory.
+    (tmp_path / ".env").write_text("TELEGRAM_TOKEN=123:abc\nOMKIJK_DB=/srv/omkijk/omkijk.sqlite3\n")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("OMKIJK_DB", raising=False)
+    assert load_settings().db_path != PRACTICE_DB  # the real one, as `run` would use
+    assert Practice(load_settings()).settings.db_path == PRACTICE_DB
+    # Set in the environment itself, it is still not the practice database.
+    monkeypatch.setenv("OMKIJK_DB", str(tmp_path / "omkijk.sqlite3"))
+    assert Practice(load_settings()).settings.db_path == PRACTICE_DB
+    # Nor does practice mode open a webhook for Telegram.
+    monkeypatch.setenv("OMKIJK_WEBHOOK_URL", "https://bot.example.org")
+    assert Practice(load_settings()).settings.webhook_url is None
+
+
+async def _post(server, body: str, **headers: str) -> int:
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(f"{server.base_url}/emu/api/send", data=body, headers=headers) as resp,
+    ):
+        return resp.status
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        # What any web page can make a browser send without a CORS preflight.
+        {"Content-Type": "text/plain", "Origin": "https://evil.example"},
+        # The same, from a page on a name that resolves to 127.0.0.1 (DNS rebinding).
+        {"Content-Type": "application/json", "Host": "attacker.example:8080"},
+        # A page on the same machine but another port is another site.
+        {"Content-Type": "application/json", "Origin": "http://localhost:3000"},
+        {"Content-Type": "application/json", "Sec-Fetch-Site": "cross-site"},
+        # A form post without an Origin (an old browser): not JSON, so not taken.
+        {"Content-Type": "application/x-www-form-urlencoded"},
+    ],
+    ids=["simple-post", "rebinding", "other-port", "fetch-metadata", "form"],
+)
+async def test_practice_api_refuses_other_origins(emulator_server, headers):
+    emu = emulator_server.emulator
+    seed_practice_world(emu)
+    body = f'{{"user_id": {HENK}, "chat_id": {HENK}, "text": "/vergeetmij"}}'
+    assert await _post(emulator_server, body, **headers) in (403, 415)
+    assert emu.pending_updates == [] and emu.messages[HENK] == []
+
+
+async def test_practice_api_answers_its_own_page(emulator_server):
+    emu = emulator_server.emulator
+    seed_practice_world(emu)
+    body = f'{{"user_id": {HENK}, "chat_id": {HENK}, "text": "/start"}}'
+    origin = emulator_server.base_url
+    assert await _post(emulator_server, body, **{"Content-Type": "application/json"}) == 200
+    own = {"Content-Type": "application/json", "Origin": origin, "Sec-Fetch-Site": "same-origin"}
+    assert await _post(emulator_server, body, **own) == 200
+    assert [u["message"]["text"] for u in emu.pending_updates] == ["/start", "/start"]
+    # A page on a rebinding name cannot read the chats either.
+    async with (
+        aiohttp.ClientSession() as session,
+        session.get(
+            f"{emulator_server.base_url}/emu/api/chat?chat={HENK}",
+            headers={"Host": f"attacker.example:{emulator_server.port}"},
+        ) as resp,
+    ):
+        assert resp.status == 403
