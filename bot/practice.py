@@ -12,8 +12,9 @@ from pathlib import Path
 from bot.app import Runtime
 from bot.config import Settings
 from core.clock import SystemClock
+from core.i18n import N_, I18n, normalise_language, page_messages
 from emulator.core import Emulator
-from emulator.server import EmulatorServer
+from emulator.server import STATIC, EmulatorServer
 from storage.database import Database
 from storage.store import Store
 
@@ -24,12 +25,13 @@ PRACTICE_DB = Path("./omkijk-practice.sqlite3")
 PRACTICE_GROUP_ID = -4_000_001
 
 # The practice circle. Fixed ids, so a restart finds the same people in the database.
+# The role is a hint on the page (translated there), not a role in the bot.
 PEOPLE = [
-    (101, "Riet", "lid, 82 jaar"),
-    (102, "Sandra", "superbuur"),
-    (103, "Henk", "voorzitter"),
-    (104, "Fatima", "wijkteam"),
-    (105, "Jan", "lid"),
+    (101, "Riet", N_("member, 82")),
+    (102, "Sandra", N_("superbuur")),
+    (103, "Henk", N_("voorzitter")),
+    (104, "Fatima", N_("neighbourhood team")),
+    (105, "Jan", N_("member")),
 ]
 
 
@@ -38,6 +40,33 @@ def seed_practice_world(emulator: Emulator) -> None:
         emulator.add_user(name, user_id=user_id, role_hint=role)
     group = emulator.add_group("Buurtkring Zandweerd", [101, 102, 103, 105], admins=[103])
     assert group.id == PRACTICE_GROUP_ID
+
+
+class PageHooks:
+    """The page's texts in every language, and each person's language, for the emulator."""
+
+    def __init__(self, practice: Practice, i18n: I18n) -> None:
+        self.practice = practice
+        msgids = [*page_messages(STATIC), *(role for _id, _name, role in PEOPLE)]
+        self._texts = {
+            language: {msgid: translator.gettext(msgid) for msgid in msgids}
+            for language, translator in i18n.all().items()
+        }
+
+    def page_texts(self) -> dict[str, dict[str, str]]:
+        return self._texts
+
+    async def languages(self) -> dict[int, str]:
+        """The language the bot speaks to each person: the page follows it."""
+        runtime, server = self.practice.runtime, self.practice.server
+        if server is None:
+            return {}
+        store = runtime.services.store if runtime and runtime.services else None
+        found = {}
+        for user in server.emulator.users.values():
+            person = await store.user(user.id) if store else None
+            found[user.id] = person.language if person else normalise_language(user.language_code)
+        return found
 
 
 class Practice:
@@ -61,7 +90,10 @@ class Practice:
         await db.close()
         emulator = Emulator(first_update_id=(highest or 0) + 1)
         seed_practice_world(emulator)
-        self.server = await EmulatorServer(emulator, "127.0.0.1", settings.practice_port).start()
+        hooks = PageHooks(self, I18n(settings.tz))
+        self.server = await EmulatorServer(
+            emulator, "127.0.0.1", settings.practice_port, hooks=hooks
+        ).start()
         self.runtime = Runtime(
             settings,
             clock,

@@ -10,7 +10,7 @@ import json
 import logging
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import aiohttp
 from aiohttp import web
@@ -66,6 +66,19 @@ async def _read_params(request: web.Request) -> dict[str, Any]:
     return params
 
 
+class PracticeHooks(Protocol):
+    """What practice mode (bot/practice.py) adds to the page; the emulator itself knows
+    nothing of the bot. Without hooks the page shows its texts untranslated (English)."""
+
+    def page_texts(self) -> dict[str, dict[str, str]]:
+        """The page's texts: language -> msgid -> translation."""
+        ...
+
+    async def languages(self) -> dict[int, str]:
+        """The language each person reads (the bot's choice for them), by user id."""
+        ...
+
+
 class EmulatorServer:
     def __init__(
         self,
@@ -75,8 +88,10 @@ class EmulatorServer:
         *,
         practice_page: bool = True,
         control_api: bool = False,
+        hooks: PracticeHooks | None = None,
     ) -> None:
         self.emulator = emulator
+        self.hooks = hooks
         self.host = host
         self.port = port
         self.practice_page = practice_page
@@ -153,6 +168,7 @@ class EmulatorServer:
             app.router.add_get("/", self._index)
             app.router.add_static("/static/", STATIC)
             app.router.add_get("/emu/api/world", self._world)
+            app.router.add_get("/emu/api/texts", self._texts)
             app.router.add_get("/emu/api/chat", self._chat_view)
             app.router.add_post("/emu/api/voice", self._voice)
             app.router.add_post("/emu/api/contact", self._contact)
@@ -243,14 +259,19 @@ class EmulatorServer:
     async def _index(self, request: web.Request) -> web.StreamResponse:
         return web.FileResponse(STATIC / "index.html")
 
+    async def _texts(self, request: web.Request) -> web.StreamResponse:
+        return web.json_response({"texts": self.hooks.page_texts() if self.hooks else {}})
+
     async def _world(self, request: web.Request) -> web.StreamResponse:
         emu = self.emulator
+        languages = await self.hooks.languages() if self.hooks else {}
         people = [
             {
                 "id": u.id,
                 "name": u.first_name,
                 "role": u.role_hint,
                 "language": u.language_code,
+                "page_language": languages.get(u.id, u.language_code),
                 "blocked": u.blocked_bot,
             }
             for u in emu.users.values()

@@ -77,3 +77,19 @@ async def test_practice_api_answers_its_own_page(emulator_server):
         ) as resp,
     ):
         assert resp.status == 403
+
+
+def test_the_page_texts_are_found_and_translated():
+    """The page's script is read for its texts like the bot's code; each language has them."""
+    from zoneinfo import ZoneInfo
+
+    from bot.practice import PageHooks
+    from core.i18n import I18n, page_messages
+    from emulator.server import STATIC
+
+    found = page_messages(STATIC)
+    assert {"Who are you?", "{name} joined the group", "Private with {bot}"} <= set(found)
+    texts = PageHooks(None, I18n(ZoneInfo("Europe/Amsterdam"))).page_texts()
+    assert texts["nl"]["Who are you?"] == "Wie ben je?"
+    assert texts["tr"]["Who are you?"] == "Siz kimsiniz?"
+    assert texts["nl"]["member, 82"] == "lid, 82 jaar"  # the people's roles too

@@ -125,6 +125,15 @@ async def test_practice_page_start_gets_the_dutch_welcome(practice, browser, tmp
     await expect(pane.locator(".from-bot .bubble").nth(1)).to_have_text(
         "Done: I will write to you in English from now on."
     )
+    # The page follows her: her window (and the header, which follows the first window)
+    # is in English now, Henk's window stays Dutch.
+    await expect(pane.locator(".who .label")).to_have_text("Who are you?")
+    await expect(page.get_by_role("heading", name="Omkijkbot practice")).to_be_visible()
+    await expect(page.locator("html")).to_have_attribute("lang", "en")
+    await expect(page.locator("[data-testid=pane-2] .who .label")).to_have_text("Wie ben je?")
+    await expect(page.locator("[data-testid=pane-2] button[data-person=Riet] small")).to_have_text(
+        "(lid, 82 jaar)"
+    )
     # Another person in the other pane is not affected.
     other = page.locator("[data-testid=pane-2]")
     await other.get_by_test_id("input").fill("/start")

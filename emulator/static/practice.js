@@ -6,6 +6,79 @@ const ALLOWED_TAGS = new Set(["B", "STRONG", "I", "EM", "U", "INS", "S", "STRIKE
 
 let world = { people: [], groups: [], bot: {} };
 
+// -- texts ---------------------------------------------------------------------
+// Every text here is a msgid (English), marked with _() or N_() so that
+// `python -m core.i18n extract` finds it; practice mode serves the translations
+// (GET /emu/api/texts). Each pane speaks its person's language; the page's own texts
+// (the header) follow the person in the first pane.
+let texts = {};
+let pageLanguage = "nl";
+
+function N_(msgid) { return msgid; }
+
+function translate(language, msgid, params) {
+  const table = texts[language] || {};
+  let text = table[msgid] || msgid;
+  if (params) {
+    text = text.replace(/\{(\w+)\}/g, (whole, key) => (key in params ? String(params[key]) : whole));
+  }
+  return text;
+}
+
+function _(msgid, params) { return translate(pageLanguage, msgid, params); }
+
+// Texts of the page's fixed parts, by the key in their data-t attribute.
+const STATIC_TEXTS = {
+  title: N_("Omkijkbot practice"),
+  heading: N_("Omkijkbot practice"),
+  intro: N_("Here you are a few neighbours at once. In each window, choose who you are and "
+    + "which conversation, and try the bot's buttons. Nothing goes to Telegram: everything "
+    + "stays on this computer."),
+  who: N_("Who are you?"),
+  where: N_("Which conversation?"),
+  message: N_("Message"),
+  type: N_("Type a message…"),
+  send: N_("Send"),
+  voice: N_("Send a voice message"),
+  more: N_("More: the group and the bot"),
+  add_bot: N_("Add the bot to the group"),
+  remove_bot: N_("Remove the bot from the group"),
+  migrate: N_("The group becomes a supergroup"),
+  block: N_("I block the bot"),
+  unblock: N_("I unblock the bot"),
+};
+
+// Fill in the fixed texts of one part of the page in one language.
+function applyTexts(root, language) {
+  for (const node of root.querySelectorAll("[data-t]")) {
+    node.textContent = translate(language, STATIC_TEXTS[node.dataset.t]);
+  }
+  for (const node of root.querySelectorAll("[data-t-placeholder]")) {
+    node.placeholder = translate(language, STATIC_TEXTS[node.dataset.tPlaceholder]);
+    node.setAttribute("aria-label", translate(language, STATIC_TEXTS.message));
+  }
+  for (const node of root.querySelectorAll("[data-t-title]")) {
+    const text = translate(language, STATIC_TEXTS[node.dataset.tTitle]);
+    node.title = text;
+    node.setAttribute("aria-label", text);
+  }
+}
+
+function personLanguage(personId) {
+  const person = world.people.find((p) => p.id === personId);
+  return (person && person.page_language) || "nl";
+}
+
+function applyPageTexts() {
+  const first = panes[0];
+  pageLanguage = first ? personLanguage(first.personId) : "nl";
+  document.documentElement.lang = pageLanguage;
+  document.title = _(STATIC_TEXTS.title);
+  applyTexts(document.querySelector("header"), pageLanguage);
+}
+
+const panes = [];
+
 async function api(path, body) {
   const options = body === undefined ? {} : {
     method: "POST",
@@ -40,16 +113,18 @@ function safeHtml(html) {
   return root.innerHTML;
 }
 
-function serviceText(message) {
+function serviceText(pane, message) {
   const name = (message.from && message.from.first_name) || "";
   if (message.new_chat_members) {
-    return message.new_chat_members.map((m) => m.is_bot
-      ? `${name} heeft ${m.first_name} aan de groep toegevoegd`
-      : `${m.first_name} is lid geworden van de groep`).join(", ");
+    return message.new_chat_members.map((m) => (m.is_bot
+      ? pane._("{name} added {bot} to the group", { name, bot: m.first_name })
+      : pane._("{name} joined the group", { name: m.first_name }))).join(", ");
   }
-  if (message.left_chat_member) return `${message.left_chat_member.first_name} heeft de groep verlaten`;
-  if (message.migrate_to_chat_id) return "Deze groep is nu een supergroep (verder in de nieuwe groep)";
-  if (message.migrate_from_chat_id) return "Deze supergroep kwam voort uit een gewone groep";
+  if (message.left_chat_member) {
+    return pane._("{name} left the group", { name: message.left_chat_member.first_name });
+  }
+  if (message.migrate_to_chat_id) return pane._("This group is now a supergroup (it goes on in the new group)");
+  if (message.migrate_from_chat_id) return pane._("This supergroup grew out of an ordinary group");
   return null;
 }
 
@@ -71,17 +146,27 @@ class Pane {
     });
     root.querySelector(".voice").addEventListener("click", () =>
       api("/emu/api/voice", { user_id: this.personId, chat_id: this.chatId, duration: 4 })
-        .catch((e) => this.toast(`Niet gelukt: ${e.message}`, true)));
+        .catch((e) => this.failed(e)));
     for (const button of root.querySelectorAll(".more button")) {
       button.addEventListener("click", () => this.groupAction(button.dataset.action));
     }
+  }
+
+  _(msgid, params) { return translate(this.language(), msgid, params); }
+
+  language() { return personLanguage(this.personId); }
+
+  // Something the page asked did not work: say so kindly; the details go to the console.
+  failed(error) {
+    console.warn(error);
+    this.toast(this._("That did not work. Please try again."), true);
   }
 
   async send(text) {
     try {
       await api("/emu/api/send", { user_id: this.personId, chat_id: this.chatId, text });
     } catch (e) {
-      this.toast(`Niet verstuurd: ${e.message}`, true);
+      this.failed(e);
     }
   }
 
@@ -91,7 +176,7 @@ class Pane {
     try {
       await api("/emu/api/group", { action, chat_id: chatId, user_id: this.personId });
     } catch (e) {
-      this.toast(`Niet gelukt: ${e.message}`, true);
+      this.failed(e);
     }
   }
 
@@ -105,6 +190,7 @@ class Pane {
   }
 
   renderPickers() {
+    applyTexts(this.root, this.language());
     const people = this.root.querySelector(".people");
     people.replaceChildren(...world.people.map((p) => {
       const b = document.createElement("button");
@@ -112,12 +198,12 @@ class Pane {
       b.setAttribute("aria-pressed", String(p.id === this.personId));
       b.dataset.person = p.name;
       b.innerHTML = `${p.name} <small></small>`;
-      b.querySelector("small").textContent = p.role ? `(${p.role})` : "";
+      b.querySelector("small").textContent = p.role ? `(${this._(p.role)})` : "";
       b.addEventListener("click", () => this.select(p.id, p.id));
       return b;
     }));
     const chats = this.root.querySelector(".chats");
-    const options = [{ id: this.personId, title: "Privé met Omkijkbot" }];
+    const options = [{ id: this.personId, title: this._("Private with {bot}", { bot: world.bot.first_name }) }];
     for (const g of world.groups) {
       if (g.members.includes(this.personId) && !g.migrated_to) options.push({ id: g.id, title: g.title });
     }
@@ -150,7 +236,7 @@ class Pane {
     let keyboard = null;
     const items = messages.map((m) => {
       const li = document.createElement("li");
-      const service = serviceText(m);
+      const service = serviceText(this, m);
       if (service) {
         li.className = "service";
         li.textContent = service;
@@ -166,8 +252,8 @@ class Pane {
       bubble.className = "bubble";
       if (m._html) bubble.innerHTML = safeHtml(m._html);
       else if (m.text !== undefined) bubble.textContent = m.text;
-      else if (m.voice) bubble.textContent = `🎤 Spraakbericht (${m.voice.duration} s)`;
-      else if (m.photo) bubble.textContent = "🖼️ Afbeelding" + (m.caption ? `: ${m.caption}` : "");
+      else if (m.voice) bubble.textContent = "🎤 " + this._("Voice message ({n} s)", { n: m.voice.duration });
+      else if (m.photo) bubble.textContent = "🖼️ " + this._("Picture") + (m.caption ? `: ${m.caption}` : "");
       else if (m.document) bubble.textContent = `📄 ${m.document.file_name}` + (m.caption ? `: ${m.caption}` : "");
       else bubble.textContent = "…";
       li.append(sender, bubble);
@@ -187,7 +273,7 @@ class Pane {
               b.addEventListener("click", () => api("/emu/api/press", {
                 user_id: this.personId, chat_id: this.chatId,
                 message_id: m.message_id, data: button.callback_data,
-              }).catch((e) => this.toast(`Niet gelukt: ${e.message}`, true)));
+              }).catch((e) => this.failed(e)));
             }
             r.append(b);
           }
@@ -202,8 +288,8 @@ class Pane {
       const li = document.createElement("li");
       li.className = "empty";
       li.textContent = this.chatId === this.personId
-        ? "Nog geen berichten. Typ /start of druk op Verstuur om te beginnen."
-        : "Nog geen berichten in deze groep.";
+        ? this._("No messages yet. Type /start and press Send to begin.")
+        : this._("No messages in this group yet.");
       items.push(li);
     }
     list.replaceChildren(...items);
@@ -218,7 +304,7 @@ class Pane {
       this.select(this.personId, this.personId);
       this.send(`/start ${decodeURIComponent(match[2])}`);
     } else {
-      this.toast(`Link: ${url}`);
+      window.open(url, "_blank", "noopener");
     }
   }
 
@@ -238,7 +324,7 @@ class Pane {
         b.textContent = text;
         if (button.request_contact) {
           b.addEventListener("click", () => api("/emu/api/contact", { user_id: this.personId })
-            .catch((e) => this.toast(`Niet gelukt: ${e.message}`, true)));
+            .catch((e) => this.failed(e)));
         } else {
           b.addEventListener("click", () => this.send(text));
         }
@@ -256,6 +342,7 @@ class Pane {
         if (generation !== this.generation) return;
         if (view.version !== this.version) {
           await refreshWorld();
+          if (this === panes[0]) applyPageTexts();
           this.renderPickers();
           this.renderMessages(view.messages);
           for (const t of view.toasts) {
@@ -278,6 +365,7 @@ async function refreshWorld() {
 }
 
 async function main() {
+  texts = (await api("/emu/api/texts")).texts;
   await refreshWorld();
   const container = document.getElementById("panes");
   const template = document.getElementById("pane-template");
@@ -287,8 +375,10 @@ async function main() {
     node.dataset.testid = `pane-${index + 1}`;
     container.append(node);
     const pane = new Pane(node, person.id, person.id);
+    panes.push(pane);
     pane.select(person.id, person.id);
   });
+  applyPageTexts();
 }
 
 main();
