@@ -32,12 +32,18 @@ PEOPLE = [
     (103, "Henk", N_("voorzitter")),
     (104, "Fatima", N_("neighbourhood team")),
     (105, "Jan", N_("member")),
+    (106, "Bea", N_("beheerder")),
 ]
+# Bea runs the bot for the neighbourhood (OMKIJK_ADMIN_IDS): the last rung of every
+# ladder. She is not in the circle's group, and she started the bot once, as a
+# beheerder does, so the bot can write to her.
+BEHEERDER = 106
 
 
 def seed_practice_world(emulator: Emulator) -> None:
     for user_id, name, role in PEOPLE:
         emulator.add_user(name, user_id=user_id, role_hint=role)
+    emulator.users[BEHEERDER].started_bot = True
     group = emulator.add_group("Buurtkring Zandweerd", [101, 102, 103, 105], admins=[103])
     assert group.id == PRACTICE_GROUP_ID
 
@@ -76,7 +82,10 @@ class Practice:
         # directory of the real bot), practice mode has its own file.
         if settings.db_path != PRACTICE_DB:
             log.info("practice mode: using its own database, not OMKIJK_DB")
-        settings = settings.model_copy(update={"db_path": PRACTICE_DB, "webhook_url": None})
+        # The practice beheerder, never a real one from `.env`.
+        settings = settings.model_copy(
+            update={"db_path": PRACTICE_DB, "webhook_url": None, "admin_ids": [BEHEERDER]}
+        )
         self.settings = settings
         self.server: EmulatorServer | None = None
         self.runtime: Runtime | None = None

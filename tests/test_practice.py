@@ -7,7 +7,7 @@ import aiohttp
 import pytest
 
 from bot.config import load_settings
-from bot.practice import PRACTICE_DB, Practice, seed_practice_world
+from bot.practice import BEHEERDER, PRACTICE_DB, Practice, seed_practice_world
 
 HENK = 103
 
@@ -15,11 +15,16 @@ HENK = 103
 def test_practice_never_uses_the_real_database(tmp_path, monkeypatch):
     # The operator keeps the real settings in .env, as the README suggests, and runs
     # `omkijkbot` without a mode (practice is the default) in that directory.
-    (tmp_path / ".env").write_text("TELEGRAM_TOKEN=123:abc\nOMKIJK_DB=/srv/omkijk/omkijk.sqlite3\n")
+    (tmp_path / ".env").write_text(
+        "TELEGRAM_TOKEN=123:abc\nOMKIJK_DB=/srv/omkijk/omkijk.sqlite3\nOMKIJK_ADMIN_IDS=555\n"
+    )
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("OMKIJK_DB", raising=False)
     assert load_settings().db_path != PRACTICE_DB  # the real one, as `run` would use
-    assert Practice(load_settings()).settings.db_path == PRACTICE_DB
+    practice = Practice(load_settings())
+    assert practice.settings.db_path == PRACTICE_DB
+    # Its beheerder is the practice one, Bea, never a real person from `.env`.
+    assert practice.settings.admin_ids == [BEHEERDER]
     # Set in the environment itself, it is still not the practice database.
     monkeypatch.setenv("OMKIJK_DB", str(tmp_path / "omkijk.sqlite3"))
     assert Practice(load_settings()).settings.db_path == PRACTICE_DB

@@ -156,3 +156,23 @@ async def test_practice_page_start_gets_the_dutch_welcome(practice, browser, tmp
         "Nice that you are joining Buurtkring Zandweerd!"
     )
     await page.screenshot(path=str(tmp_path / "practice.png"), full_page=True)
+
+
+async def test_the_beheerder_is_there_and_hears_what_is_meant_for_her(practice, browser):
+    """Bea, the practice beheerder (OMKIJK_ADMIN_IDS), is a sixth person on the page: when
+    Henk removes the bot from the circle's group, she is told, as a beheerder would be."""
+    from playwright.async_api import expect
+
+    page = await browser.new_page(viewport={"width": 1200, "height": 900})
+    await page.goto(practice)
+    bea, henk = page.locator("[data-testid=pane-1]"), page.locator("[data-testid=pane-2]")
+    await bea.locator("button[data-person=Bea]").click()
+    await expect(bea.locator("button[data-person=Bea] small")).to_have_text("(beheerder)")
+    await expect(bea.locator("button[data-person]")).to_have_count(6)
+    # Bea is not in the circle's group: her only chat is the private one with the bot.
+    await expect(bea.locator("button[data-chat]")).to_have_count(1)
+    await henk.locator("summary").click()
+    await henk.get_by_role("button", name="Bot uit de groep halen").click()
+    await expect(bea.locator(".from-bot .bubble").last).to_contain_text(
+        "Omkijkbot, voor de beheerder: de kring “Buurtkring Zandweerd”"
+    )
