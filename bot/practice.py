@@ -6,8 +6,10 @@ sees it work, without a Telegram account.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from pathlib import Path
+from typing import Any
 
 from bot.app import Runtime
 from bot.config import Settings
@@ -15,6 +17,7 @@ from core.clock import SystemClock
 from core.i18n import N_, I18n, normalise_language, page_messages
 from emulator.core import Emulator
 from emulator.server import STATIC, EmulatorServer
+from scheduling.builtin import HOUSEKEEPING
 from storage.database import Database
 from storage.store import Store
 
@@ -48,11 +51,25 @@ def seed_practice_world(emulator: Emulator) -> None:
     assert group.id == PRACTICE_GROUP_ID
 
 
-class PageHooks:
-    """The page's texts in every language, and each person's language, for the emulator."""
+# The speeds a trainer can choose on the page: real seconds to the bot's.
+SPEEDS = {
+    1: N_("real time"),
+    60: N_("1 second is 1 minute"),
+    600: N_("1 second is 10 minutes"),
+    3600: N_("1 second is 1 hour"),
+}
+# "To the next event" passes over the nightly housekeeping: nobody sees it happen.
+QUIET_TIMERS = (HOUSEKEEPING,)
+MOST_MINUTES = 7 * 24 * 60  # one move of the clock: at most a week
 
-    def __init__(self, practice: Practice, i18n: I18n) -> None:
+
+class PageHooks:
+    """What the emulator's page gets from practice mode: its texts in every language,
+    each person's language, and the bot's clock to see and move."""
+
+    def __init__(self, practice: Practice | None, i18n: I18n) -> None:
         self.practice = practice
+        self.i18n = i18n
         msgids = [*page_messages(STATIC), *(role for _id, _name, role in PEOPLE)]
         self._texts = {
             language: {msgid: translator.gettext(msgid) for msgid in msgids}
@@ -74,6 +91,56 @@ class PageHooks:
             found[user.id] = person.language if person else normalise_language(user.language_code)
         return found
 
+    async def clock(self, language: str) -> dict[str, Any]:
+        """The bot's clock as the page shows it: the moment, the speed, the next event."""
+        assert self.practice is not None
+        clock, t = self.practice.clock, self.i18n.for_language(language)
+        speeds = dict(SPEEDS)
+        if clock.scale not in speeds:  # OMKIJK_TIME_SCALE set to another speed
+            speeds[clock.scale] = N_("{n} times as fast")
+        upcoming = await self._next_event()
+        return {
+            "now": clock.now().isoformat(),
+            "label": t.datetime(clock.now()),
+            "scale": clock.scale,
+            "speeds": [
+                {"scale": scale, "label": t.gettext(label, n=f"{scale:g}")}
+                for scale, label in sorted(speeds.items())
+            ],
+            "next": t.datetime(upcoming) if upcoming else None,
+        }
+
+    async def _next_event(self) -> dt.datetime | None:
+        runtime = self.practice.runtime if self.practice else None
+        if runtime is None or runtime.services is None:
+            return None
+        store, now = runtime.services.store, self.practice.clock.now()
+        return await store.next_timer_after(now, skip=QUIET_TIMERS)
+
+    async def move_clock(self, change: dict[str, Any]) -> None:
+        """A trainer's button: forward some minutes, to the next event, or another speed.
+        The ticker does what falls due within a second. Raises ValueError on nonsense."""
+        assert self.practice is not None
+        clock = self.practice.clock
+        action = change.get("action")
+        if action == "advance":
+            minutes = change.get("minutes")
+            if not isinstance(minutes, int) or not 0 < minutes <= MOST_MINUTES:
+                raise ValueError("minutes: a whole number, at most a week")
+            clock.advance(dt.timedelta(minutes=minutes))
+        elif action == "next":
+            upcoming = await self._next_event()
+            if upcoming is not None:
+                clock.advance(max(upcoming - clock.now(), dt.timedelta(0)))
+        elif action == "speed":
+            scale = change.get("scale")
+            if scale not in SPEEDS and scale != clock.scale:
+                raise ValueError("scale: one of the page's speeds")
+            clock.set_scale(float(scale))
+        else:
+            raise ValueError("action: advance, next or speed")
+        log.info("practice: the clock is now %s (speed %g)", clock.now().isoformat(), clock.scale)
+
 
 class Practice:
     def __init__(self, settings: Settings) -> None:
@@ -89,15 +156,18 @@ class Practice:
         self.settings = settings
         self.server: EmulatorServer | None = None
         self.runtime: Runtime | None = None
+        # One clock for the bot and the emulator's message dates; the page moves it.
+        self.clock = SystemClock(settings.time_scale, settings.clock_start)
 
     async def start(self) -> None:
-        settings = self.settings
+        settings, clock = self.settings, self.clock
         # Continue update numbering where the database left off, as Telegram would.
         db = await Database(settings.db_path, readers=1).open()
-        clock = SystemClock(settings.time_scale, settings.clock_start)
         highest = await Store(db, clock).highest_update_id()
         await db.close()
-        emulator = Emulator(first_update_id=(highest or 0) + 1)
+        emulator = Emulator(
+            first_update_id=(highest or 0) + 1, now=lambda: clock.now().timestamp()
+        )
         seed_practice_world(emulator)
         hooks = PageHooks(self, I18n(settings.tz))
         self.server = await EmulatorServer(

@@ -78,6 +78,14 @@ class PracticeHooks(Protocol):
         """The language each person reads (the bot's choice for them), by user id."""
         ...
 
+    async def clock(self, language: str) -> dict[str, Any]:
+        """The bot's clock for the page: ``label``, ``scale``, ``speeds``, ``next``."""
+        ...
+
+    async def move_clock(self, change: dict[str, Any]) -> None:
+        """Move the bot's clock forward or change its speed; ValueError on nonsense."""
+        ...
+
 
 class EmulatorServer:
     def __init__(
@@ -151,7 +159,14 @@ class EmulatorServer:
             and request.content_type != "application/json"
         ):
             return web.Response(status=415, text="Unsupported Media Type: send JSON")
-        return await handler(request)
+        if not request.path.startswith("/emu/api/"):
+            return await handler(request)
+        try:
+            return await handler(request)
+        except (KeyError, ValueError, TypeError) as exc:
+            # Whatever a page or a program sent that does not fit: a clear 400, never a 500.
+            log.info("emulator: a bad request to %s (%s)", request.path, type(exc).__name__)
+            raise web.HTTPBadRequest(text=f"Bad Request: {type(exc).__name__}") from None
 
     def app(self) -> web.Application:
         app = web.Application(
@@ -169,6 +184,9 @@ class EmulatorServer:
             app.router.add_static("/static/", STATIC)
             app.router.add_get("/emu/api/world", self._world)
             app.router.add_get("/emu/api/texts", self._texts)
+            if self.hooks is not None:
+                app.router.add_get("/emu/api/clock", self._clock)
+                app.router.add_post("/emu/api/clock", self._move_clock)
             app.router.add_get("/emu/api/chat", self._chat_view)
             app.router.add_post("/emu/api/voice", self._voice)
             app.router.add_post("/emu/api/contact", self._contact)
@@ -261,6 +279,19 @@ class EmulatorServer:
 
     async def _texts(self, request: web.Request) -> web.StreamResponse:
         return web.json_response({"texts": self.hooks.page_texts() if self.hooks else {}})
+
+    async def _clock(self, request: web.Request) -> web.StreamResponse:
+        assert self.hooks is not None
+        return web.json_response(await self.hooks.clock(request.query.get("lang", "")))
+
+    async def _move_clock(self, request: web.Request) -> web.StreamResponse:
+        assert self.hooks is not None
+        try:
+            await self.hooks.move_clock(await self._body(request))
+        except ValueError as exc:
+            raise web.HTTPBadRequest(text=str(exc)) from None
+        await self.emulator._notify()  # the page looks again
+        return web.json_response(await self.hooks.clock(request.query.get("lang", "")))
 
     async def _world(self, request: web.Request) -> web.StreamResponse:
         emu = self.emulator

@@ -7,7 +7,13 @@ import aiohttp
 import pytest
 
 from bot.config import load_settings
-from bot.practice import BEHEERDER, PRACTICE_DB, Practice, seed_practice_world
+from bot.practice import (
+    BEHEERDER,
+    PRACTICE_DB,
+    PRACTICE_GROUP_ID,
+    Practice,
+    seed_practice_world,
+)
 
 HENK = 103
 
@@ -98,3 +104,56 @@ def test_the_page_texts_are_found_and_translated():
     assert texts["nl"]["Who are you?"] == "Wie ben je?"
     assert texts["tr"]["Who are you?"] == "Siz kimsiniz?"
     assert texts["nl"]["member, 82"] == "lid, 82 jaar"  # the people's roles too
+
+
+@pytest.fixture
+async def practice(tmp_path, monkeypatch):
+    """Practice mode in this process, on a free port, in a directory of its own."""
+    monkeypatch.chdir(tmp_path)
+    settings = load_settings(
+        _env_file=None, practice_port=0, clock_start="2026-11-24T09:40:00+01:00"
+    )
+    practice = Practice(settings)
+    await practice.start()
+    yield practice
+    await practice.stop()
+
+
+async def _clock(practice, change=None, *, raw: str | None = None):
+    url = f"{practice.server.base_url}/emu/api/clock?lang=nl"
+    async with aiohttp.ClientSession() as session:
+        if change is None and raw is None:
+            async with session.get(url) as resp:
+                return resp.status, await resp.json()
+        data = raw if raw is not None else __import__("json").dumps(change)
+        headers = {"Content-Type": "application/json"}
+        async with session.post(url, data=data, headers=headers) as resp:
+            return resp.status, (await resp.json() if resp.status == 200 else await resp.text())
+
+
+async def test_the_page_moves_the_bots_clock_forward_only(practice):
+    emu = practice.server.emulator
+    await emu.wait_for(lambda: emu.bot_messages(PRACTICE_GROUP_ID))  # the circle is there
+    status, view = await _clock(practice)
+    assert status == 200 and view["label"] == "dinsdag 24 november om 09:40"
+    assert view["scale"] == 1 and view["next"] == "maandag 30 november om 09:00"  # the week
+    status, view = await _clock(practice, {"action": "advance", "minutes": 60})
+    assert status == 200 and view["label"] == "dinsdag 24 november om 10:40"
+    # Nonsense changes nothing and gets a clear answer, never a 500.
+    for change in (
+        {"action": "advance", "minutes": -30},  # time never runs back
+        {"action": "advance", "minutes": "10"},
+        {"action": "advance", "minutes": 10**9},
+        {"action": "speed", "scale": 7},
+        {"action": "speed", "scale": None},
+        {"action": "teleport"},
+        [],
+    ):
+        status, _text = await _clock(practice, change)
+        assert status == 400, change
+    assert (await _clock(practice, raw="{not json"))[0] == 400
+    status, view = await _clock(practice, {"action": "speed", "scale": 60})
+    assert status == 200 and view["scale"] == 60
+    assert practice.runtime.clock is practice.clock  # the bot's own clock moved
+    status, view = await _clock(practice, {"action": "next"})
+    assert view["label"] == "maandag 30 november om 09:00"

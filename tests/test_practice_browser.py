@@ -176,3 +176,67 @@ async def test_the_beheerder_is_there_and_hears_what_is_meant_for_her(practice, 
     await expect(bea.locator(".from-bot .bubble").last).to_contain_text(
         "Omkijkbot, voor de beheerder: de kring “Buurtkring Zandweerd”"
     )
+
+
+async def join_the_circle(pane, name: str) -> None:
+    """``name`` opens the group, taps "Doe mee" and answers the onboarding in Dutch."""
+    from playwright.async_api import expect
+
+    await pane.locator(f"button[data-person={name}]").click()
+    await pane.locator("button[data-chat]").filter(has_text="Buurtkring Zandweerd").click()
+    await pane.get_by_role("button", name="👋 Doe mee").last.click()
+    bot = pane.locator(".from-bot .bubble")
+    await expect(bot.last).to_contain_text("Leuk dat je meedoet met Buurtkring Zandweerd!")
+    for label in (name, "Nederlands", "✅ Ja, ik doe mee", "Ja, dat mag"):
+        await pane.locator(".from-bot").last.get_by_role("button", name=label, exact=True).click()
+    await pane.get_by_test_id("reply-keyboard").get_by_role("button", name="Liever niet").click()
+    for _question in ("enjoys", "can offer"):
+        await pane.locator(".from-bot").last.get_by_role("button", name="Overslaan").click()
+    await expect(pane.get_by_test_id("reply-keyboard")).to_contain_text("Ik zoek hulp")
+
+
+async def say(pane, text: str) -> None:
+    await pane.get_by_test_id("input").fill(text)
+    await pane.get_by_test_id("send").click()
+
+
+async def test_time_moves_on_the_page_to_the_check_in_and_up_the_ladder(tmp_path, browser):
+    """The bot's clock on the page: +10 min, to the next event (Riet's "Alles goed?" at
+    10:00), and a faster speed that runs the ladder to its last rung, Bea: no restart."""
+    from playwright.async_api import expect
+
+    start = "2026-11-24T09:40:00+01:00"  # a Tuesday
+    async with PracticeProcess(tmp_path, OMKIJK_CLOCK_START=start) as practice:
+        page = await browser.new_page(viewport={"width": 1200, "height": 900})
+        await page.goto(practice.url)
+        clock = page.get_by_test_id("clock")
+        now = clock.get_by_test_id("clock-now")
+        await expect(now).to_have_text("dinsdag 24 november om 09:40")
+        await clock.get_by_role("button", name="+10 min").click()
+        await expect(now).to_have_text("dinsdag 24 november om 09:50")
+
+        riet, bea = page.locator("[data-testid=pane-1]"), page.locator("[data-testid=pane-2]")
+        await join_the_circle(riet, "Riet")
+        await say(riet, "/waakvlam")
+        await riet.locator(".from-bot").last.get_by_role("button", name="✅ Aanzetten").click()
+        await expect(clock.get_by_test_id("clock-next")).to_have_text(
+            "Volgende gebeurtenis: dinsdag 24 november om 10:00"
+        )
+        await clock.get_by_role("button", name="Naar de volgende gebeurtenis").click()
+        await expect(now).to_have_text("dinsdag 24 november om 10:00")
+        await expect(riet.locator(".from-bot .bubble").last).to_contain_text(
+            "Goedemorgen Riet, alles goed?"
+        )
+
+        # Riet does not answer. At one hour a second the ladder climbs: asked again, then
+        # nobody in the circle can be reached yet (nobody else joined), so Bea is told.
+        await bea.locator("button[data-person=Bea]").click()
+        await clock.get_by_test_id("speed").select_option(label="1 seconde is 1 uur")
+        await expect(bea.locator(".from-bot .bubble").last).to_contain_text(
+            "Waakvlam: een bericht voor de beheerder.", timeout=15_000
+        )
+        await clock.get_by_test_id("speed").select_option(label="gewone tijd")
+        await expect(clock.get_by_test_id("speed")).to_have_value("1")
+        await expect(
+            riet.locator(".from-bot .bubble").filter(has_text="Ik vroeg het eerder al")
+        ).to_have_count(1)

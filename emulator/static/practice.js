@@ -46,6 +46,11 @@ const STATIC_TEXTS = {
   migrate: N_("The group becomes a supergroup"),
   block: N_("I block the bot"),
   unblock: N_("I unblock the bot"),
+  clock: N_("The bot's clock"),
+  plus10: N_("+10 min"),
+  plus60: N_("+1 hour"),
+  to_next: N_("To the next event"),
+  speed: N_("Speed"),
 };
 
 // Fill in the fixed texts of one part of the page in one language.
@@ -86,7 +91,11 @@ async function api(path, body) {
     body: JSON.stringify(body),
   };
   const response = await fetch(path, options);
-  if (!response.ok) throw new Error(await response.text());
+  if (!response.ok) {
+    const error = new Error(`${response.status}: ${await response.text()}`);
+    error.status = response.status;
+    throw error;
+  }
   return response.json();
 }
 
@@ -360,6 +369,55 @@ class Pane {
   }
 }
 
+// -- the bot's clock: see it, move it forward, change its speed --------------------
+
+const clockBar = () => document.querySelector("[data-testid=clock]");
+
+function renderClock(view) {
+  const bar = clockBar();
+  bar.hidden = false;
+  bar.querySelector(".now").textContent = view.label;
+  bar.querySelector(".next").textContent = view.next
+    ? _("Next event: {when}", { when: view.next })
+    : _("Nothing planned yet");
+  bar.querySelector("[data-move=next]").disabled = !view.next;
+  const select = bar.querySelector("select");
+  const options = view.speeds.map((s) => `${s.scale}:${s.label}`).join("|");
+  if (select.dataset.options !== options && document.activeElement !== select) {
+    select.dataset.options = options;
+    select.replaceChildren(...view.speeds.map((s) => new Option(s.label, String(s.scale))));
+  }
+  if (document.activeElement !== select) select.value = String(view.scale);
+}
+
+async function moveClock(change) {
+  try {
+    renderClock(await api(`/emu/api/clock?lang=${pageLanguage}`, change));
+  } catch (e) {
+    if (panes[0]) panes[0].failed(e);
+  }
+}
+
+async function clockLoop() {
+  const bar = clockBar();
+  for (const button of bar.querySelectorAll("[data-move]")) {
+    const move = button.dataset.move;
+    button.addEventListener("click", () => moveClock(move === "next"
+      ? { action: "next" } : { action: "advance", minutes: Number(move) }));
+  }
+  bar.querySelector("select").addEventListener("change", (event) =>
+    moveClock({ action: "speed", scale: Number(event.target.value) }));
+  for (;;) {
+    try {
+      renderClock(await api(`/emu/api/clock?lang=${pageLanguage}`));
+    } catch (e) {
+      // Practice mode without a clock to show (the bare emulator): no bar.
+      if (e.status === 404) return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+}
+
 async function refreshWorld() {
   world = await api("/emu/api/world");
 }
@@ -379,6 +437,7 @@ async function main() {
     pane.select(person.id, person.id);
   });
   applyPageTexts();
+  clockLoop();
 }
 
 main();
