@@ -6,8 +6,12 @@ sees it work, without a Telegram account.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import datetime as dt
+import json
 import logging
+import os
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +21,7 @@ from core.clock import SystemClock
 from core.i18n import N_, I18n, normalise_language, page_messages
 from emulator.core import Emulator
 from emulator.server import STATIC, EmulatorServer
+from emulator.world import SNAPSHOT_VERSION
 from scheduling.builtin import HOUSEKEEPING
 from storage.database import Database
 from storage.store import Store
@@ -24,6 +29,10 @@ from storage.store import Store
 log = logging.getLogger(__name__)
 
 PRACTICE_DB = Path("./omkijk-practice.sqlite3")
+# The emulator's world (people, chats, messages, files) beside it: a restart keeps it.
+WORLD_FILE = Path("./omkijk-practice.world.json")
+SIDECARS = ("-wal", "-shm", "-journal")
+SAVE_AFTER = 1.0  # real seconds after a change before the world is written
 
 PRACTICE_GROUP_ID = -4_000_001
 
@@ -143,7 +152,7 @@ class PageHooks:
 
 
 class Practice:
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, *, fresh: bool = False) -> None:
         # Practice data never mixes with a real installation's: whatever `.env` or
         # OMKIJK_DB say (an operator may run `omkijkbot` without a mode in the
         # directory of the real bot), practice mode has its own file.
@@ -154,21 +163,31 @@ class Practice:
             update={"db_path": PRACTICE_DB, "webhook_url": None, "admin_ids": [BEHEERDER]}
         )
         self.settings = settings
+        self.fresh = fresh
         self.server: EmulatorServer | None = None
         self.runtime: Runtime | None = None
         # One clock for the bot and the emulator's message dates; the page moves it.
         self.clock = SystemClock(settings.time_scale, settings.clock_start)
+        self._saver: asyncio.Task[None] | None = None
+        self._saved = ""
 
     async def start(self) -> None:
         settings, clock = self.settings, self.clock
+        if self.fresh:
+            forget_practice()
+        saved = load_world()
         # Continue update numbering where the database left off, as Telegram would.
         db = await Database(settings.db_path, readers=1).open()
         highest = await Store(db, clock).highest_update_id()
         await db.close()
-        emulator = Emulator(
-            first_update_id=(highest or 0) + 1, now=lambda: clock.now().timestamp()
-        )
-        seed_practice_world(emulator)
+        emulator = Emulator(first_update_id=(highest or 0) + 1, now=lambda: clock.now().timestamp())
+        if saved is not None:
+            emulator.restore(saved["world"])
+            # The clock never runs back: it goes on from where it was moved to.
+            was = dt.datetime.fromisoformat(saved["clock"])
+            clock.advance(max(was - clock.now(), dt.timedelta(0)))
+        else:
+            seed_practice_world(emulator)
         hooks = PageHooks(self, I18n(settings.tz))
         self.server = await EmulatorServer(
             emulator, "127.0.0.1", settings.practice_port, hooks=hooks
@@ -181,16 +200,89 @@ class Practice:
             base_file_url=self.server.file_url,
         )
         await self.runtime.start()
-        # Henk (the voorzitter) adds the bot to the group, as a circle would start.
-        await emulator.add_bot_to_group(PRACTICE_GROUP_ID, 103)
+        if saved is None:
+            # Henk (the voorzitter) adds the bot to the group, as a circle would start.
+            await emulator.add_bot_to_group(PRACTICE_GROUP_ID, 103)
+        self._saver = asyncio.create_task(self._keep_saving(), name="practice-saver")
+        if self.fresh:
+            how = "Fresh start: the earlier practice chats and data are gone."
+        elif saved is not None:
+            how = "The practice goes on where it was (start over: omkijkbot practice --fresh)."
+        else:
+            how = "A new practice circle."
         print(
-            f"\n  Omkijkbot oefenpagina: {self.server.base_url}/\n"
+            f"\n  {how}\n"
+            f"  Omkijkbot oefenpagina: {self.server.base_url}/\n"
             f"  (database: {settings.db_path}; stop with Ctrl+C)\n",
             flush=True,
         )
 
+    async def _keep_saving(self) -> None:
+        """Keep the emulator's world beside the database, a second after each change, so a
+        restart (even a crash) finds the same chats."""
+        assert self.server is not None
+        emu = self.server.emulator
+        while True:
+            seen = emu.version
+            with contextlib.suppress(TimeoutError):
+                await emu.wait_for(lambda seen=seen: emu.version != seen, timeout=3600)
+            await asyncio.sleep(SAVE_AFTER)  # a burst of changes makes one write
+            await self._save()
+
+    async def _save(self) -> None:
+        assert self.server is not None
+        world = json.dumps(self.server.emulator.snapshot(), ensure_ascii=False)
+        if world == self._saved:
+            return  # the bot only polled: nothing new
+        text = f'{{"clock": "{self.clock.now().isoformat()}", "world": {world}}}'
+        await asyncio.to_thread(_write_privately, WORLD_FILE, text)
+        self._saved = world
+
     async def stop(self) -> None:
+        if self._saver is not None:
+            self._saver.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._saver
         if self.runtime is not None:
             await self.runtime.stop()
         if self.server is not None:
+            self._saved = ""  # the clock's last position too
+            await self._save()
             await self.server.stop()
+
+
+def forget_practice() -> None:
+    """``--fresh``: the practice database and world go; the next start seeds them anew."""
+    for path in (PRACTICE_DB, *(PRACTICE_DB.with_name(PRACTICE_DB.name + s) for s in SIDECARS)):
+        path.unlink(missing_ok=True)
+    WORLD_FILE.unlink(missing_ok=True)
+    log.info("practice: fresh start, the earlier practice data is removed")
+
+
+def load_world() -> dict[str, Any] | None:
+    """The saved world, or None: none yet, unreadable, or its database is gone (a world
+    whose bot remembers nothing would only confuse)."""
+    if not WORLD_FILE.exists():
+        return None
+    if not PRACTICE_DB.exists():
+        log.info("practice: the saved world has no database beside it; starting anew")
+        return None
+    try:
+        saved = json.loads(WORLD_FILE.read_text(encoding="utf-8"))
+        dt.datetime.fromisoformat(saved["clock"])
+        if saved["world"].get("snapshot") != SNAPSHOT_VERSION:
+            raise ValueError("another snapshot version")
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        log.warning("practice: the saved world could not be read; a new one is made")
+        return None
+    return saved
+
+
+def _write_privately(path: Path, text: str) -> None:
+    """Write a whole file or nothing (a crash mid-way keeps the old one), readable only
+    by its owner, like the database."""
+    temporary = path.with_name(path.name + ".tmp")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(text)
+    os.replace(temporary, path)

@@ -3,6 +3,8 @@ settings say, and a page that only the page itself can drive."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import aiohttp
 import pytest
 
@@ -157,3 +159,76 @@ async def test_the_page_moves_the_bots_clock_forward_only(practice):
     assert practice.runtime.clock is practice.clock  # the bot's own clock moved
     status, view = await _clock(practice, {"action": "next"})
     assert view["label"] == "maandag 30 november om 09:00"
+
+
+async def test_a_snapshot_of_the_world_comes_back_whole(emulator_server):
+    """What the emulator keeps across a restart: people, chats, messages, files, updates
+    the bot has not fetched, and the numbers it hands out."""
+    import json
+
+    from emulator.core import Emulator
+
+    emu = emulator_server.emulator
+    seed_practice_world(emu)
+    emu.users[101].started_bot = True
+    await emu.send_text(101, 101, "/start")
+    await emu.send_voice(101, 101, audio=b"OggS\x00\x01")
+    await emu.call("sendMessage", {"chat_id": 101, "text": "<b>Welkom</b>", "parse_mode": "HTML"})
+    saved = json.loads(json.dumps(emu.snapshot()))
+
+    again = Emulator(first_update_id=1)
+    again.restore(saved)
+    assert again.snapshot() == emu.snapshot()
+    assert again.messages[101] == emu.messages[101] and again.files == emu.files
+    assert again.users[101].started_bot and again.chats[PRACTICE_GROUP_ID].members == {
+        101,
+        102,
+        103,
+        105,
+    }
+    # Numbers go on: the next message, update and file are new ones.
+    sent = await again.call("sendMessage", {"chat_id": 101, "text": "Nog iets"})
+    assert sent["message_id"] == 4
+    update = await again.send_text(101, 101, "hoi")
+    assert update["update_id"] == 3
+    with pytest.raises(ValueError):
+        again.restore({"snapshot": 99})
+
+
+async def test_practice_restarts_with_the_same_chats_and_starts_fresh_when_asked(
+    tmp_path, monkeypatch
+):
+    monkeypatch.chdir(tmp_path)
+    settings = load_settings(_env_file=None, practice_port=0)
+
+    async def started(**kwargs) -> Practice:
+        practice = Practice(settings, **kwargs)
+        await practice.start()
+        return practice
+
+    practice = await started()
+    emu = practice.server.emulator
+    await emu.send_text(101, 101, "/start")
+    await emu.wait_for(lambda: emu.bot_messages(101) and emu.bot_messages(PRACTICE_GROUP_ID))
+    moved = practice.clock.advance(dt.timedelta(hours=5))
+    before = {chat: list(sent) for chat, sent in emu.messages.items() if sent}
+    await practice.stop()
+    assert (tmp_path / "omkijk-practice.world.json").stat().st_mode & 0o777 == 0o600
+
+    practice = await started()
+    emu = practice.server.emulator
+    assert {chat: sent for chat, sent in emu.messages.items() if sent} == before
+    assert practice.clock.now() >= moved  # the clock did not run back
+    # The bot can still reach Riet, and did not join the group a second time.
+    answered = len(emu.bot_messages(101))
+    await emu.send_text(101, 101, "/help")
+    await emu.wait_for(lambda: len(emu.bot_messages(101)) > answered)
+    assert len(emu.bot_messages(PRACTICE_GROUP_ID)) == len(
+        [m for m in before[PRACTICE_GROUP_ID] if m["from"]["is_bot"]]
+    )
+    await practice.stop()
+
+    practice = await started(fresh=True)
+    emu = practice.server.emulator
+    assert emu.messages[101] == [] and practice.clock.now() < moved
+    await practice.stop()

@@ -240,3 +240,44 @@ async def test_time_moves_on_the_page_to_the_check_in_and_up_the_ladder(tmp_path
         await expect(
             riet.locator(".from-bot .bubble").filter(has_text="Ik vroeg het eerder al")
         ).to_have_count(1)
+
+
+async def test_a_restart_keeps_the_chats_and_fresh_starts_over(tmp_path, browser):
+    """Stopping and starting practice mode (to change the speed, say) shows the same chats
+    and the bot still reaches everyone; ``--fresh`` starts over and says so."""
+    from playwright.async_api import expect
+
+    start = "2026-11-24T09:40:00+01:00"
+    page = await browser.new_page(viewport={"width": 1200, "height": 900})
+    riet = page.locator("[data-testid=pane-1]")
+    now = page.get_by_test_id("clock-now")
+    async with PracticeProcess(tmp_path, OMKIJK_CLOCK_START=start) as practice:
+        await page.goto(practice.url)
+        await say(riet, "/start")
+        await expect(riet.locator(".from-bot .bubble")).to_contain_text(["Welkom, Riet!"])
+        await page.get_by_role("button", name="+1 uur").click()
+        await expect(now).to_have_text("dinsdag 24 november om 10:40")
+    assert any("A new practice circle." in line for line in practice.output)
+
+    async with PracticeProcess(tmp_path, OMKIJK_CLOCK_START=start) as practice:
+        await page.goto(practice.url)
+        await expect(riet.locator(".from-me .bubble")).to_have_text(["/start"])
+        await expect(riet.locator(".from-bot .bubble")).to_contain_text(["Welkom, Riet!"])
+        await expect(now).to_have_text("dinsdag 24 november om 10:40")  # not back to 09:40
+        # The bot still reaches her: the big buttons under the input work.
+        await riet.get_by_test_id("reply-keyboard").get_by_text("🌐 Taal").click()
+        await expect(riet.locator(".from-bot .bubble").last).to_have_text(
+            "In welke taal wil je het lezen?"
+        )
+        # One circle, one welcome in the group: the bot was not added a second time.
+        await riet.locator("button[data-chat]").filter(has_text="Buurtkring Zandweerd").click()
+        await expect(riet.locator(".from-bot .bubble")).to_have_count(1)
+    assert any("goes on where it was" in line for line in practice.output)
+
+    async with PracticeProcess(tmp_path, "--fresh", OMKIJK_CLOCK_START=start) as practice:
+        await page.goto(practice.url)
+        await expect(riet.locator(".empty")).to_have_text(
+            "Nog geen berichten. Typ /start en druk op Verstuur om te beginnen."
+        )
+        await expect(now).to_have_text("dinsdag 24 november om 09:40")
+    assert any("Fresh start" in line for line in practice.output)
