@@ -11,6 +11,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any, Protocol
+from urllib.parse import quote
 
 import aiohttp
 from aiohttp import web
@@ -64,6 +65,30 @@ async def _read_params(request: web.Request) -> dict[str, Any]:
             else:
                 params[name] = _decode(name, str(value))
     return params
+
+
+# What the page may open, by file name ending; anything else is a download.
+_FILE_TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".txt": "text/plain; charset=utf-8",
+    ".csv": "text/csv; charset=utf-8",
+    ".json": "application/json",
+    ".pdf": "application/pdf",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".ogg": "audio/ogg",
+}
+_MAGIC = ((b"\x89PNG", "image/png"), (b"\xff\xd8\xff", "image/jpeg"), (b"OggS", "audio/ogg"))
+
+
+def _file_type(data: bytes, name: str) -> str:
+    if name:
+        return _FILE_TYPES.get(Path(name).suffix.lower(), "application/octet-stream")
+    # A photo or a voice note has no name: what it starts with says what it is.
+    for magic, content_type in _MAGIC:
+        if data.startswith(magic):
+            return content_type
+    return "application/octet-stream"
 
 
 class PracticeHooks(Protocol):
@@ -184,6 +209,7 @@ class EmulatorServer:
             app.router.add_static("/static/", STATIC)
             app.router.add_get("/emu/api/world", self._world)
             app.router.add_get("/emu/api/texts", self._texts)
+            app.router.add_get("/emu/api/file/{file_id}", self._page_file)
             if self.hooks is not None:
                 app.router.add_get("/emu/api/clock", self._clock)
                 app.router.add_post("/emu/api/clock", self._move_clock)
@@ -276,6 +302,31 @@ class EmulatorServer:
 
     async def _index(self, request: web.Request) -> web.StreamResponse:
         return web.FileResponse(STATIC / "index.html")
+
+    async def _page_file(self, request: web.Request) -> web.StreamResponse:
+        """A picture, document or voice note for the page to show, open or play.
+
+        Files come from the bot (and in principle from anyone): served with a type from
+        a short list, never sniffed, and sandboxed, so an HTML page (the phone list to
+        print) shows but cannot run anything as this page."""
+        file_id = request.match_info["file_id"]
+        stored = self.emulator.files.get(file_id)
+        if stored is None:
+            raise web.HTTPNotFound(text="no such file")
+        data, _path = stored
+        name = self.emulator.file_name(file_id) or ""
+        content_type = _file_type(data, name)
+        headers = {
+            "Content-Type": content_type,
+            "X-Content-Type-Options": "nosniff",
+            "Content-Security-Policy": "sandbox; default-src 'none'; img-src data:; "
+            "style-src 'unsafe-inline'",
+            "Cache-Control": "no-store",
+        }
+        if name:
+            disposition = "attachment" if content_type == "application/octet-stream" else "inline"
+            headers["Content-Disposition"] = f"{disposition}; filename*=UTF-8''{quote(name)}"
+        return web.Response(body=data, headers=headers)
 
     async def _texts(self, request: web.Request) -> web.StreamResponse:
         return web.json_response({"texts": self.hooks.page_texts() if self.hooks else {}})

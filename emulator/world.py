@@ -390,6 +390,15 @@ class World:
     def updates_handled_count(self) -> int:
         return len(self.delivered_update_ids)
 
+    def file_name(self, file_id: str) -> str | None:
+        """The name a document was sent with (None for photos and voice notes)."""
+        for sent in self.messages.values():
+            for message in sent:
+                document = message.get("document")
+                if document and document.get("file_id") == file_id:
+                    return document.get("file_name")
+        return None
+
     def _store_file(self, data: bytes, path: str) -> str:
         file_id = f"F{next(self._file_ids):06d}"
         self.files[file_id] = (data, f"{path}_{file_id}")

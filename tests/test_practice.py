@@ -232,3 +232,33 @@ async def test_practice_restarts_with_the_same_chats_and_starts_fresh_when_asked
     emu = practice.server.emulator
     assert emu.messages[101] == [] and practice.clock.now() < moved
     await practice.stop()
+
+
+async def test_the_page_opens_files_safely(emulator_server):
+    """Pictures, documents and voice notes for the page: a type from a short list, never
+    sniffed, and sandboxed, so a document cannot run anything as the page."""
+    emu = emulator_server.emulator
+    seed_practice_world(emu)
+    emu.users[103].started_bot = True
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 20
+    photo = await emu.call("sendPhoto", {"chat_id": 103, "photo": png})
+    page = b"<h1>Telefoonlijst</h1><script>alert(1)</script>"
+    sent = await emu.call(
+        "sendDocument", {"chat_id": 103, "document": page, "_filename": "telefoonlijst.html"}
+    )
+    odd = await emu.call("sendDocument", {"chat_id": 103, "document": b"MZ", "_filename": "x.exe"})
+    base = f"{emulator_server.base_url}/emu/api/file/"
+    async with aiohttp.ClientSession() as session:
+        async with session.get(base + photo["photo"][0]["file_id"]) as resp:
+            assert resp.status == 200 and resp.content_type == "image/png"
+            assert await resp.read() == png
+        async with session.get(base + sent["document"]["file_id"]) as resp:
+            assert resp.content_type == "text/html"
+            assert resp.headers["Content-Security-Policy"].startswith("sandbox")
+            assert resp.headers["X-Content-Type-Options"] == "nosniff"
+            assert "telefoonlijst.html" in resp.headers["Content-Disposition"]
+        async with session.get(base + odd["document"]["file_id"]) as resp:
+            assert resp.content_type == "application/octet-stream"
+            assert resp.headers["Content-Disposition"].startswith("attachment")
+        async with session.get(base + "F999999") as resp:
+            assert resp.status == 404

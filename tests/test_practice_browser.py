@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import shutil
 import signal
 import sys
@@ -185,13 +186,20 @@ async def join_the_circle(pane, name: str) -> None:
     await pane.locator(f"button[data-person={name}]").click()
     await pane.locator("button[data-chat]").filter(has_text="Buurtkring Zandweerd").click()
     await pane.get_by_role("button", name="👋 Doe mee").last.click()
-    bot = pane.locator(".from-bot .bubble")
-    await expect(bot.last).to_contain_text("Leuk dat je meedoet met Buurtkring Zandweerd!")
-    for label in (name, "Nederlands", "✅ Ja, ik doe mee", "Ja, dat mag"):
-        await pane.locator(".from-bot").last.get_by_role("button", name=label, exact=True).click()
-    await pane.get_by_test_id("reply-keyboard").get_by_role("button", name="Liever niet").click()
-    for _question in ("enjoys", "can offer"):
-        await pane.locator(".from-bot").last.get_by_role("button", name="Overslaan").click()
+    # Each answer waits for its own question: a tap on an older one would be a stale one.
+    for question, answer in (
+        ("Leuk dat je meedoet met Buurtkring Zandweerd!", name),
+        ("In welke taal wil je het lezen?", "Nederlands"),
+        ("Doe je mee?", "✅ Ja, ik doe mee"),
+        ("Mag zo'n zorg over jou ook naar de professional", "Ja, dat mag"),
+        ("Waar heb je plezier in?", "Overslaan"),
+        ("Wat zou je voor een ander kunnen doen?", "Overslaan"),
+    ):
+        asked = pane.locator(".from-bot").filter(has_text=question).last
+        await asked.get_by_role("button", name=answer, exact=True).click()
+        if answer == "Ja, dat mag":
+            keyboard = pane.get_by_test_id("reply-keyboard")
+            await keyboard.get_by_role("button", name="Liever niet").click()
     await expect(pane.get_by_test_id("reply-keyboard")).to_contain_text("Ik zoek hulp")
 
 
@@ -281,3 +289,48 @@ async def test_a_restart_keeps_the_chats_and_fresh_starts_over(tmp_path, browser
         )
         await expect(now).to_have_text("dinsdag 24 november om 09:40")
     assert any("Fresh start" in line for line in practice.output)
+
+
+async def test_pictures_files_and_links_open_on_the_page(practice, browser):
+    """Henk's week comes with its chart as a picture, /mijngegevens as documents that
+    open, and the professional's link, passed on to Fatima, opens her chat with the bot
+    with /start <code> sent, as Telegram does."""
+    from playwright.async_api import expect
+
+    page = await browser.new_page(viewport={"width": 1200, "height": 900})
+    await page.goto(practice)
+    henk, other = page.locator("[data-testid=pane-1]"), page.locator("[data-testid=pane-2]")
+    await join_the_circle(henk, "Henk")
+
+    await say(henk, "/overzicht")
+    chart = henk.locator(".from-bot img.photo")
+    await expect(chart).to_have_attribute(
+        "alt", "📈 De laatste acht weken van Buurtkring Zandweerd."
+    )
+    assert await chart.evaluate("img => img.decode().then(() => img.naturalWidth)") > 100
+
+    await say(henk, "/mijngegevens")
+    readable = henk.locator(".from-bot a.document").filter(has_text="omkijkbot-gegevens.txt")
+    await expect(henk.locator(".from-bot a.document")).to_have_count(2)
+    async with page.context.expect_page() as opened:
+        await readable.click()
+    document = await opened.value
+    await expect(document.locator("body")).to_contain_text("Henk")
+    await document.close()
+
+    await say(henk, "/cirkel")
+    await henk.get_by_role("button", name="Een professional koppelen").click()
+    link = henk.locator(".from-bot .words a[data-start]").last
+    await expect(link).to_have_text(re.compile(r"^https://t\.me/OmkijkOefenBot\?start=p_"))
+    code = await link.get_attribute("data-start")
+    await henk.locator(".pass-on").last.select_option(label="Fatima")
+    # Henk's window is Fatima's now: her private chat, her /start with the code.
+    await expect(henk.locator("button[data-person=Fatima]")).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    await expect(henk.locator(".from-me .bubble")).to_have_text([f"/start {code}"])
+    await expect(henk.locator(".from-bot .bubble").last).to_contain_text(
+        "als professional gekoppeld aan Buurtkring Zandweerd"
+    )
+    # Henk's own chat (the other window) has no /start of his: the link went to Fatima.
+    await expect(other.locator(".from-me .bubble").filter(has_text="start p_")).to_have_count(0)

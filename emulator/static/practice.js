@@ -137,6 +137,71 @@ function serviceText(pane, message) {
   return null;
 }
 
+const fileUrl = (fileId) => `/emu/api/file/${encodeURIComponent(fileId)}`;
+
+// The start payload of a link to this bot (t.me/<bot>?start=…, tg://resolve?domain=<bot>
+// &start=…): "" without one; null for a link elsewhere.
+function deepLinkPayload(url) {
+  let parsed;
+  try {
+    parsed = new URL(url, window.location.href);
+  } catch (e) {
+    return null;
+  }
+  let bot = null;
+  if (/^https?:$/.test(parsed.protocol) && /^(t|telegram)\.me$/.test(parsed.hostname)) {
+    bot = parsed.pathname.replace(/^\/+|\/+$/g, "");
+  } else if (parsed.protocol === "tg:") {
+    bot = parsed.searchParams.get("domain");
+  }
+  if (!bot || !world.bot.username || bot.toLowerCase() !== world.bot.username.toLowerCase()) {
+    return null;
+  }
+  return parsed.searchParams.get("start") || "";
+}
+
+const URL_PATTERN = /(?:https?:\/\/|tg:\/\/)[^\s<>"]+[^\s<>".,:;!?)\]'»”]/g;
+
+// Plain addresses in a message become links, as Telegram shows them.
+function linkify(root) {
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  const found = [];
+  while (walker.nextNode()) {
+    const node = walker.currentNode;
+    if (!node.parentElement.closest("a") && node.textContent.match(URL_PATTERN)) found.push(node);
+  }
+  for (const node of found) {
+    const text = node.textContent;
+    const parts = document.createDocumentFragment();
+    let last = 0;
+    for (const match of text.matchAll(URL_PATTERN)) {
+      parts.append(text.slice(last, match.index));
+      const link = document.createElement("a");
+      link.href = match[0];
+      link.textContent = match[0];
+      parts.append(link);
+      last = match.index + match[0].length;
+    }
+    parts.append(text.slice(last));
+    node.replaceWith(parts);
+  }
+}
+
+function card(icon, title, ...lines) {
+  const box = document.createElement("div");
+  box.className = "card";
+  const head = document.createElement("span");
+  head.className = "card-title";
+  head.textContent = `${icon} ${title}`;
+  box.append(head);
+  for (const line of lines.filter(Boolean)) {
+    const row = document.createElement("span");
+    row.textContent = line;
+    box.append(row);
+  }
+  return box;
+}
+
 class Pane {
   constructor(root, personId, chatId) {
     this.root = root;
@@ -145,6 +210,7 @@ class Pane {
     this.version = -1;
     this.seenToasts = new Set();
     this.generation = 0;
+    this.rendered = new Map();
     root.querySelector(".composer").addEventListener("submit", (event) => {
       event.preventDefault();
       const input = root.querySelector("input[name=text]");
@@ -232,6 +298,7 @@ class Pane {
     this.chatId = chatId;
     this.version = -1;
     this.generation += 1;
+    this.rendered = new Map();
     this.renderPickers();
     this.root.querySelector(".messages").replaceChildren();
     this.root.querySelector(".reply-keyboard").replaceChildren();
@@ -241,58 +308,18 @@ class Pane {
   renderMessages(messages) {
     const list = this.root.querySelector(".messages");
     const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
-    const botId = world.bot.id;
     let keyboard = null;
+    const rendered = new Map();
     const items = messages.map((m) => {
-      const li = document.createElement("li");
-      const service = serviceText(this, m);
-      if (service) {
-        li.className = "service";
-        li.textContent = service;
-        return li;
-      }
-      const fromBot = m.from.id === botId;
-      li.className = fromBot ? "from-bot" : (m.from.id === this.personId ? "from-me" : "from-other");
-      li.dataset.messageId = m.message_id;
-      const sender = document.createElement("span");
-      sender.className = "sender";
-      sender.textContent = fromBot ? world.bot.first_name : m.from.first_name;
-      const bubble = document.createElement("div");
-      bubble.className = "bubble";
-      if (m._html) bubble.innerHTML = safeHtml(m._html);
-      else if (m.text !== undefined) bubble.textContent = m.text;
-      else if (m.voice) bubble.textContent = "🎤 " + this._("Voice message ({n} s)", { n: m.voice.duration });
-      else if (m.photo) bubble.textContent = "🖼️ " + this._("Picture") + (m.caption ? `: ${m.caption}` : "");
-      else if (m.document) bubble.textContent = `📄 ${m.document.file_name}` + (m.caption ? `: ${m.caption}` : "");
-      else bubble.textContent = "…";
-      li.append(sender, bubble);
-      if (fromBot && m.reply_markup && m.reply_markup.inline_keyboard) {
-        const kb = document.createElement("div");
-        kb.className = "inline-keyboard";
-        for (const row of m.reply_markup.inline_keyboard) {
-          const r = document.createElement("div");
-          r.className = "row";
-          for (const button of row) {
-            const b = document.createElement("button");
-            b.type = "button";
-            b.textContent = button.text;
-            if (button.url) {
-              b.addEventListener("click", () => this.openLink(button.url));
-            } else {
-              b.addEventListener("click", () => api("/emu/api/press", {
-                user_id: this.personId, chat_id: this.chatId,
-                message_id: m.message_id, data: button.callback_data,
-              }).catch((e) => this.failed(e)));
-            }
-            r.append(b);
-          }
-          kb.append(r);
-        }
-        li.append(kb);
-      }
-      if (fromBot && m._keyboard) keyboard = m._keyboard;
+      // A message that did not change keeps its element: a playing voice note plays on.
+      const signature = this.language() + JSON.stringify(m);
+      const known = this.rendered.get(m.message_id);
+      const li = known && known.signature === signature ? known.li : this.renderMessage(m);
+      rendered.set(m.message_id, { signature, li });
+      if (m.from && m.from.id === world.bot.id && m._keyboard) keyboard = m._keyboard;
       return li;
     });
+    this.rendered = rendered;
     if (!items.length) {
       const li = document.createElement("li");
       li.className = "empty";
@@ -306,15 +333,146 @@ class Pane {
     this.renderReplyKeyboard(keyboard);
   }
 
-  // A t.me/<bot>?start=<code> link opens the private chat and sends /start <code>.
-  openLink(url) {
-    const match = /^https:\/\/t\.me\/([^?]+)\?start=(.+)$/.exec(url);
-    if (match && match[1] === world.bot.username) {
-      this.select(this.personId, this.personId);
-      this.send(`/start ${decodeURIComponent(match[2])}`);
-    } else {
-      window.open(url, "_blank", "noopener");
+  renderMessage(m) {
+    const li = document.createElement("li");
+    const service = serviceText(this, m);
+    if (service) {
+      li.className = "service";
+      li.textContent = service;
+      return li;
     }
+    const fromBot = m.from.id === world.bot.id;
+    li.className = fromBot ? "from-bot" : (m.from.id === this.personId ? "from-me" : "from-other");
+    li.dataset.messageId = m.message_id;
+    const sender = document.createElement("span");
+    sender.className = "sender";
+    sender.textContent = fromBot ? world.bot.first_name : m.from.first_name;
+    const bubble = document.createElement("div");
+    bubble.className = "bubble";
+    this.renderContent(m, bubble);
+    li.append(sender, bubble);
+    const deepLinks = [...bubble.querySelectorAll("a[data-start]")];
+    if (deepLinks.length) li.append(this.passOn(deepLinks[0].dataset.start));
+    if (fromBot && m.reply_markup && m.reply_markup.inline_keyboard) {
+      li.append(this.inlineKeyboard(m));
+    }
+    return li;
+  }
+
+  // Pictures show, documents open, voice notes play, a contact or place is a card; then
+  // the text or caption, with its links made to work as in Telegram.
+  renderContent(m, bubble) {
+    if (m.photo && m.photo.length) {
+      const largest = m.photo[m.photo.length - 1];
+      const link = document.createElement("a");
+      link.href = fileUrl(largest.file_id);
+      link.target = "_blank";
+      link.rel = "noopener";
+      const img = document.createElement("img");
+      img.className = "photo";
+      img.src = link.href;
+      img.alt = m.caption || this._("Picture");
+      link.append(img);
+      bubble.append(link);
+    } else if (m.document) {
+      const link = document.createElement("a");
+      link.className = "document";
+      link.href = fileUrl(m.document.file_id);
+      link.target = "_blank";
+      link.rel = "noopener";
+      link.textContent = `📄 ${m.document.file_name || this._("Document")}`;
+      bubble.append(link);
+    } else if (m.voice) {
+      const label = document.createElement("span");
+      label.className = "card-title";
+      label.textContent = "🎤 " + this._("Voice message ({n} s)", { n: m.voice.duration });
+      const audio = document.createElement("audio");
+      audio.controls = true;
+      audio.preload = "none";
+      audio.src = fileUrl(m.voice.file_id);
+      bubble.append(label, audio);
+    } else if (m.contact) {
+      bubble.append(card("📇", this._("Contact"),
+        [m.contact.first_name, m.contact.last_name].filter(Boolean).join(" "), m.contact.phone_number));
+    } else if (m.location) {
+      bubble.append(card("📍", this._("Location"),
+        `${m.location.latitude.toFixed(5)}, ${m.location.longitude.toFixed(5)}`));
+    }
+    const words = document.createElement("div");
+    words.className = "words";
+    if (m._html) words.innerHTML = safeHtml(m._html);
+    else words.textContent = m.text !== undefined ? m.text : (m.caption || "");
+    if (words.textContent) bubble.append(words);
+    if (!bubble.childNodes.length) bubble.textContent = "…";
+    linkify(words);
+    for (const link of bubble.querySelectorAll(".words a[href]")) {
+      const payload = deepLinkPayload(link.href);
+      if (payload !== null) {
+        link.dataset.start = payload;
+        link.addEventListener("click", (event) => {
+          event.preventDefault();
+          this.openLink(link.href);
+        });
+      } else {
+        link.target = "_blank";
+        link.rel = "noopener noreferrer";
+      }
+    }
+  }
+
+  // A link to the bot, passed on to someone else: as if they got it and tapped it.
+  passOn(payload) {
+    const select = document.createElement("select");
+    select.className = "pass-on";
+    select.setAttribute("aria-label", this._("Pass this link on to…"));
+    select.append(new Option(this._("Pass this link on to…"), ""));
+    for (const person of world.people) {
+      if (person.id !== this.personId) select.append(new Option(person.name, String(person.id)));
+    }
+    select.addEventListener("change", () => {
+      const personId = Number(select.value);
+      if (!personId) return;
+      this.select(personId, personId);
+      this.send(payload ? `/start ${payload}` : "/start");
+    });
+    return select;
+  }
+
+  inlineKeyboard(m) {
+    const kb = document.createElement("div");
+    kb.className = "inline-keyboard";
+    for (const row of m.reply_markup.inline_keyboard) {
+      const r = document.createElement("div");
+      r.className = "row";
+      for (const button of row) {
+        const b = document.createElement("button");
+        b.type = "button";
+        b.textContent = button.text;
+        if (button.url) {
+          b.addEventListener("click", () => this.openLink(button.url));
+        } else {
+          b.addEventListener("click", () => api("/emu/api/press", {
+            user_id: this.personId, chat_id: this.chatId,
+            message_id: m.message_id, data: button.callback_data,
+          }).catch((e) => this.failed(e)));
+        }
+        r.append(b);
+      }
+      kb.append(r);
+    }
+    return kb;
+  }
+
+  // A link to this bot (t.me/<bot>?start=<code>) opens this person's private chat with
+  // the bot and sends /start <code>, as Telegram does; any other link opens a new tab.
+  openLink(url) {
+    const payload = deepLinkPayload(url);
+    if (payload === null) {
+      window.open(url, "_blank", "noopener");
+      return;
+    }
+    this.select(this.personId, this.personId);
+    this.send(payload ? `/start ${payload}` : "/start");
   }
 
   renderReplyKeyboard(keyboard) {
