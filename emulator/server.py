@@ -188,7 +188,7 @@ class EmulatorServer:
             return await handler(request)
         try:
             return await handler(request)
-        except (KeyError, ValueError, TypeError) as exc:
+        except (KeyError, ValueError, TypeError, BotApiError) as exc:
             # Whatever a page or a program sent that does not fit: a clear 400, never a 500.
             log.info("emulator: a bad request to %s (%s)", request.path, type(exc).__name__)
             raise web.HTTPBadRequest(text=f"Bad Request: {type(exc).__name__}") from None
@@ -210,6 +210,7 @@ class EmulatorServer:
             app.router.add_get("/emu/api/world", self._world)
             app.router.add_get("/emu/api/texts", self._texts)
             app.router.add_get("/emu/api/file/{file_id}", self._page_file)
+            app.router.add_get("/emu/api/commands", self._commands)
             if self.hooks is not None:
                 app.router.add_get("/emu/api/clock", self._clock)
                 app.router.add_post("/emu/api/clock", self._move_clock)
@@ -302,6 +303,14 @@ class EmulatorServer:
 
     async def _index(self, request: web.Request) -> web.StreamResponse:
         return web.FileResponse(STATIC / "index.html")
+
+    async def _commands(self, request: web.Request) -> web.StreamResponse:
+        """The "/" menu of a person in a chat (``lang``: their app's language)."""
+        query = request.query
+        commands = self.emulator.commands_for(
+            int(query["chat"]), int(query["user"]), query.get("lang", "")
+        )
+        return web.json_response({"commands": commands})
 
     async def _page_file(self, request: web.Request) -> web.StreamResponse:
         """A picture, document or voice note for the page to show, open or play.

@@ -164,7 +164,7 @@ class World:
         )
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.callback_answers: list[dict[str, Any]] = []
-        self.commands: dict[tuple[str, str], list[dict[str, str]]] = {}
+        self.commands: dict[tuple[Any, ...], list[dict[str, str]]] = {}
         self.files: dict[str, tuple[bytes, str]] = {}
         self.version = 0
         self._changed = asyncio.Condition()

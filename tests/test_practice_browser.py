@@ -334,3 +334,62 @@ async def test_pictures_files_and_links_open_on_the_page(practice, browser):
     )
     # Henk's own chat (the other window) has no /start of his: the link went to Fatima.
     await expect(other.locator(".from-me .bubble").filter(has_text="start p_")).to_have_count(0)
+
+
+async def test_telegrams_furniture_menu_keyboard_toast_and_alert(tmp_path, browser):
+    """The "/" menu per chat and language, the reply keyboard under the input, a toast
+    that goes by itself and a show_alert answer as a dialog with OK."""
+    from playwright.async_api import expect
+
+    start = "2026-11-24T09:40:00+01:00"
+    async with PracticeProcess(tmp_path, OMKIJK_CLOCK_START=start) as practice:
+        page = await browser.new_page(viewport={"width": 1200, "height": 900})
+        await page.goto(practice.url)
+        riet = page.locator("[data-testid=pane-1]")
+        await join_the_circle(riet, "Riet")
+
+        # The command menu of a private chat, in her language; typing "/wa" filters it.
+        menu = riet.get_by_test_id("command-menu")
+        await riet.get_by_test_id("menu-button").click()
+        await expect(menu.get_by_role("menuitem", name="/hulpvraag")).to_contain_text(
+            "Je buren om hulp vragen"
+        )
+        await riet.get_by_test_id("menu-button").click()
+        await expect(menu).to_be_hidden()
+        await riet.get_by_test_id("input").press_sequentially("/wa")
+        await expect(menu.get_by_role("menuitem")).to_have_count(1)
+        await menu.get_by_role("menuitem", name="/waakvlam").click()
+        await expect(riet.locator(".from-me .bubble").last).to_have_text("/waakvlam")
+
+        # A toast: "Saved." goes by itself.
+        await riet.locator(".from-bot").last.get_by_role("button", name="✅ Aanzetten").click()
+        await expect(riet.get_by_test_id("toast")).to_have_text("Bewaard.")
+        await expect(riet.get_by_test_id("toast")).to_be_hidden(timeout=8000)
+
+        # The reply keyboard sits under the input, and folds away and back.
+        keyboard, field = riet.get_by_test_id("reply-keyboard"), riet.get_by_test_id("input")
+        under, above = await keyboard.bounding_box(), await field.bounding_box()
+        assert under["y"] >= above["y"] + above["height"]
+        await riet.get_by_test_id("keyboard-toggle").click()
+        await expect(keyboard.get_by_role("button")).to_have_count(0)
+        await riet.get_by_test_id("keyboard-toggle").click()
+        await expect(keyboard.get_by_role("button", name="🌐 Taal")).to_be_visible()
+
+        # An alert: her "Alles goed?" comes, a message of hers answers it, and the button
+        # tapped after that says so in a dialog that waits for OK.
+        await page.get_by_role("button", name="Naar de volgende gebeurtenis").click()
+        question = riet.locator(".from-bot").filter(has_text="Goedemorgen Riet, alles goed?")
+        await expect(question).to_have_count(1)
+        await say(riet, "Goedemorgen!")
+        await expect(riet.locator(".from-bot .bubble").last).not_to_contain_text("Goedemorgen Riet")
+        await question.get_by_role("button", name="👍 Alles goed").click()
+        dialog = page.get_by_test_id("alert")
+        await expect(dialog).to_be_visible()
+        await expect(dialog).to_contain_text("Je hebt al gereageerd. Dank je wel!")
+        await dialog.get_by_role("button", name="Oké").click()
+        await expect(dialog).to_be_hidden()
+
+        # In the group the menu is the group's: /help only.
+        await riet.locator("button[data-chat]").filter(has_text="Buurtkring Zandweerd").click()
+        await riet.get_by_test_id("menu-button").click()
+        await expect(menu.get_by_role("menuitem")).to_have_text(["/helpWat deze bot doet"])

@@ -51,6 +51,9 @@ const STATIC_TEXTS = {
   plus60: N_("+1 hour"),
   to_next: N_("To the next event"),
   speed: N_("Speed"),
+  commands: N_("Commands"),
+  buttons: N_("Buttons"),
+  ok: N_("OK"),
 };
 
 // Fill in the fixed texts of one part of the page in one language.
@@ -217,6 +220,7 @@ class Pane {
       const text = input.value.trim();
       if (!text) return;
       input.value = "";
+      this.showMenu(null);
       this.send(text);
     });
     root.querySelector(".voice").addEventListener("click", () =>
@@ -225,6 +229,66 @@ class Pane {
     for (const button of root.querySelectorAll(".more button")) {
       button.addEventListener("click", () => this.groupAction(button.dataset.action));
     }
+    // Telegram's "/" menu: the bot's commands for this chat, also while typing "/…".
+    this.commands = [];
+    const input = root.querySelector("input[name=text]");
+    root.querySelector(".menu-button").addEventListener("click", () =>
+      this.showMenu(root.querySelector(".command-menu").hidden ? "" : null));
+    input.addEventListener("input", () => {
+      const typed = input.value;
+      this.showMenu(/^\/\w*$/.test(typed) ? typed.slice(1) : null);
+    });
+    root.addEventListener("keydown", (event) => {
+      if (event.key === "Escape") this.showMenu(null);
+    });
+    // A reply keyboard can be folded away and back, as in Telegram.
+    this.keyboard = { id: null, hidden: false };
+    root.querySelector(".keyboard-toggle").addEventListener("click", () => {
+      this.keyboard.hidden = !this.keyboard.hidden;
+      this.renderReplyKeyboard(this.keyboard.markup, this.keyboard.id);
+    });
+  }
+
+  async loadCommands() {
+    const language = this.language();
+    const key = `${this.chatId}:${this.personId}:${language}`;
+    if (this.commandsKey === key) return;
+    this.commandsKey = key;
+    try {
+      const found = await api(`/emu/api/commands?chat=${this.chatId}&user=${this.personId}&lang=${language}`);
+      if (this.commandsKey === key) this.commands = found.commands;
+    } catch (e) {
+      this.commands = [];
+    }
+  }
+
+  // Open the menu with the commands starting with ``prefix``; null closes it.
+  showMenu(prefix) {
+    const menu = this.root.querySelector(".command-menu");
+    const button = this.root.querySelector(".menu-button");
+    const shown = prefix === null ? [] : this.commands.filter((c) => c.command.startsWith(prefix));
+    menu.hidden = !shown.length;
+    button.setAttribute("aria-expanded", String(!menu.hidden));
+    menu.setAttribute("aria-label", this._("Commands"));
+    menu.replaceChildren(...shown.map((c) => {
+      const item = document.createElement("li");
+      const b = document.createElement("button");
+      b.type = "button";
+      b.setAttribute("role", "menuitem");
+      b.dataset.command = c.command;
+      const name = document.createElement("b");
+      name.textContent = `/${c.command}`;
+      const about = document.createElement("span");
+      about.textContent = c.description;
+      b.append(name, about);
+      b.addEventListener("click", () => {
+        this.root.querySelector("input[name=text]").value = "";
+        this.showMenu(null);
+        this.send(`/${c.command}`);
+      });
+      item.append(b);
+      return item;
+    }));
   }
 
   _(msgid, params) { return translate(this.language(), msgid, params); }
@@ -234,7 +298,7 @@ class Pane {
   // Something the page asked did not work: say so kindly; the details go to the console.
   failed(error) {
     console.warn(error);
-    this.toast(this._("That did not work. Please try again."), true);
+    this.toast(this._("That did not work. Please try again."));
   }
 
   async send(text) {
@@ -255,13 +319,21 @@ class Pane {
     }
   }
 
-  toast(text, alert) {
+  // A small note over the chat that goes by itself: Telegram's toast.
+  toast(text) {
     const box = this.root.querySelector(".toast");
     box.textContent = text;
-    box.classList.toggle("alert", Boolean(alert));
     box.hidden = false;
     clearTimeout(this.toastTimer);
-    this.toastTimer = setTimeout(() => { box.hidden = true; }, alert ? 8000 : 4000);
+    this.toastTimer = setTimeout(() => { box.hidden = true; }, 4000);
+  }
+
+  // An answer with show_alert: a dialog that waits for OK, as in Telegram.
+  alert(text) {
+    const dialog = document.querySelector(".alert-dialog");
+    applyTexts(dialog, this.language());
+    dialog.querySelector(".alert-text").textContent = text;
+    if (!dialog.open) dialog.showModal();
   }
 
   renderPickers() {
@@ -299,9 +371,12 @@ class Pane {
     this.version = -1;
     this.generation += 1;
     this.rendered = new Map();
+    this.keyboard = { id: null, hidden: false };
     this.renderPickers();
     this.root.querySelector(".messages").replaceChildren();
-    this.root.querySelector(".reply-keyboard").replaceChildren();
+    this.renderReplyKeyboard(null, null);
+    this.showMenu(null);
+    this.loadCommands();
     this.loop();
   }
 
@@ -309,6 +384,7 @@ class Pane {
     const list = this.root.querySelector(".messages");
     const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
     let keyboard = null;
+    let keyboardId = null;
     const rendered = new Map();
     const items = messages.map((m) => {
       // A message that did not change keeps its element: a playing voice note plays on.
@@ -316,7 +392,10 @@ class Pane {
       const known = this.rendered.get(m.message_id);
       const li = known && known.signature === signature ? known.li : this.renderMessage(m);
       rendered.set(m.message_id, { signature, li });
-      if (m.from && m.from.id === world.bot.id && m._keyboard) keyboard = m._keyboard;
+      if (m.from && m.from.id === world.bot.id && m._keyboard) {
+        keyboard = m._keyboard;
+        keyboardId = m.message_id;
+      }
       return li;
     });
     this.rendered = rendered;
@@ -330,7 +409,7 @@ class Pane {
     }
     list.replaceChildren(...items);
     if (atBottom || this.version <= 0) list.scrollTop = list.scrollHeight;
-    this.renderReplyKeyboard(keyboard);
+    this.renderReplyKeyboard(keyboard, keyboardId);
   }
 
   renderMessage(m) {
@@ -475,13 +554,23 @@ class Pane {
     this.send(payload ? `/start ${payload}` : "/start");
   }
 
-  renderReplyKeyboard(keyboard) {
+  // The newest reply keyboard in the chat, under the input, as Telegram shows it.
+  renderReplyKeyboard(markup, messageId) {
     const box = this.root.querySelector(".reply-keyboard");
-    if (!keyboard || keyboard.remove_keyboard || !keyboard.keyboard || this.chatId !== this.personId) {
+    const toggle = this.root.querySelector(".keyboard-toggle");
+    const input = this.root.querySelector("input[name=text]");
+    const usable = markup && !markup.remove_keyboard && markup.keyboard;
+    if (messageId !== this.keyboard.id) this.keyboard = { id: messageId, hidden: false };
+    this.keyboard.markup = markup;
+    toggle.hidden = !usable;
+    toggle.setAttribute("aria-expanded", String(usable && !this.keyboard.hidden));
+    input.placeholder = (usable && markup.input_field_placeholder)
+      || translate(this.language(), STATIC_TEXTS.type);
+    if (!usable || this.keyboard.hidden) {
       box.replaceChildren();
       return;
     }
-    box.replaceChildren(...keyboard.keyboard.map((row) => {
+    box.replaceChildren(...markup.keyboard.map((row) => {
       const r = document.createElement("div");
       r.className = "row";
       for (const button of row) {
@@ -489,12 +578,17 @@ class Pane {
         const b = document.createElement("button");
         b.type = "button";
         b.textContent = text;
-        if (button.request_contact) {
-          b.addEventListener("click", () => api("/emu/api/contact", { user_id: this.personId })
-            .catch((e) => this.failed(e)));
-        } else {
-          b.addEventListener("click", () => this.send(text));
-        }
+        b.addEventListener("click", () => {
+          if (markup.one_time_keyboard) {
+            this.keyboard.hidden = true;
+            this.renderReplyKeyboard(markup, messageId);
+          }
+          if (button.request_contact) {
+            api("/emu/api/contact", { user_id: this.personId }).catch((e) => this.failed(e));
+          } else {
+            this.send(text);
+          }
+        });
         r.append(b);
       }
       return r;
@@ -511,11 +605,15 @@ class Pane {
           await refreshWorld();
           if (this === panes[0]) applyPageTexts();
           this.renderPickers();
+          this.loadCommands();
           this.renderMessages(view.messages);
           for (const t of view.toasts) {
             if (!this.seenToasts.has(t.n)) {
               this.seenToasts.add(t.n);
-              if (this.version >= 0) this.toast(t.text, t.alert);
+              if (this.version >= 0) {
+                if (t.alert) this.alert(t.text);
+                else this.toast(t.text);
+              }
             }
           }
           this.version = view.version;
