@@ -393,3 +393,46 @@ async def test_telegrams_furniture_menu_keyboard_toast_and_alert(tmp_path, brows
         await riet.locator("button[data-chat]").filter(has_text="Buurtkring Zandweerd").click()
         await riet.get_by_test_id("menu-button").click()
         await expect(menu.get_by_role("menuitem")).to_have_text(["/helpWat deze bot doet"])
+
+
+# Every control a finger or a mouse uses, as the page shows it.
+CONTROLS = "button, select, input, summary, a.document, [role=menuitem]"
+
+
+async def test_the_page_fits_a_phone_and_a_beamer(practice, browser, tmp_path):
+    """No horizontal scroll at 360 px wide (a phone, or a 720 px window at 200 % zoom) nor
+    at 640 px (1280 px at 200 %), and every touch target at least 44 by 44 px."""
+    from playwright.async_api import expect
+
+    page = await browser.new_page(viewport={"width": 360, "height": 740}, device_scale_factor=2)
+    await page.goto(practice)
+    riet = page.locator("[data-testid=pane-1]")
+    await say(riet, "/start")
+    await expect(riet.get_by_test_id("reply-keyboard")).to_contain_text("Taal")
+    await say(riet, "/taal")
+    await expect(riet.locator(".from-bot .inline-keyboard").last).to_contain_text("English")
+    await riet.get_by_test_id("menu-button").click()
+    await riet.locator("summary").click()
+    await expect(page.get_by_test_id("clock-now")).to_contain_text("om")
+
+    shot = tmp_path / "practice-360.png"
+    await page.screenshot(path=str(shot), full_page=True)
+    width = int.from_bytes(shot.read_bytes()[16:20], "big")  # the PNG's IHDR
+    assert width == 360 * 2, f"the page is {width / 2} px wide at 360 px: it scrolls sideways"
+    too_small = await page.evaluate(
+        """(selector) => [...document.querySelectorAll(selector)]
+            .filter((e) => e.offsetParent !== null)
+            .map((e) => [e.textContent.trim().slice(0, 30), e.getBoundingClientRect()])
+            .filter(([, box]) => box.width < 44 || box.height < 44)
+            .map(([text, box]) => `${text}: ${Math.round(box.width)}x${Math.round(box.height)}`)""",
+        CONTROLS,
+    )
+    assert too_small == [], too_small
+    assert await page.locator(CONTROLS).count() > 30  # the check saw the page's controls
+
+    await page.set_viewport_size({"width": 640, "height": 400})
+    assert await page.evaluate(
+        "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+    )
+    # The letters are those of a readable page, not shrunk to fit.
+    assert await page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)") >= 18
