@@ -17,6 +17,7 @@ from typing import Any
 
 from bot.app import Runtime
 from bot.config import Settings
+from bot.demo import Demo, DemoError
 from core.clock import SystemClock
 from core.i18n import N_, I18n, normalise_language, page_messages
 from emulator.core import Emulator
@@ -126,6 +127,20 @@ class PageHooks:
         store, now = runtime.services.store, self.practice.clock.now()
         return await store.next_timer_after(now, skip=QUIET_TIMERS)
 
+    async def demo(self, language: str) -> dict[str, Any]:
+        """The guided demo's journeys, texts in ``language``, labels in each person's."""
+        demo = self.practice.demo if self.practice else None
+        if demo is None:
+            return {"journeys": [], "end": ""}
+        return {"journeys": await demo.journeys(language), "end": demo.the_end(language)}
+
+    async def demo_action(self, action: str) -> None:
+        """One of the demo's own steps; DemoError (a RuntimeError) when not possible now."""
+        demo = self.practice.demo if self.practice else None
+        if demo is None:
+            raise DemoError("practice mode is still starting")
+        await demo.act(action, self.practice.clock)
+
     async def move_clock(self, change: dict[str, Any]) -> None:
         """A trainer's button: forward some minutes, to the next event, or another speed.
         The ticker does what falls due within a second. Raises ValueError on nonsense."""
@@ -168,6 +183,7 @@ class Practice:
         self.runtime: Runtime | None = None
         # One clock for the bot and the emulator's message dates; the page moves it.
         self.clock = SystemClock(settings.time_scale, settings.clock_start)
+        self.demo: Demo | None = None
         self._saver: asyncio.Task[None] | None = None
         self._saved = ""
 
@@ -200,6 +216,7 @@ class Practice:
             base_file_url=self.server.file_url,
         )
         await self.runtime.start()
+        self.demo = Demo(hooks.i18n, emulator, self.runtime, PRACTICE_GROUP_ID)
         if saved is None:
             # Henk (the voorzitter) adds the bot to the group, as a circle would start.
             await emulator.add_bot_to_group(PRACTICE_GROUP_ID, 103)

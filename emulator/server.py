@@ -111,6 +111,14 @@ class PracticeHooks(Protocol):
         """Move the bot's clock forward or change its speed; ValueError on nonsense."""
         ...
 
+    async def demo(self, language: str) -> dict[str, Any]:
+        """The guided demo: ``journeys`` (a title and steps each) and ``end``."""
+        ...
+
+    async def demo_action(self, action: str) -> None:
+        """Do one of the demo's own steps; RuntimeError when it cannot be done now."""
+        ...
+
 
 class EmulatorServer:
     def __init__(
@@ -214,6 +222,8 @@ class EmulatorServer:
             if self.hooks is not None:
                 app.router.add_get("/emu/api/clock", self._clock)
                 app.router.add_post("/emu/api/clock", self._move_clock)
+                app.router.add_get("/emu/api/demo", self._demo)
+                app.router.add_post("/emu/api/demo", self._demo_action)
             app.router.add_get("/emu/api/chat", self._chat_view)
             app.router.add_post("/emu/api/voice", self._voice)
             app.router.add_post("/emu/api/contact", self._contact)
@@ -352,6 +362,21 @@ class EmulatorServer:
             raise web.HTTPBadRequest(text=str(exc)) from None
         await self.emulator._notify()  # the page looks again
         return web.json_response(await self.hooks.clock(request.query.get("lang", "")))
+
+    async def _demo(self, request: web.Request) -> web.StreamResponse:
+        assert self.hooks is not None
+        return web.json_response(await self.hooks.demo(request.query.get("lang", "")))
+
+    async def _demo_action(self, request: web.Request) -> web.StreamResponse:
+        assert self.hooks is not None
+        body = await self._body(request)
+        try:
+            await self.hooks.demo_action(str(body["action"]))
+        except RuntimeError as exc:
+            log.info("practice demo: a step could not be done now")
+            raise web.HTTPConflict(text=str(exc)) from None
+        await self.emulator._notify()
+        return web.json_response({"ok": True})
 
     async def _world(self, request: web.Request) -> web.StreamResponse:
         emu = self.emulator

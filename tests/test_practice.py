@@ -262,3 +262,47 @@ async def test_the_page_opens_files_safely(emulator_server):
             assert resp.headers["Content-Disposition"].startswith("attachment")
         async with session.get(base + "F999999") as resp:
             assert resp.status == 404
+
+
+async def test_the_guided_demo_is_served_and_gets_the_circle_ready(practice):
+    emu = practice.server.emulator
+    await emu.wait_for(lambda: emu.bot_messages(PRACTICE_GROUP_ID))
+    url = f"{practice.server.base_url}/emu/api/demo"
+    json = {"Content-Type": "application/json"}
+    async with aiohttp.ClientSession() as session:
+        async with session.get(url + "?lang=nl") as resp:
+            demo = await resp.json()
+        titles = [journey["title"] for journey in demo["journeys"]]
+        assert titles[1:] == [
+            "Hulp vragen, en helpen",
+            "“Alles goed?” en de ladder",
+            "Een zorg",
+            "De week van de voorzitter",
+            "Privacy: wat de bot bewaart",
+        ]
+        first = demo["journeys"][0]["steps"][0]
+        assert first["tap"] == "👋 Doe mee" and "“👋 Doe mee”" in first["text"]
+        assert first["chat"] == PRACTICE_GROUP_ID and first["person"] == 103
+        async with session.get(url + "?lang=tr") as resp:
+            turkish = await resp.json()
+        assert turkish["journeys"][3]["title"] == "Bir endişe"
+        # A step that cannot be done yet says so; nonsense is refused.
+        async with session.post(url, data='{"action": "waakvlam"}', headers=json) as resp:
+            assert resp.status == 409
+        async with session.post(url, data='{"action": "teleport"}', headers=json) as resp:
+            assert resp.status == 400
+        async with session.post(url, data='{"action": "prepare"}', headers=json) as resp:
+            assert resp.status == 200
+        # Again changes nothing: everyone is in already.
+        async with session.post(url, data='{"action": "prepare"}', headers=json) as resp:
+            assert resp.status == 200
+    store = practice.runtime.services.store
+    circle = await store.circle_by_chat(PRACTICE_GROUP_ID)
+    roles = {m.display_name: m.role for m in await store.members(circle.id) if m.consented}
+    assert roles == {
+        "Henk": "voorzitter",
+        "Riet": "lid",
+        "Sandra": "superbuur",
+        "Jan": "lid",
+        "Fatima": "professional",
+    }

@@ -414,6 +414,7 @@ async def test_the_page_fits_a_phone_and_a_beamer(practice, browser, tmp_path):
     await riet.get_by_test_id("menu-button").click()
     await riet.locator("summary").click()
     await expect(page.get_by_test_id("clock-now")).to_contain_text("om")
+    await expect(page.get_by_test_id("demo").locator(".journeys button")).to_have_count(6)
 
     shot = tmp_path / "practice-360.png"
     await page.screenshot(path=str(shot), full_page=True)
@@ -436,3 +437,62 @@ async def test_the_page_fits_a_phone_and_a_beamer(practice, browser, tmp_path):
     )
     # The letters are those of a readable page, not shrunk to fit.
     assert await page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)") >= 18
+
+
+async def test_the_guided_demo_from_start_to_end(tmp_path, browser):
+    """ "Probeer dit": each step puts the right person in a window and points at what to
+    tap next; tapping what it points at, step after step, walks the five journeys."""
+    from playwright.async_api import expect
+
+    start = "2026-11-24T09:40:00+01:00"
+    async with PracticeProcess(tmp_path, OMKIJK_CLOCK_START=start) as practice:
+        page = await browser.new_page(viewport={"width": 1280, "height": 900})
+        await page.goto(practice.url)
+        demo = page.get_by_test_id("demo")
+        count, text = demo.get_by_test_id("demo-count"), demo.get_by_test_id("demo-step")
+        await expect(demo.get_by_role("button", name="1. De kring begint")).to_be_visible()
+        await expect(demo.locator(".journeys button")).to_have_count(6)
+        pane = {1: page.locator("[data-testid=pane-1]"), 2: page.locator("[data-testid=pane-2]")}
+        # What each journey leaves behind, seen at the step that says so.
+        outcomes = {
+            "Riet hoort meteen wie haar helpt.": (1, "Goed nieuws: Sandra helpt je"),
+            "Door naar 10:00": (1, "Goedemorgen Riet, alles goed?"),
+            "Een uur later": (1, "Ik vroeg het eerder al"),
+            "Nog steeds geen antwoord": (2, "Riet heeft vandaag nog niet gereageerd"),
+            "Alles is goed.": (2, "Ik laat de anderen weten dat het goed is met Riet."),
+            "Voor deze demo houdt Jan": (1, "Prima, er is niets gewist."),
+        }
+        journeys, steps, shown = set(), 0, ""
+        while True:
+            await demo.get_by_test_id("demo-next").click()
+            await expect(count).not_to_have_text(shown)  # the next step is there
+            shown = await count.text_content()
+            if not shown:
+                break
+            steps += 1
+            journeys.add(shown.split(": ", 1)[1])
+            kind = await text.get_attribute("data-kind")
+            target = page.locator(".demo-target")
+            if kind in ("tap", "send", "action"):
+                await expect(target).to_have_count(1)
+                await target.click()
+            elif kind == "open":
+                async with page.context.expect_page() as opened:
+                    await target.click()
+                await (await opened.value).close()
+            if kind == "action":
+                await expect(target).to_have_count(0, timeout=30_000)  # done
+            if kind == "tap" and "Doe mee" in await text.text_content():
+                await join_the_circle(pane[1], "Henk")  # the questions, answered by hand
+            for said, (window, seen) in outcomes.items():
+                if said in await text.text_content():
+                    await expect(pane[window].locator(".from-bot").last).to_contain_text(seen)
+        await expect(text).to_have_text(
+            "Dat was de demo. Probeer verder alles wat je wilt: elk venster is een buur."
+        )
+        assert steps == 34 and len(journeys) == 6, (steps, journeys)
+        # The worry reached Fatima, and Jan heard she picked it up.
+        await pane[1].locator("button[data-person=Jan]").click()
+        await expect(pane[1].locator(".from-bot .bubble")).to_contain_text(
+            ["Fatima (professional) heeft je zorg opgepakt."]
+        )

@@ -54,6 +54,9 @@ const STATIC_TEXTS = {
   commands: N_("Commands"),
   buttons: N_("Buttons"),
   ok: N_("OK"),
+  try_this: N_("Try this"),
+  next: N_("Next »"),
+  back: N_("« Back"),
 };
 
 // Fill in the fixed texts of one part of the page in one language.
@@ -83,6 +86,7 @@ function applyPageTexts() {
   document.documentElement.lang = pageLanguage;
   document.title = _(STATIC_TEXTS.title);
   applyTexts(document.querySelector("header"), pageLanguage);
+  if (demo.language && demo.language !== pageLanguage) loadDemo().then(renderDemo);
 }
 
 const panes = [];
@@ -410,6 +414,7 @@ class Pane {
     list.replaceChildren(...items);
     if (atBottom || this.version <= 0) list.scrollTop = list.scrollHeight;
     this.renderReplyKeyboard(keyboard, keyboardId);
+    highlightDemo();
   }
 
   renderMessage(m) {
@@ -674,6 +679,154 @@ async function clockLoop() {
   }
 }
 
+// -- the guided demo ("Probeer dit"): each step shows what to tap next ---------------
+
+const demo = { journeys: [], end: "", journey: -1, step: -1, target: null, language: null };
+const demoBox = () => document.querySelector("[data-testid=demo]");
+
+async function loadDemo() {
+  try {
+    const found = await api(`/emu/api/demo?lang=${pageLanguage}`);
+    demo.journeys = found.journeys;
+    demo.end = found.end;
+    demo.language = pageLanguage;
+  } catch (e) {
+    demo.journeys = []; // the bare emulator has no demo
+  }
+}
+
+function currentStep() {
+  const journey = demo.journeys[demo.journey];
+  return journey ? journey.steps[demo.step] : null;
+}
+
+function renderDemo() {
+  const box = demoBox();
+  box.hidden = !demo.journeys.length;
+  if (box.hidden) return;
+  applyTexts(box, pageLanguage);
+  box.querySelector(".journeys").replaceChildren(...demo.journeys.map((journey, index) => {
+    const b = document.createElement("button");
+    b.type = "button";
+    b.textContent = `${index + 1}. ${journey.title}`;
+    b.setAttribute("aria-pressed", String(index === demo.journey));
+    b.addEventListener("click", () => goStep(index, 0));
+    return b;
+  }));
+  const step = currentStep();
+  const finished = demo.journey >= demo.journeys.length;
+  const count = box.querySelector(".step-count");
+  count.textContent = step ? _("Step {n} of {total}: {journey}", {
+    n: demo.step + 1,
+    total: demo.journeys[demo.journey].steps.length,
+    journey: demo.journeys[demo.journey].title,
+  }) : "";
+  const text = box.querySelector(".step-text");
+  text.textContent = step ? step.text
+    : (finished ? demo.end : _("Choose a journey, or press Next to begin at the start."));
+  text.dataset.kind = !step ? "none" : step.action ? "action" : step.send ? "send"
+    : step.open ? "open" : step.tap ? "tap" : "look";
+  box.querySelector(".back").disabled = demo.journey < 0;
+  box.querySelector(".next").disabled = finished;
+  const doIt = box.querySelector(".do");
+  doIt.hidden = !(step && step.action);
+  doIt.disabled = false;
+  doIt.textContent = step && step.action ? step.action_label : "";
+}
+
+async function goStep(journey, step) {
+  demo.journey = journey;
+  demo.step = step;
+  await loadDemo(); // the labels in each person's language as it is now
+  renderDemo();
+  const current = currentStep();
+  demo.target = null;
+  if (current) showStep(current);
+  highlightDemo();
+}
+
+function nextStep() {
+  let journey = demo.journey;
+  let step = demo.step + 1;
+  if (journey < 0) {
+    journey = 0;
+    step = 0;
+  } else if (step >= demo.journeys[journey].steps.length) {
+    journey += 1;
+    step = 0;
+  }
+  goStep(journey, step);
+}
+
+function previousStep() {
+  let journey = Math.min(demo.journey, demo.journeys.length);
+  let step = demo.step - 1;
+  if (journey === demo.journeys.length || step < 0) {
+    journey -= 1;
+    step = journey >= 0 ? demo.journeys[journey].steps.length - 1 : -1;
+  }
+  goStep(journey, step);
+}
+
+// Put the step's person and chat in its window, and point at what to tap.
+function showStep(step) {
+  const pane = panes[step.pane - 1] || panes[0];
+  if (pane.personId !== step.person || pane.chatId !== step.chat) pane.select(step.person, step.chat);
+  if (step.send) pane.root.querySelector("input[name=text]").value = step.send;
+  demo.target = { pane, step, scrolled: false };
+}
+
+function demoTarget() {
+  if (!demo.target) return null;
+  const { pane, step } = demo.target;
+  if (step.action) return demoBox().querySelector(".do");
+  if (step.send) return pane.root.querySelector("[data-testid=send]");
+  if (step.open) return [...pane.root.querySelectorAll(".from-bot a.document")].pop() || null;
+  if (step.tap) {
+    return [...pane.root.querySelectorAll(".inline-keyboard button, .reply-keyboard button")]
+      .filter((b) => b.textContent === step.tap).pop() || null;
+  }
+  return null;
+}
+
+// Called after every render: the button to tap may only just have arrived.
+function highlightDemo() {
+  const target = demoTarget();
+  for (const old of document.querySelectorAll(".demo-target")) {
+    if (old !== target) old.classList.remove("demo-target");
+  }
+  if (!target) return;
+  target.classList.add("demo-target");
+  if (!demo.target.scrolled) {
+    demo.target.scrolled = true;
+    target.scrollIntoView({ block: "nearest" });
+  }
+}
+
+async function demoAction(button) {
+  const step = currentStep();
+  if (!step || !step.action) return;
+  button.disabled = true;
+  try {
+    await api("/emu/api/demo", { action: step.action });
+    button.classList.remove("demo-target");
+    demo.target = null;
+  } catch (e) {
+    button.disabled = false;
+    (panes[step.pane - 1] || panes[0]).failed(e);
+  }
+}
+
+async function startDemo() {
+  const box = demoBox();
+  box.querySelector(".next").addEventListener("click", nextStep);
+  box.querySelector(".back").addEventListener("click", previousStep);
+  const doIt = box.querySelector(".do");
+  doIt.addEventListener("click", () => demoAction(doIt));
+  await loadDemo();
+  renderDemo();
+}
+
 async function refreshWorld() {
   world = await api("/emu/api/world");
 }
@@ -694,6 +847,7 @@ async function main() {
   });
   applyPageTexts();
   clockLoop();
+  startDemo();
 }
 
 main();
