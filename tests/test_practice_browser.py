@@ -179,7 +179,7 @@ async def test_the_beheerder_is_there_and_hears_what_is_meant_for_her(practice, 
     )
 
 
-async def join_the_circle(pane, name: str) -> None:
+async def join_the_circle(pane, name: str, *, share_phone: bool = False) -> None:
     """``name`` opens the group, taps "Doe mee" and answers the onboarding in Dutch."""
     from playwright.async_api import expect
 
@@ -199,7 +199,8 @@ async def join_the_circle(pane, name: str) -> None:
         await asked.get_by_role("button", name=answer, exact=True).click()
         if answer == "Ja, dat mag":
             keyboard = pane.get_by_test_id("reply-keyboard")
-            await keyboard.get_by_role("button", name="Liever niet").click()
+            share = "📞 Ja, deel mijn nummer" if share_phone else "Liever niet"
+            await keyboard.get_by_role("button", name=share).click()
     await expect(pane.get_by_test_id("reply-keyboard")).to_contain_text("Ik zoek hulp")
 
 
@@ -300,7 +301,12 @@ async def test_pictures_files_and_links_open_on_the_page(practice, browser):
     page = await browser.new_page(viewport={"width": 1200, "height": 900})
     await page.goto(practice)
     henk, other = page.locator("[data-testid=pane-1]"), page.locator("[data-testid=pane-2]")
-    await join_the_circle(henk, "Henk")
+    await join_the_circle(henk, "Henk", share_phone=True)
+    # His shared number is a card; a voice note of his has a player.
+    await expect(henk.locator(".from-me .card")).to_have_text(["📇 ContactHenk+31600000103"])
+    await henk.get_by_role("button", name="Spraakbericht insturen").click()
+    player = henk.locator(".from-me audio")
+    await expect(player).to_have_attribute("src", re.compile(r"^/emu/api/file/F\d+$"))
 
     await say(henk, "/overzicht")
     chart = henk.locator(".from-bot img.photo")
