@@ -58,10 +58,10 @@ async def _run(settings: Settings) -> None:
     await _serve_until_signal(runtime.start, runtime.stop)
 
 
-async def _practice(settings: Settings) -> None:
+async def _practice(settings: Settings, fresh: bool) -> None:
     from bot.practice import Practice
 
-    practice = Practice(settings)
+    practice = Practice(settings, fresh=fresh)
     await _serve_until_signal(practice.start, practice.stop)
 
 
@@ -119,13 +119,20 @@ def main(argv: list[str] | None = None) -> int:
         "the bot first); status: the database's health",
     )
     parser.add_argument("file", nargs="?", help="the backup file, for backup and restore")
+    parser.add_argument(
+        "--fresh",
+        action="store_true",
+        help="practice: forget the earlier practice chats and data and start over",
+    )
     args = parser.parse_args(argv)
+    if args.fresh and args.mode != "practice":
+        parser.error("--fresh is for practice mode only")
     try:
         settings = load_settings()
         if args.mode in ("backup", "restore", "status"):
             return _operate(args.mode, args.file, settings)
         setup_logging(settings.log_level, settings.log_format)
-        asyncio.run(_practice(settings) if args.mode == "practice" else _run(settings))
+        asyncio.run(_practice(settings, args.fresh) if args.mode == "practice" else _run(settings))
     except ConfigError as exc:
         print(mask_tokens(f"omkijkbot: {exc}"), file=sys.stderr)
         return 2

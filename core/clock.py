@@ -51,6 +51,22 @@ class SystemClock:
         """How long a simulated span takes in real seconds."""
         return simulated.total_seconds() / self.scale
 
+    # A trainer moves time while the bot runs (practice mode): only forward, so nothing
+    # that happened is undone; what falls due is done at the next look at the schedule.
+
+    def advance(self, delta: dt.timedelta) -> dt.datetime:
+        if delta < dt.timedelta(0):
+            raise ValueError("the clock only moves forward")
+        self._origin += delta
+        return self.now()
+
+    def set_scale(self, scale: float) -> None:
+        """Run faster or slower from this moment on, without a jump."""
+        if scale <= 0:
+            raise ValueError("scale must be positive")
+        self._origin, self._real_origin = self.now(), self._monotonic()
+        self.scale = scale
+
 
 class ManualClock:
     """A clock that only moves when told to. For tests."""

@@ -39,6 +39,10 @@ ROOT = Path(__file__).resolve().parent.parent
 LOCALES_DIR = ROOT / "locales"
 SOURCE_DIRS = ("bot", "core", "domain", "handlers", "scheduling", "services", "storage")
 KEYWORDS = {"_": None, "N_": None, "gettext": None, "ngettext": (1, 2)}
+# The practice page's script: its texts are msgids too (``_("…")``, ``N_("…")``), served
+# to the page in each language by bot/practice.py.
+PAGE_DIR = ROOT / "emulator" / "static"
+PAGE_KEYWORDS = {"_": None, "N_": None}
 
 
 def N_(message: str) -> str:
@@ -179,6 +183,21 @@ class I18n:
 Gettext = Callable[..., str]
 
 
+def _page_found(directory: Path = PAGE_DIR):
+    return extract_from_dir(
+        directory,
+        method_map=[("**.js", "javascript")],
+        keywords=PAGE_KEYWORDS,
+        comment_tags=("Translators:",),
+    )
+
+
+def page_messages(directory: Path = PAGE_DIR) -> list[str]:
+    """The msgids in the practice page's script, in order, once each."""
+    found = (message for _f, _l, message, _c, _x in _page_found(directory))
+    return list(dict.fromkeys(m if isinstance(m, str) else m[0] for m in found))
+
+
 # -- maintenance: extract and update catalogues ---------------------------
 
 
@@ -191,6 +210,9 @@ def extract_messages() -> Catalog:
             catalog.add(
                 message, locations=[(f"{directory}/{filename}", lineno)], auto_comments=comments
             )
+    page = PAGE_DIR.relative_to(ROOT).as_posix()
+    for filename, lineno, message, comments, _context in _page_found():
+        catalog.add(message, locations=[(f"{page}/{filename}", lineno)], auto_comments=comments)
     return catalog
 
 

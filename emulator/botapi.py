@@ -19,6 +19,13 @@ from emulator.world import (
 )
 
 
+def _int_or_text(value: Any) -> Any:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return value
+
+
 def _strip_html(text: str) -> str:
     return html.unescape(re.sub(r"</?[a-zA-Z][^>]*>", "", text))
 
@@ -385,11 +392,40 @@ class BotApi(Faults):
         chat = self._chat(params.get("chat_id"))
         return len(chat.members) + (1 if chat.bot_status in ("member", "administrator") else 0)
 
-    def _command_key(self, params: dict[str, Any]) -> tuple[str, str]:
+    def _command_key(self, params: dict[str, Any]) -> tuple[Any, ...]:
+        """(scope type, language) for the broad scopes; a chat's or a member's scope adds
+        (chat id, user id)."""
         scope = params.get("scope") or {"type": "default"}
         if isinstance(scope, str):
             scope = json.loads(scope)
-        return (scope.get("type", "default"), params.get("language_code") or "")
+        key: tuple[Any, ...] = (scope.get("type", "default"), params.get("language_code") or "")
+        if "chat_id" in scope:
+            key += (_int_or_text(scope["chat_id"]), _int_or_text(scope.get("user_id")))
+        return key
+
+    def commands_for(self, chat_id: int, user_id: int, language: str) -> list[dict[str, str]]:
+        """The command menu a person sees in a chat, found as Telegram finds it: the first
+        list that is set, from the narrowest scope to the default, each first in the
+        person's language and then for all languages."""
+        chat = self._chat(chat_id)
+        private = chat.type == "private"
+        admin = not private and (user_id in chat.admins or user_id == chat.creator)
+        scopes: list[tuple[str, tuple[Any, ...]]] = []
+        if not private:
+            scopes.append(("chat_member", (chat.id, user_id)))
+        if admin:
+            scopes.append(("chat_administrators", (chat.id, None)))
+        scopes.append(("chat", (chat.id, None)))
+        if admin:
+            scopes.append(("all_chat_administrators", ()))
+        scopes.append(("all_private_chats" if private else "all_group_chats", ()))
+        scopes.append(("default", ()))
+        for kind, where in scopes:
+            for code in (language, ""):
+                key = (kind, code, *where)
+                if key in self.commands:
+                    return self.commands[key]
+        return []
 
     async def api_setmycommands(self, params: dict[str, Any]) -> Any:
         commands = params.get("commands") or []

@@ -8,8 +8,10 @@ import collections
 import contextlib
 import json
 import logging
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
+from urllib.parse import quote
 
 import aiohttp
 from aiohttp import web
@@ -65,6 +67,59 @@ async def _read_params(request: web.Request) -> dict[str, Any]:
     return params
 
 
+# What the page may open, by file name ending; anything else is a download.
+_FILE_TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".txt": "text/plain; charset=utf-8",
+    ".csv": "text/csv; charset=utf-8",
+    ".json": "application/json",
+    ".pdf": "application/pdf",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".ogg": "audio/ogg",
+}
+_MAGIC = ((b"\x89PNG", "image/png"), (b"\xff\xd8\xff", "image/jpeg"), (b"OggS", "audio/ogg"))
+
+
+def _file_type(data: bytes, name: str) -> str:
+    if name:
+        return _FILE_TYPES.get(Path(name).suffix.lower(), "application/octet-stream")
+    # A photo or a voice note has no name: what it starts with says what it is.
+    for magic, content_type in _MAGIC:
+        if data.startswith(magic):
+            return content_type
+    return "application/octet-stream"
+
+
+class PracticeHooks(Protocol):
+    """What practice mode (bot/practice.py) adds to the page; the emulator itself knows
+    nothing of the bot. Without hooks the page shows its texts untranslated (English)."""
+
+    def page_texts(self) -> dict[str, dict[str, str]]:
+        """The page's texts: language -> msgid -> translation."""
+        ...
+
+    async def languages(self) -> dict[int, str]:
+        """The language each person reads (the bot's choice for them), by user id."""
+        ...
+
+    async def clock(self, language: str) -> dict[str, Any]:
+        """The bot's clock for the page: ``label``, ``scale``, ``speeds``, ``next``."""
+        ...
+
+    async def move_clock(self, change: dict[str, Any]) -> None:
+        """Move the bot's clock forward or change its speed; ValueError on nonsense."""
+        ...
+
+    async def demo(self, language: str) -> dict[str, Any]:
+        """The guided demo: ``journeys`` (a title and steps each) and ``end``."""
+        ...
+
+    async def demo_action(self, action: str) -> None:
+        """Do one of the demo's own steps; RuntimeError when it cannot be done now."""
+        ...
+
+
 class EmulatorServer:
     def __init__(
         self,
@@ -74,8 +129,10 @@ class EmulatorServer:
         *,
         practice_page: bool = True,
         control_api: bool = False,
+        hooks: PracticeHooks | None = None,
     ) -> None:
         self.emulator = emulator
+        self.hooks = hooks
         self.host = host
         self.port = port
         self.practice_page = practice_page
@@ -98,8 +155,56 @@ class EmulatorServer:
     def file_url(self) -> str:
         return f"{self.base_url}/file/bot"
 
+    def _own_hosts(self) -> set[str]:
+        """The Host headers a request to this server may carry: its own address only."""
+        names = {self.host, "127.0.0.1", "localhost", "[::1]"}
+        hosts = {f"{name}:{self.port}" for name in names}
+        if self.port == 80:
+            hosts |= names
+        return hosts
+
+    @web.middleware
+    async def _same_origin_only(
+        self, request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+    ) -> web.StreamResponse:
+        """Only this machine's own page and programs may drive the emulator.
+
+        A web page elsewhere must not make a browser act as one of the practice people
+        (a cross-site "simple" POST needs no CORS preflight), and a page on a name that
+        resolves to 127.0.0.1 (DNS rebinding) must not read or drive it either: the Host
+        must be this server's own address, an Origin this page's own, and what a page
+        posts to the people's side JSON (which a foreign page cannot send unasked).
+        """
+        hosts = self._own_hosts()
+        origin = request.headers.get("Origin")
+        fetch_site = request.headers.get("Sec-Fetch-Site", "same-origin")
+        refused = (
+            request.host not in hosts
+            or (origin is not None and origin not in {f"http://{h}" for h in hosts})
+            or fetch_site not in ("same-origin", "none")
+        )
+        if refused:
+            log.warning("emulator refused a request from another origin to %s", request.path)
+            return web.Response(status=403, text="Forbidden: this server answers only itself")
+        if (
+            request.method == "POST"
+            and request.path.startswith("/emu/api/")
+            and request.content_type != "application/json"
+        ):
+            return web.Response(status=415, text="Unsupported Media Type: send JSON")
+        if not request.path.startswith("/emu/api/"):
+            return await handler(request)
+        try:
+            return await handler(request)
+        except (KeyError, ValueError, TypeError, BotApiError) as exc:
+            # Whatever a page or a program sent that does not fit: a clear 400, never a 500.
+            log.info("emulator: a bad request to %s (%s)", request.path, type(exc).__name__)
+            raise web.HTTPBadRequest(text=f"Bad Request: {type(exc).__name__}") from None
+
     def app(self) -> web.Application:
-        app = web.Application(client_max_size=50 * 1024 * 1024)
+        app = web.Application(
+            client_max_size=50 * 1024 * 1024, middlewares=[self._same_origin_only]
+        )
         app.router.add_route("*", "/bot{token}/{method}", self._bot_api)
         app.router.add_get("/file/bot{token}/{path:.+}", self._file)
         if self.practice_page or self.control_api:
@@ -111,6 +216,14 @@ class EmulatorServer:
             app.router.add_get("/", self._index)
             app.router.add_static("/static/", STATIC)
             app.router.add_get("/emu/api/world", self._world)
+            app.router.add_get("/emu/api/texts", self._texts)
+            app.router.add_get("/emu/api/file/{file_id}", self._page_file)
+            app.router.add_get("/emu/api/commands", self._commands)
+            if self.hooks is not None:
+                app.router.add_get("/emu/api/clock", self._clock)
+                app.router.add_post("/emu/api/clock", self._move_clock)
+                app.router.add_get("/emu/api/demo", self._demo)
+                app.router.add_post("/emu/api/demo", self._demo_action)
             app.router.add_get("/emu/api/chat", self._chat_view)
             app.router.add_post("/emu/api/voice", self._voice)
             app.router.add_post("/emu/api/contact", self._contact)
@@ -201,14 +314,80 @@ class EmulatorServer:
     async def _index(self, request: web.Request) -> web.StreamResponse:
         return web.FileResponse(STATIC / "index.html")
 
+    async def _commands(self, request: web.Request) -> web.StreamResponse:
+        """The "/" menu of a person in a chat (``lang``: their app's language)."""
+        query = request.query
+        commands = self.emulator.commands_for(
+            int(query["chat"]), int(query["user"]), query.get("lang", "")
+        )
+        return web.json_response({"commands": commands})
+
+    async def _page_file(self, request: web.Request) -> web.StreamResponse:
+        """A picture, document or voice note for the page to show, open or play.
+
+        Files come from the bot (and in principle from anyone): served with a type from
+        a short list, never sniffed, and sandboxed, so an HTML page (the phone list to
+        print) shows but cannot run anything as this page."""
+        file_id = request.match_info["file_id"]
+        stored = self.emulator.files.get(file_id)
+        if stored is None:
+            raise web.HTTPNotFound(text="no such file")
+        data, _path = stored
+        name = self.emulator.file_name(file_id) or ""
+        content_type = _file_type(data, name)
+        headers = {
+            "Content-Type": content_type,
+            "X-Content-Type-Options": "nosniff",
+            "Content-Security-Policy": "sandbox; default-src 'none'; img-src data:; "
+            "style-src 'unsafe-inline'",
+            "Cache-Control": "no-store",
+        }
+        if name:
+            disposition = "attachment" if content_type == "application/octet-stream" else "inline"
+            headers["Content-Disposition"] = f"{disposition}; filename*=UTF-8''{quote(name)}"
+        return web.Response(body=data, headers=headers)
+
+    async def _texts(self, request: web.Request) -> web.StreamResponse:
+        return web.json_response({"texts": self.hooks.page_texts() if self.hooks else {}})
+
+    async def _clock(self, request: web.Request) -> web.StreamResponse:
+        assert self.hooks is not None
+        return web.json_response(await self.hooks.clock(request.query.get("lang", "")))
+
+    async def _move_clock(self, request: web.Request) -> web.StreamResponse:
+        assert self.hooks is not None
+        try:
+            await self.hooks.move_clock(await self._body(request))
+        except ValueError as exc:
+            raise web.HTTPBadRequest(text=str(exc)) from None
+        await self.emulator._notify()  # the page looks again
+        return web.json_response(await self.hooks.clock(request.query.get("lang", "")))
+
+    async def _demo(self, request: web.Request) -> web.StreamResponse:
+        assert self.hooks is not None
+        return web.json_response(await self.hooks.demo(request.query.get("lang", "")))
+
+    async def _demo_action(self, request: web.Request) -> web.StreamResponse:
+        assert self.hooks is not None
+        body = await self._body(request)
+        try:
+            await self.hooks.demo_action(str(body["action"]))
+        except RuntimeError as exc:
+            log.info("practice demo: a step could not be done now")
+            raise web.HTTPConflict(text=str(exc)) from None
+        await self.emulator._notify()
+        return web.json_response({"ok": True})
+
     async def _world(self, request: web.Request) -> web.StreamResponse:
         emu = self.emulator
+        languages = await self.hooks.languages() if self.hooks else {}
         people = [
             {
                 "id": u.id,
                 "name": u.first_name,
                 "role": u.role_hint,
                 "language": u.language_code,
+                "page_language": languages.get(u.id, u.language_code),
                 "blocked": u.blocked_bot,
             }
             for u in emu.users.values()

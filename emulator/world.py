@@ -7,12 +7,12 @@ a person does, ``botapi`` for the methods the bot calls, ``faults`` for what can
 from __future__ import annotations
 
 import asyncio
+import base64
 import collections
 import contextlib
-import itertools
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -21,6 +21,23 @@ if TYPE_CHECKING:
 BOT_ID = 7_000_000_001
 MAX_TEXT = 4096
 MAX_CALLBACK_DATA = 64
+
+
+SNAPSHOT_VERSION = 1
+
+
+class Ids:
+    """Numbers handed out in order, like ``itertools.count``, that a snapshot can keep."""
+
+    def __init__(self, first: int) -> None:
+        self.next = first
+
+    def __iter__(self) -> Ids:
+        return self
+
+    def __next__(self) -> int:
+        value, self.next = self.next, self.next + 1
+        return value
 
 
 class BotApiError(Exception):
@@ -147,15 +164,15 @@ class World:
         )
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.callback_answers: list[dict[str, Any]] = []
-        self.commands: dict[tuple[str, str], list[dict[str, str]]] = {}
+        self.commands: dict[tuple[Any, ...], list[dict[str, str]]] = {}
         self.files: dict[str, tuple[bytes, str]] = {}
         self.version = 0
         self._changed = asyncio.Condition()
-        self._update_ids = itertools.count(first_update_id)
-        self._user_ids = itertools.count(1001)
-        self._group_ids = itertools.count(1)
-        self._callback_ids = itertools.count(1)
-        self._file_ids = itertools.count(1)
+        self._update_ids = Ids(first_update_id)
+        self._user_ids = Ids(1001)
+        self._group_ids = Ids(1)
+        self._callback_ids = Ids(1)
+        self._file_ids = Ids(1)
         self._sent_times: collections.deque[float] = collections.deque()
         self._group_sent_times: dict[int, collections.deque[float]] = collections.defaultdict(
             collections.deque
@@ -173,6 +190,51 @@ class World:
             collections.deque
         )
         self._waiting_callbacks: dict[str, float] = {}
+
+    # -- a snapshot: the world kept across a restart (practice mode) --------------
+
+    def snapshot(self) -> dict[str, Any]:
+        """What Telegram would still know after the bot restarts, as plain JSON: people,
+        chats, messages, files and the updates the bot has not fetched yet."""
+        return {
+            "snapshot": SNAPSHOT_VERSION,
+            "users": [asdict(user) for user in self.users.values()],
+            "chats": [
+                {**asdict(chat), "members": sorted(chat.members), "admins": sorted(chat.admins)}
+                for chat in self.chats.values()
+            ],
+            "messages": {str(chat_id): sent for chat_id, sent in self.messages.items() if sent},
+            "files": {
+                file_id: {"path": path, "data": base64.b64encode(data).decode()}
+                for file_id, (data, path) in self.files.items()
+            },
+            "pending_updates": self.pending_updates,
+            "ids": {
+                name: getattr(self, f"_{name}_ids").next
+                for name in ("update", "user", "group", "callback", "file")
+            },
+        }
+
+    def restore(self, data: dict[str, Any]) -> None:
+        """Take back a snapshot. Update ids only go up: the bot remembers the ones it had."""
+        if data.get("snapshot") != SNAPSHOT_VERSION:
+            raise ValueError("not a snapshot of this emulator's world")
+        self.users = {u["id"]: EmuUser(**u) for u in data["users"]}
+        self.chats = {
+            c["id"]: EmuChat(**{**c, "members": set(c["members"]), "admins": set(c["admins"])})
+            for c in data["chats"]
+        }
+        self.messages.clear()
+        for chat_id, sent in data["messages"].items():
+            self.messages[int(chat_id)] = sent
+        self.files = {
+            file_id: (base64.b64decode(kept["data"]), kept["path"])
+            for file_id, kept in data["files"].items()
+        }
+        self.pending_updates = list(data["pending_updates"])
+        for name, value in data["ids"].items():
+            ids = getattr(self, f"_{name}_ids")
+            ids.next = max(ids.next, int(value))
 
     # -- bookkeeping ----------------------------------------------------------
 
@@ -327,6 +389,15 @@ class World:
 
     def updates_handled_count(self) -> int:
         return len(self.delivered_update_ids)
+
+    def file_name(self, file_id: str) -> str | None:
+        """The name a document was sent with (None for photos and voice notes)."""
+        for sent in self.messages.values():
+            for message in sent:
+                document = message.get("document")
+                if document and document.get("file_id") == file_id:
+                    return document.get("file_name")
+        return None
 
     def _store_file(self, data: bytes, path: str) -> str:
         file_id = f"F{next(self._file_ids):06d}"

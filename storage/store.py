@@ -320,6 +320,19 @@ class Store(
             ("failed" if error else "done", self._now(), error, timer_id),
         )
 
+    async def next_timer_after(
+        self, moment: dt.datetime, *, skip: tuple[str, ...] = (), kinds: tuple[str, ...] = ()
+    ) -> dt.datetime | None:
+        """When the first pending timer after ``moment`` is due (of ``kinds`` if given, not
+        of those in ``skip``): where practice mode's "to the next event" moves the clock."""
+        sql = "SELECT MIN(due_at) FROM timers WHERE status = 'pending' AND due_at > ?"
+        if kinds:
+            sql += f" AND kind IN ({', '.join('?' * len(kinds))})"
+        if skip:
+            sql += f" AND kind NOT IN ({', '.join('?' * len(skip))})"
+        due = await self.db.fetchvalue(sql, (to_db(moment), *kinds, *skip))
+        return from_db(due) if due else None
+
     async def timers(self, status: str | None = None) -> list[tuple[int, str, str, str]]:
         sql = "SELECT id, kind, due_at, status FROM timers"
         args: tuple[Any, ...] = ()

@@ -93,6 +93,23 @@ def test_time_scale_sixty_makes_a_second_count_as_a_minute():
     assert clock.now() == start + dt.timedelta(hours=2, minutes=1)
 
 
+def test_a_trainer_moves_the_system_clock_forward_and_changes_its_speed():
+    real = [1000.0]
+    start = dt.datetime(2026, 11, 24, 9, 0, tzinfo=dt.UTC)
+    clock = SystemClock(scale=1, start=start, monotonic=lambda: real[0])
+    assert clock.advance(dt.timedelta(minutes=10)) == start + dt.timedelta(minutes=10)
+    real[0] += 30
+    clock.set_scale(60)  # no jump: the same moment, then a minute a second
+    assert clock.now() == start + dt.timedelta(minutes=10, seconds=30)
+    real[0] += 2
+    assert clock.now() == start + dt.timedelta(minutes=12, seconds=30)
+    with pytest.raises(ValueError):
+        clock.advance(dt.timedelta(minutes=-1))  # what happened stays happened
+    with pytest.raises(ValueError):
+        clock.set_scale(0)
+    assert clock.now() == start + dt.timedelta(minutes=12, seconds=30)
+
+
 def test_system_clock_is_utc_and_real_by_default():
     now = SystemClock().now()
     assert now.tzinfo is dt.UTC

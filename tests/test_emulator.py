@@ -133,3 +133,32 @@ async def test_unknown_token_and_method(emulator_server):
 
     with pytest.raises(InvalidToken):
         await bad.get_me()
+
+
+async def test_the_command_menu_is_found_as_telegram_finds_it(emu):
+    """The first list set, narrowest scope first, each in the person's language then for
+    all languages (Bot API: "Determining list of commands")."""
+    riet, henk = emu.add_user("Riet"), emu.add_user("Henk")
+    group = emu.add_group("Zandweerd", [riet.id, henk.id], admins=[henk.id])
+
+    async def menu(commands, **params):
+        listed = [{"command": c, "description": c} for c in commands]
+        await emu.call("setMyCommands", {"commands": listed, **params})
+
+    await menu(["start"])
+    assert [c["command"] for c in emu.commands_for(riet.id, riet.id, "nl")] == ["start"]
+    await menu(["hulp"], scope={"type": "all_private_chats"})
+    await menu(["help"], scope={"type": "all_private_chats"}, language_code="en")
+    await menu(["groep"], scope={"type": "all_group_chats"})
+    await menu(["beheer"], scope={"type": "chat_administrators", "chat_id": group.id})
+
+    def names(chat, user, language):
+        return [c["command"] for c in emu.commands_for(chat, user, language)]
+
+    assert names(riet.id, riet.id, "nl") == ["hulp"]
+    assert names(riet.id, riet.id, "en") == ["help"]
+    assert names(riet.id, riet.id, "tr") == ["hulp"]  # no Turkish list: the general one
+    assert names(group.id, riet.id, "nl") == ["groep"]
+    assert names(group.id, henk.id, "nl") == ["beheer"]  # the group's admin
+    await emu.call("deleteMyCommands", {"scope": {"type": "all_group_chats"}})
+    assert names(group.id, riet.id, "en") == ["start"]  # the default, then
