@@ -45,6 +45,7 @@ from handlers import (
     waakvlam,
 )
 from handlers.context import BotData, OmkijkContext
+from handlers.menu import GROUP_COMMANDS, PRIVATE_COMMANDS
 from scheduling.builtin import NOTICE, Retention, register_builtin_timers, schedule_housekeeping
 from scheduling.timers import Scheduler
 from services.activities import Activities
@@ -65,29 +66,6 @@ TICK_SECONDS = 1.0  # real seconds between looks at the schedule
 HEARTBEAT = dt.timedelta(minutes=15)  # one INFO line that says the bot is alive
 LOOK_AT_OUTBOX = dt.timedelta(minutes=1)  # how often to look for urgent messages stuck
 URGENT_WAIT = dt.timedelta(minutes=5)  # an alert waiting longer: the beheerder is told
-
-# (command, description) per chat type; descriptions are translated per language.
-PRIVATE_COMMANDS = [
-    ("start", N_("Start, or show the menu")),
-    ("help", N_("What this bot does")),
-    ("taal", N_("Choose your language")),
-    ("hulpvraag", N_("Ask your neighbours for help")),
-    ("helpen", N_("Who would like some help")),
-    ("taken", N_("What I help with, and what I asked")),
-    ("activiteit", N_("Announce something to do together")),
-    ("aanbod", N_("What I can offer, or a break from giving")),
-    ("zorgen", N_("I am worried about someone")),
-    ("overzicht", N_("Overview: the week, or open worries")),
-    ("cirkel", N_("My circle: members and roles")),
-    ("waakvlam", N_("My daily “All well?”")),
-    ("wegwijzer", N_("Where to go for help")),
-    ("uitnodigen", N_("Invite a neighbour")),
-    ("mijngegevens", N_("Everything the bot keeps about me")),
-    ("vergeetmij", N_("Delete everything about me")),
-]
-GROUP_COMMANDS = [
-    ("help", N_("What this bot does")),
-]
 
 
 def build_application(

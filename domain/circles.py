@@ -30,6 +30,12 @@ def professional_link(bot_username: str, code: str) -> str:
     return f"https://t.me/{bot_username}?start=p_{code}"
 
 
+def private_link(bot_username: str, command: str | None = None) -> str:
+    """The private chat with the bot; with a command, Start opens that command there."""
+    base = f"https://t.me/{bot_username}"
+    return f"{base}?start={command}" if command else base
+
+
 def clean_name(text: str) -> str | None:
     """A name people will see: one line, printable, not too long. None if unusable."""
     name = " ".join("".join(ch for ch in text if ch.isprintable()).split())

@@ -13,10 +13,10 @@ from domain.activities import ACTIVITY_LABELS, ATTENDANCE, attendance_buttons
 from domain.policy import Action
 from domain.records import Circle, Member
 from domain.requests import day_options
-from handlers import picker
+from handlers import groups, picker
 from handlers.buttons import decoded, inline
 from handlers.context import OmkijkContext
-from handlers.menu import main_menu
+from handlers.menu import OPEN_BY_LINK, main_menu
 from handlers.wizard import Wizard, answer_stale
 from services.activities import AttendStatus
 
@@ -151,6 +151,8 @@ async def attendance_button(update: Update, context: OmkijkContext) -> None:
         await answer_stale(update, context)
         return
     if result.status == AttendStatus.NOT_A_MEMBER:
+        if await groups.join_first(update, context, result.activity.circle_id):
+            return
         await query.answer(_("Join the circle first: tap “Join in” in the group."), show_alert=True)
         return
     coming = result.status == AttendStatus.COMING
@@ -169,6 +171,7 @@ async def attendance_button(update: Update, context: OmkijkContext) -> None:
 
 def register(application: Application) -> None:
     picker.CIRCLE_PURPOSES["activiteit"] = (Action.SEE_MEMBERS, _begin)
+    OPEN_BY_LINK["activiteit"] = activity_command
     ACTIVITY_WIZARD.register(application)
     application.add_handlers(
         [

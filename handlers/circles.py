@@ -24,7 +24,7 @@ from domain.records import Circle, Member
 from handlers import invites, telling
 from handlers.buttons import decoded
 from handlers.context import OmkijkContext
-from handlers.menu import MENU_CIRCLE, main_menu, menu_filter
+from handlers.menu import MENU_CIRCLE, OPEN_BY_LINK, main_menu, menu_filter
 from handlers.picker import CIRCLE_PURPOSES, choose_circle, membership_for
 from handlers.wizard import Wizard, answer_stale, mark_chosen
 from services import circles as membership
@@ -598,6 +598,7 @@ RENAME_WIZARD = RenameWizard()
 
 def register(application: Application, i18n: I18n) -> None:
     CIRCLE_PURPOSES["cirkel"] = (Action.SEE_MEMBERS, _show_circle)
+    OPEN_BY_LINK["cirkel"] = circle_command
     private = filters.ChatType.PRIVATE
     for wizard in (NO_PHONE_WIZARD, RENAME_WIZARD):
         wizard.register(application)

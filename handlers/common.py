@@ -19,7 +19,7 @@ from telegram.ext import (
 from core.callbacks import Choice, Codec
 from core.i18n import LANGUAGES, N_, I18n, normalise_language
 from handlers.context import OmkijkContext
-from handlers.menu import MENU_EXPLAIN, MENU_LANGUAGE, main_menu, menu_filter
+from handlers.menu import MENU_EXPLAIN, MENU_LANGUAGE, OPEN_BY_LINK, main_menu, menu_filter
 from handlers.wizard import route_private_message
 
 log = logging.getLogger(__name__)
@@ -159,6 +159,7 @@ async def unknown_button(update: Update, context: OmkijkContext) -> None:
 
 def register(application: Application, i18n: I18n) -> None:
     private = filters.ChatType.PRIVATE
+    OPEN_BY_LINK.update(help=help_command, taal=language_command)
     application.add_handler(TypeHandler(Update, remember_person), group=-1)
     application.add_handlers(
         [

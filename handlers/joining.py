@@ -15,7 +15,7 @@ from domain.privacy import privacy_statement
 from domain.records import Circle
 from handlers import common, groups
 from handlers.context import OmkijkContext
-from handlers.menu import main_menu
+from handlers.menu import OPEN_BY_LINK, main_menu
 from handlers.telling import tell_privately, voorzitters_of
 from handlers.wizard import Wizard, answer_stale
 from services import circles as membership
@@ -44,6 +44,10 @@ async def start_private(update: Update, context: OmkijkContext) -> None:
             context,
             {"circle_id": circle.id, "invite": None, "kind": "member", "role": member.role},
         )
+        return
+    if payload in OPEN_BY_LINK:
+        # A link from the group ("go on in private"): straight to what was asked for.
+        await OPEN_BY_LINK[payload](update, context)
         return
     if memberships:
         _ = context.t.gettext

@@ -27,10 +27,10 @@ from domain.requests import (
     helper_buttons,
 )
 from domain.safeguards import asks_for_money
-from handlers import picker, telling
+from handlers import groups, picker, telling
 from handlers.buttons import decoded, inline
 from handlers.context import OmkijkContext
-from handlers.menu import MENU_ASK, MENU_HELP_OTHERS, main_menu, menu_filter
+from handlers.menu import MENU_ASK, MENU_HELP_OTHERS, OPEN_BY_LINK, main_menu, menu_filter
 from handlers.wizard import Wizard, answer_stale
 from services.requests import HelpStatus, Result
 
@@ -414,7 +414,11 @@ async def request_button(update: Update, context: OmkijkContext) -> None:
     else:
         status = RequestStatus.DONE if action == "done" else RequestStatus.CANCELLED
         result = await desk.finish(user_id, request_id, status)
-    if result.status == HelpStatus.NOT_ALLOWED:
+    if result.status == HelpStatus.NOT_A_MEMBER and await groups.join_first(
+        update, context, result.request.circle_id
+    ):
+        return
+    if result.status in (HelpStatus.NOT_ALLOWED, HelpStatus.NOT_A_MEMBER):
         await query.answer(_("This is not possible for you (any more)."), show_alert=True)
         return
     if result.status == HelpStatus.TAKEN:
@@ -592,6 +596,7 @@ async def tasks_command(update: Update, context: OmkijkContext) -> None:
 
 def register(application: Application, i18n: I18n) -> None:
     picker.CIRCLE_PURPOSES["hulp"] = (Action.SEE_MEMBERS, _begin)
+    OPEN_BY_LINK.update(hulpvraag=ask_command, helpen=open_requests_command, taken=tasks_command)
     private = filters.ChatType.PRIVATE
     ASK_WIZARD.register(application)
     application.add_handlers(

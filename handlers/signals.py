@@ -22,7 +22,7 @@ from domain.signals import (
 from handlers import picker, summaries
 from handlers.buttons import decoded, inline
 from handlers.context import OmkijkContext
-from handlers.menu import MENU_WORRY, main_menu, menu_filter
+from handlers.menu import MENU_WORRY, OPEN_BY_LINK, main_menu, menu_filter
 from handlers.wizard import Wizard, answer_stale
 from services.signals import Shared
 
@@ -397,6 +397,7 @@ async def overview_command(update: Update, context: OmkijkContext) -> None:
 
 def register(application: Application, i18n: I18n) -> None:
     picker.CIRCLE_PURPOSES["zorgen"] = (Action.SEE_MEMBERS, _begin)
+    OPEN_BY_LINK.update(zorgen=worry_command, overzicht=overview_command)
     private = filters.ChatType.PRIVATE
     WORRY_WIZARD.register(application)
     REPLY_WIZARD.register(application)

@@ -14,7 +14,7 @@ from domain.policy import Action, may
 from domain.records import Circle, Member
 from handlers.buttons import decoded
 from handlers.context import OmkijkContext
-from handlers.menu import MENU_SIGNPOSTS, menu_filter
+from handlers.menu import MENU_SIGNPOSTS, OPEN_BY_LINK, menu_filter
 from handlers.picker import CIRCLE_PURPOSES, choose_circle, membership_for
 from handlers.wizard import Wizard, answer_stale
 from services import circles as membership
@@ -129,6 +129,7 @@ async def signpost_button(update: Update, context: OmkijkContext) -> None:
 
 def register(application: Application, i18n: I18n) -> None:
     CIRCLE_PURPOSES["wegwijzer"] = (Action.SEE_SIGNPOSTS, _show_signposts)
+    OPEN_BY_LINK["wegwijzer"] = signposts_command
     private = filters.ChatType.PRIVATE
     SIGNPOST_WIZARD.register(application)
     application.add_handlers(

@@ -29,7 +29,7 @@ from domain.waakvlam import (
 from handlers import picker
 from handlers.buttons import decoded
 from handlers.context import OmkijkContext
-from handlers.menu import MENU_CHECKIN, main_menu, menu_filter
+from handlers.menu import MENU_CHECKIN, OPEN_BY_LINK, main_menu, menu_filter
 from handlers.wizard import answer_stale, mark_chosen
 from services.waakvlam import Done, Outcome
 
@@ -529,6 +529,7 @@ def register(application: Application, i18n: I18n) -> None:
     from telegram.ext import TypeHandler
 
     picker.CIRCLE_PURPOSES["waakvlam"] = (Action.SEE_MEMBERS, _start)
+    OPEN_BY_LINK["waakvlam"] = waakvlam_command
     private = filters.ChatType.PRIVATE
     application.add_handler(TypeHandler(Update, sign_of_life), group=-5)
     application.add_handlers(
