@@ -45,7 +45,7 @@ from handlers import (
     waakvlam,
 )
 from handlers.context import BotData, OmkijkContext
-from handlers.menu import GROUP_COMMANDS, PRIVATE_COMMANDS
+from handlers.menu import DEFAULT_COMMANDS, GROUP_COMMANDS
 from scheduling.builtin import NOTICE, Retention, register_builtin_timers, schedule_housekeeping
 from scheduling.timers import Scheduler
 from services.activities import Activities
@@ -102,7 +102,7 @@ def build_application(
     offers.register(application)
     signals.register(application, services.i18n)
     summaries.register(application)
-    activities.register(application)
+    activities.register(application, services.i18n)
     common.register(application, services.i18n)
     common.register_fallbacks(application)
     application.add_error_handler(errors.on_error)
@@ -110,11 +110,13 @@ def build_application(
 
 
 async def register_commands(application: Application, i18n: I18n) -> None:
-    """``set_my_commands`` per language and chat type; Dutch is the default list."""
+    """``set_my_commands`` per language and chat type; Dutch is the default list. The
+    private chats get a member's list; other roles get their own list per chat as their
+    menu is shown (``handlers.menu``)."""
     for language, translator in i18n.all().items():
         code = None if language == DEFAULT_LANGUAGE else language
         for scope, commands in (
-            (BotCommandScopeAllPrivateChats(), PRIVATE_COMMANDS),
+            (BotCommandScopeAllPrivateChats(), DEFAULT_COMMANDS),
             (BotCommandScopeAllGroupChats(), GROUP_COMMANDS),
         ):
             await application.bot.set_my_commands(

@@ -386,10 +386,29 @@ class BotApi(Faults):
         return len(chat.members) + (1 if chat.bot_status in ("member", "administrator") else 0)
 
     def _command_key(self, params: dict[str, Any]) -> tuple[str, str]:
+        """(scope, language): the scope's type, with the chat for a one-chat scope
+        ("chat:1001"); the language "" for every language."""
         scope = params.get("scope") or {"type": "default"}
         if isinstance(scope, str):
             scope = json.loads(scope)
-        return (scope.get("type", "default"), params.get("language_code") or "")
+        kind = scope.get("type", "default")
+        if kind in ("chat", "chat_administrators", "chat_member"):
+            chat = self._chat(scope.get("chat_id"))  # 400 "chat not found" as Telegram
+            kind = f"{kind}:{chat.id}"
+            if scope.get("user_id") is not None:
+                kind += f":{scope['user_id']}"
+        return (kind, params.get("language_code") or "")
+
+    def visible_commands(self, user_id: int) -> list[str]:
+        """The commands a person sees in their private chat with the bot, resolved as
+        Telegram does: this chat (in their language, then any), then all private chats,
+        then the default."""
+        language = (self._user(user_id).language_code or "").split("-")[0]
+        for scope in (f"chat:{user_id}", "all_private_chats", "default"):
+            for code in (language, ""):
+                if (scope, code) in self.commands:
+                    return [c["command"] for c in self.commands[(scope, code)]]
+        return []
 
     async def api_setmycommands(self, params: dict[str, Any]) -> Any:
         commands = params.get("commands") or []

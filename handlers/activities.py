@@ -7,8 +7,9 @@ import datetime as dt
 
 from telegram import Update
 from telegram.error import TelegramError
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
+from core.i18n import I18n
 from domain.activities import ACTIVITY_LABELS, ATTENDANCE, attendance_buttons
 from domain.policy import Action
 from domain.records import Circle, Member
@@ -16,7 +17,7 @@ from domain.requests import day_options
 from handlers import groups, picker
 from handlers.buttons import decoded, inline
 from handlers.context import OmkijkContext
-from handlers.menu import OPEN_BY_LINK, main_menu
+from handlers.menu import MENU_ACTIVITY, OPEN_BY_LINK, main_menu, menu_filter
 from handlers.wizard import Wizard, answer_stale
 from services.activities import AttendStatus
 
@@ -169,13 +170,16 @@ async def attendance_button(update: Update, context: OmkijkContext) -> None:
             )
 
 
-def register(application: Application) -> None:
+def register(application: Application, i18n: I18n) -> None:
     picker.CIRCLE_PURPOSES["activiteit"] = (Action.SEE_MEMBERS, _begin)
     OPEN_BY_LINK["activiteit"] = activity_command
     ACTIVITY_WIZARD.register(application)
     application.add_handlers(
         [
             CommandHandler("activiteit", activity_command, filters=filters.ChatType.PRIVATE),
+            MessageHandler(
+                filters.ChatType.PRIVATE & menu_filter(i18n, MENU_ACTIVITY), activity_command
+            ),
             CallbackQueryHandler(attendance_button, pattern=ATTENDANCE.pattern),
         ]
     )

@@ -24,8 +24,15 @@ from domain.records import Circle, Member
 from handlers import invites, telling
 from handlers.buttons import decoded
 from handlers.context import OmkijkContext
-from handlers.menu import MENU_CIRCLE, OPEN_BY_LINK, main_menu, menu_filter
-from handlers.picker import CIRCLE_PURPOSES, choose_circle, membership_for
+from handlers.menu import (
+    MENU_CIRCLE,
+    MENU_CONTACTS,
+    OPEN_BY_LINK,
+    main_menu,
+    menu_filter,
+    refresh_commands,
+)
+from handlers.picker import CIRCLE_PURPOSES, choose_circle, circles_allowing, membership_for
 from handlers.wizard import Wizard, answer_stale, mark_chosen
 from services import circles as membership
 
@@ -55,9 +62,37 @@ def _role(context: OmkijkContext, role: str) -> str:
 
 
 async def circle_command(update: Update, context: OmkijkContext) -> None:
+    user_id = update.effective_user.id
+    if not await circles_allowing(context, user_id, Action.SEE_MEMBERS) and await circles_allowing(
+        context, user_id, Action.SEE_CONTACT_PERSONS
+    ):
+        # A professional does not see the members, but does see whom to turn to.
+        await contacts_command(update, context)
+        return
     chosen = await choose_circle(update, context, "cirkel", Action.SEE_MEMBERS)
     if chosen:
         await _show_circle(update, context, *chosen)
+
+
+async def contacts_command(update: Update, context: OmkijkContext) -> None:
+    """The contact persons (voorzitters and superburen) of each circle one may see them
+    of: names and roles, nothing else (the phone list stays the voorzitter's)."""
+    _ = context.t.gettext
+    store = context.services.store
+    circles = await circles_allowing(context, update.effective_user.id, Action.SEE_CONTACT_PERSONS)
+    if not circles:
+        await choose_circle(update, context, "cirkel", Action.SEE_CONTACT_PERSONS)
+        return
+    blocks = []
+    for circle, _me in circles:
+        lines = [_("<b>{circle}</b>", circle=circle.title), _("Contact persons in the circle:")]
+        lines += [
+            _("• {name} — {role}", name=m.display_name, role=_role(context, m.role))
+            for m in await store.members(circle.id)
+            if m.role in (Role.VOORZITTER, Role.SUPERBUUR) and m.consented
+        ]
+        blocks.append("\n".join(lines))
+    await update.effective_message.reply_text("\n\n".join(blocks))
 
 
 async def _show_circle(
@@ -259,6 +294,7 @@ async def circle_button(update: Update, context: OmkijkContext) -> None:
         removal = await membership.remove_member(store, context.services.waakvlam, me, me)
         await context.services.outbox.deliver(context.bot, list(removal.message_ids))
         await query.edit_message_text(_("You have left {circle}. Take care!", circle=circle.title))
+        await refresh_commands(context, me.user_id)
         if removal.chair_empty:
             await ask_for_new_chair(context, circle)
 
@@ -344,6 +380,7 @@ async def _member_button(
             refreshed = await store.member_of(circle.id, update.effective_user.id)
             if refreshed is not None and may(refreshed, Action.SEE_MEMBERS, circle):
                 await _show_circle(update, context, circle, refreshed, edit=True)
+            await refresh_commands(context, target.user_id)
             if target.user_id is not None and target.user_id != update.effective_user.id:
                 await _tell_role(context, target, me, circle, role)
     elif what == "rm":
@@ -383,6 +420,7 @@ async def _member_button(
                 circle=circle.title,
             )
         )
+        await refresh_commands(context, target.user_id)
         if removal.chair_empty:
             await ask_for_new_chair(context, circle)
 
@@ -443,6 +481,7 @@ async def chair_button(update: Update, context: OmkijkContext) -> None:
         await query.edit_message_text(
             _("Thank you! You are now the voorzitter of {circle}.", circle=circle.title)
         )
+        await refresh_commands(context, update.effective_user.id)
     elif outcome == rules.ChairTaken.TAKEN:
         await query.answer(
             _("Already arranged: someone else took it on. Thank you!"), show_alert=True
@@ -606,6 +645,7 @@ def register(application: Application, i18n: I18n) -> None:
         [
             CommandHandler("cirkel", circle_command, filters=private),
             MessageHandler(private & menu_filter(i18n, MENU_CIRCLE), circle_command),
+            MessageHandler(private & menu_filter(i18n, MENU_CONTACTS), contacts_command),
             CallbackQueryHandler(circle_button, pattern=CIRCLE_MENU.pattern),
             CallbackQueryHandler(chair_button, pattern=TAKE_CHAIR.pattern),
         ]

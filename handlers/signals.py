@@ -22,7 +22,14 @@ from domain.signals import (
 from handlers import picker, summaries
 from handlers.buttons import decoded, inline
 from handlers.context import OmkijkContext
-from handlers.menu import MENU_WORRY, OPEN_BY_LINK, main_menu, menu_filter
+from handlers.menu import (
+    MENU_OPEN_WORRIES,
+    MENU_OVERVIEW,
+    MENU_WORRY,
+    OPEN_BY_LINK,
+    main_menu,
+    menu_filter,
+)
 from handlers.wizard import Wizard, answer_stale
 from services.signals import Shared
 
@@ -31,6 +38,13 @@ REPLY = "worryreply"
 
 
 async def worry_command(update: Update, context: OmkijkContext) -> None:
+    user_id = update.effective_user.id
+    if not await picker.circles_allowing(
+        context, user_id, Action.SEE_MEMBERS
+    ) and await picker.circles_allowing(context, user_id, Action.SEE_OPEN_WORRIES):
+        # A professional shares no worry with themselves: /zorgen is the worries to pick up.
+        await open_worries_command(update, context)
+        return
     chosen = await picker.choose_circle(update, context, "zorgen", Action.SEE_MEMBERS)
     if chosen:
         await _begin(update, context, *chosen)
@@ -355,13 +369,47 @@ async def signal_button(update: Update, context: OmkijkContext) -> None:
     await context.services.outbox.deliver(context.bot, outcome.message_ids)
 
 
+async def open_worries_command(update: Update, context: OmkijkContext) -> None:
+    """The professional's "Open worries": every worry not closed yet, with its buttons."""
+    _ = context.t.gettext
+    circles = await picker.circles_allowing(
+        context, update.effective_user.id, Action.SEE_OPEN_WORRIES
+    )
+    if not circles:
+        await update.effective_message.reply_text(
+            _("Only the voorzitter and the professional have an overview.")
+        )
+        return
+    found = await context.services.store.signals_of([c.id for c, _m in circles], open_only=True)
+    if not found:
+        await update.effective_message.reply_text(_("No open worries. 🌿"))
+        return
+    await _list_worries(update, context, found)
+
+
+async def _list_worries(update: Update, context: OmkijkContext, found: list[Signal]) -> None:
+    _ = context.t.gettext
+    worries = context.services.worries
+    for signal in found:
+        status = {
+            "open": _("Not picked up yet"),
+            "acknowledged": _("Picked up"),
+            "closed": _("Closed"),
+        }[signal.status]
+        text = await worries.describe(context.t, signal, for_professional=True)
+        await update.effective_message.reply_text(
+            f"{text}\n\n{status}",
+            reply_markup=inline(context.t, worry_buttons(signal.id, professional=True, owner=True)),
+        )
+
+
 async def overview_command(update: Update, context: OmkijkContext) -> None:
     """/overzicht: a professional sees open and recent worries; a voorzitter the week."""
     store = context.services.store
     _ = context.t.gettext
-    memberships = [
-        (c, m) for c, m in await store.memberships(update.effective_user.id) if m.consented
-    ]
+    memberships = await picker.circles_allowing(
+        context, update.effective_user.id, Action.SEE_OVERVIEW
+    )
     professional_of = [c for c, m in memberships if m.role == Role.PROFESSIONAL]
     chair_of = [c for c, m in memberships if m.role == Role.VOORZITTER]
     if not professional_of and not chair_of:
@@ -381,18 +429,7 @@ async def overview_command(update: Update, context: OmkijkContext) -> None:
     if not found:
         await update.effective_message.reply_text(_("No open or recent worries. 🌿"))
         return
-    worries = context.services.worries
-    for signal in found:
-        status = {
-            "open": _("Not picked up yet"),
-            "acknowledged": _("Picked up"),
-            "closed": _("Closed"),
-        }[signal.status]
-        text = await worries.describe(context.t, signal, for_professional=True)
-        await update.effective_message.reply_text(
-            f"{text}\n\n{status}",
-            reply_markup=inline(context.t, worry_buttons(signal.id, professional=True, owner=True)),
-        )
+    await _list_worries(update, context, found)
 
 
 def register(application: Application, i18n: I18n) -> None:
@@ -406,6 +443,8 @@ def register(application: Application, i18n: I18n) -> None:
             CommandHandler("zorgen", worry_command, filters=private),
             CommandHandler("overzicht", overview_command, filters=private),
             MessageHandler(private & menu_filter(i18n, MENU_WORRY), worry_command),
+            MessageHandler(private & menu_filter(i18n, MENU_OPEN_WORRIES), open_worries_command),
+            MessageHandler(private & menu_filter(i18n, MENU_OVERVIEW), overview_command),
             CallbackQueryHandler(signal_button, pattern=WORRY_ACTION.pattern),
             CallbackQueryHandler(worry_button, pattern=r"^worry:start$"),
         ]
