@@ -12,6 +12,7 @@ from enum import StrEnum
 from domain.lifecycle import Lifecycle
 from domain.policy import Action, Role, may
 from domain.records import Circle, Invite, Member
+from domain.text import Clipped, clip, one_line
 
 INVITE_VALID = dt.timedelta(days=7)
 NAME_MAX = 40
@@ -38,8 +39,16 @@ def private_link(bot_username: str, command: str | None = None) -> str:
 
 def clean_name(text: str) -> str | None:
     """A name people will see: one line, printable, not too long. None if unusable."""
-    name = " ".join("".join(ch for ch in text if ch.isprintable()).split())
-    return name[:NAME_MAX] if name and not name.startswith("/") else None
+    clipped = clean_name_clipped(text)
+    return clipped.text if clipped else None
+
+
+def clean_name_clipped(text: str) -> Clipped | None:
+    """The clean name, and whether it had to be cut (after a whole word) to fit."""
+    name = one_line("".join(ch for ch in text if ch.isprintable()))
+    if not name or name.startswith("/"):
+        return None
+    return clip(name, NAME_MAX, mark=False)
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from handlers import groups, picker
 from handlers.buttons import decoded, inline
 from handlers.context import OmkijkContext
 from handlers.menu import MENU_ACTIVITY, OPEN_BY_LINK, main_menu, menu_filter
-from handlers.wizard import Wizard, answer_stale
+from handlers.wizard import Wizard, answer_stale, typed
 from services.activities import AttendStatus
 
 TIMES = [10 * 60, 12 * 60, 14 * 60, 15 * 60 + 30, 19 * 60]
@@ -109,7 +109,7 @@ class ActivityWizard(Wizard):
         )
 
     async def text_place(self, update: Update, context: OmkijkContext, state: dict) -> None:
-        state["place"] = " ".join((update.effective_message.text or "").split())[:120] or None
+        state["place"] = await typed(update, context, 120) or None
         await self._announce(update, context, state)
 
     async def button_place(

@@ -33,7 +33,7 @@ from handlers.menu import (
     refresh_commands,
 )
 from handlers.picker import CIRCLE_PURPOSES, choose_circle, circles_allowing, membership_for
-from handlers.wizard import Wizard, answer_stale, mark_chosen
+from handlers.wizard import Wizard, answer_stale, mark_chosen, say_if_cut
 from services import circles as membership
 
 log = logging.getLogger(__name__)
@@ -518,12 +518,14 @@ class NoPhoneWizard(Wizard):
         )
 
     async def text_name(self, update: Update, context: OmkijkContext, state: dict) -> None:
-        name = rules.clean_name(update.effective_message.text or "")
+        clipped = rules.clean_name_clipped(update.effective_message.text or "")
+        name = clipped.text if clipped else None
         if name is None:
             await update.effective_message.reply_text(
                 context.t.gettext("Please type a name of a few letters.")
             )
             return
+        await say_if_cut(update, context, clipped, rules.NAME_MAX)
         state["name"] = name
         await self.goto(update, context, state, "phone")
 
@@ -613,13 +615,15 @@ class RenameWizard(Wizard):
         )
 
     async def text_name(self, update: Update, context: OmkijkContext, state: dict) -> None:
-        name = rules.clean_name(update.effective_message.text or "")
+        clipped = rules.clean_name_clipped(update.effective_message.text or "")
+        name = clipped.text if clipped else None
         store = context.services.store
         me = await store.member_of(state["circle_id"], update.effective_user.id)
         _ = context.t.gettext
         if name is None:
             await update.effective_message.reply_text(_("Please type a name of a few letters."))
             return
+        await say_if_cut(update, context, clipped, rules.NAME_MAX)
         if not await membership.rename(store, me, state["circle_id"], name):
             await context.services.people.clear_draft(update.effective_user.id)
             await update.effective_message.reply_text(_("This is not possible for you (any more)."))

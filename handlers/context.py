@@ -38,6 +38,8 @@ class OmkijkContext(CallbackContext[ExtBot, dict, dict, BotData]):
         self.person: User | None = None
         # A button press is answered once; whoever answers it first says so here.
         self.callback_answered = False
+        # A wizard shows a step again in the tapped message (see handlers/wizard.py).
+        self.redraw = False
         self._translator: Translator | None = None
 
     @property

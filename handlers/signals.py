@@ -9,7 +9,7 @@ import re
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from core.i18n import I18n
+from core.i18n import N_, I18n
 from domain.policy import ROLE_LABELS, Action, Role
 from domain.records import Circle, Member, Signal
 from domain.signals import (
@@ -30,7 +30,7 @@ from handlers.menu import (
     main_menu,
     menu_filter,
 )
-from handlers.wizard import Wizard, answer_stale
+from handlers.wizard import Wizard, answer_stale, typed
 from services.signals import Shared
 
 WORRY = "worry"
@@ -51,7 +51,10 @@ async def worry_command(update: Update, context: OmkijkContext) -> None:
 
 
 async def _begin(update: Update, context: OmkijkContext, circle: Circle, me: Member) -> None:
-    await WORRY_WIZARD.begin(update, context, {"circle_id": circle.id})
+    # What it is about and how soon are choices on the summary: "something else" and
+    # "this week" until tapped, so sharing a worry is three taps (menu, whom, Send).
+    state = {"circle_id": circle.id, "kind": WorryKind.OTHER.value, "urgency": "week"}
+    await WORRY_WIZARD.begin(update, context, state)
 
 
 async def worry_button(update: Update, context: OmkijkContext) -> None:
@@ -61,6 +64,9 @@ async def worry_button(update: Update, context: OmkijkContext) -> None:
 
 
 class WorryWizard(Wizard):
+    """Whom the worry is about, then the summary with who will see it: what it is about
+    and how soon are choices on it, a few typed words or a voice message add to it."""
+
     flow = WORRY
     prefix = "zw"
     first = "about"
@@ -102,67 +108,6 @@ class WorryWizard(Wizard):
         else:
             await answer_stale(update, context)
             return
-        await self.goto(update, context, state, "kind")
-
-    async def step_kind(self, update: Update, context: OmkijkContext, state: dict) -> None:
-        _ = context.t.gettext
-        await self.ask(
-            update,
-            context,
-            state,
-            _("What is it about?"),
-            [[(_(WORRY_LABELS[kind]), kind.value)] for kind in WorryKind],
-        )
-
-    async def button_kind(
-        self, update: Update, context: OmkijkContext, state: dict, value: str
-    ) -> None:
-        if value not in {k.value for k in WorryKind}:
-            await answer_stale(update, context)
-            return
-        state["kind"] = value
-        await self.goto(update, context, state, "details")
-
-    async def step_details(self, update: Update, context: OmkijkContext, state: dict) -> None:
-        _ = context.t.gettext
-        await self.ask(
-            update,
-            context,
-            state,
-            _(
-                "Tell a little more if you like: type a few words or send a voice "
-                "message. You can also skip this."
-            ),
-            [[(_("Skip"), "skip")]],
-        )
-
-    async def text_details(self, update: Update, context: OmkijkContext, state: dict) -> None:
-        if not await self.words_or_voice(update, context, state, limit=1000):
-            return
-        await self.goto(update, context, state, "urgency")
-
-    async def button_details(
-        self, update: Update, context: OmkijkContext, state: dict, value: str
-    ) -> None:
-        await self.goto(update, context, state, "urgency")
-
-    async def step_urgency(self, update: Update, context: OmkijkContext, state: dict) -> None:
-        _ = context.t.gettext
-        await self.ask(
-            update,
-            context,
-            state,
-            _("How soon should someone look at it? In an emergency: call 112."),
-            [[(_("Today"), "today")], [(_("This week"), "week")]],
-        )
-
-    async def button_urgency(
-        self, update: Update, context: OmkijkContext, state: dict, value: str
-    ) -> None:
-        if value not in ("today", "week"):
-            await answer_stale(update, context)
-            return
-        state["urgency"] = value
         about = await self._about(context, state)
         if about is not None and not may_share_name(about, False, False):
             await self.goto(update, context, state, "safety")
@@ -200,6 +145,9 @@ class WorryWizard(Wizard):
     async def step_confirm(self, update: Update, context: OmkijkContext, state: dict) -> None:
         _ = context.t.gettext
         worries = context.services.worries
+        # (A draft begun before these were choices on the summary has neither yet.)
+        state.setdefault("kind", WorryKind.OTHER.value)
+        state.setdefault("urgency", "week")
         about = await self._about(context, state)
         me = await context.services.store.member_of(state["circle_id"], update.effective_user.id)
         recipients = await worries.who_will_see(
@@ -243,17 +191,56 @@ class WorryWizard(Wizard):
                 "professional. Ask the voorzitter to link one."
             )
         can_send = bool(recipients) or bool(context.services.worries.admin_ids)
-        await self.ask(
-            update,
-            context,
-            state,
-            text + "\n\n" + who,
-            [[(_("✅ Send"), "send")]] if can_send else [],
+        hint = _(
+            "What is it about, and how soon should someone look at it? Tap what fits. Want "
+            "to add something? Just type it, or send a voice message. In an emergency: call "
+            "112."
         )
+        kinds = [
+            (("✓ " if state["kind"] == kind.value else "") + _(WORRY_LABELS[kind]), f"k-{kind}")
+            for kind in WorryKind
+        ]
+        options = [kinds[i : i + 2] for i in range(0, len(kinds), 2)]
+        options.append(
+            [
+                (("✓ " if state["urgency"] == value else "") + _(label), f"u-{value}")
+                for value, label in (("today", N_("Today")), ("week", N_("This week")))
+            ]
+        )
+        if can_send:
+            options.append([(_("✅ Send"), "send")])
+        # Who will see it stands last, right above Send.
+        message = await self.ask(
+            update, context, state, text + "\n\n" + hint + "\n\n" + who, options
+        )
+        await self.remember_screen(update, context, state, message)
+
+    def keeps_screen(self, step: str, value: str) -> bool:
+        return step == "confirm" and value.startswith(("k-", "u-"))
+
+    async def text_confirm(self, update: Update, context: OmkijkContext, state: dict) -> None:
+        if not await self.words_or_voice(update, context, state, limit=1000):
+            return
+        await self.drop_old_screen(update, context, state)
+        await self.goto(update, context, state, "confirm")
 
     async def button_confirm(
         self, update: Update, context: OmkijkContext, state: dict, value: str
     ) -> None:
+        if value.startswith(("k-", "u-")):
+            choice = value[2:]
+            if value[0] == "k" and choice in {k.value for k in WorryKind}:
+                state["kind"] = choice
+            elif value[0] == "u" and choice in ("today", "week"):
+                state["urgency"] = choice
+            else:
+                await answer_stale(update, context)
+                return
+            await self.redraw(update, context, state)
+            return
+        if value != "send":
+            await answer_stale(update, context)
+            return
         me = await context.services.store.member_of(state["circle_id"], update.effective_user.id)
         _ = context.t.gettext
         if me is None or not me.consented:
@@ -313,7 +300,7 @@ class ReplyWizard(Wizard):
         )
 
     async def text_text(self, update: Update, context: OmkijkContext, state: dict) -> None:
-        text = " ".join((update.effective_message.text or "").split())[:1000]
+        text = await typed(update, context, 1000)
         _ = context.t.gettext
         if not text:
             await update.effective_message.reply_text(_("Please type a few words."))

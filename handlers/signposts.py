@@ -16,7 +16,7 @@ from handlers.buttons import decoded
 from handlers.context import OmkijkContext
 from handlers.menu import MENU_SIGNPOSTS, OPEN_BY_LINK, menu_filter
 from handlers.picker import CIRCLE_PURPOSES, choose_circle, membership_for
-from handlers.wizard import Wizard, answer_stale
+from handlers.wizard import Wizard, answer_stale, typed
 from services import circles as membership
 
 log = logging.getLogger(__name__)
@@ -48,7 +48,7 @@ class SignpostWizard(Wizard):
         )
 
     async def text_text(self, update: Update, context: OmkijkContext, state: dict) -> None:
-        text = " ".join((update.effective_message.text or "").split())[:300]
+        text = await typed(update, context, 300)
         store = context.services.store
         me = await store.member_of(state["circle_id"], update.effective_user.id)
         _ = context.t.gettext

@@ -300,14 +300,14 @@ async def test_settings_screens_days_time_contacts(world, circle):
     assert "Staat: uit." in screen["text"] and "Bij nood: bel 112." in screen["text"]
     await world.tap(p["Riet"], "✅ Aanzetten")
     await world.tap(p["Riet"], "📅 Dagen")
+    # One choice made: the panel is back by itself (issue 17: no « Terug needed).
     await world.tap(p["Riet"], "Werkdagen")
-    await world.tap(p["Riet"], "« Terug")
     await world.tap(p["Riet"], "🕙 Tijd")
     await world.tap(p["Riet"], "09:00")
-    await world.tap(p["Riet"], "« Terug")
+    # Neighbours: several may be chosen, so that screen stays until "Klaar".
     await world.tap(p["Riet"], "👥 Contactburen")
     await world.tap(p["Riet"], "Jan")
-    await world.tap(p["Riet"], "« Terug")
+    await world.tap(p["Riet"], "✅ Klaar")
     screen = world.emulator.bot_messages(p["Riet"].id)[-1]["text"]
     assert "Wanneer: op werkdagen om 09:00." in screen
     assert "Contactburen: Jan." in screen
