@@ -157,7 +157,10 @@ async def attendance_button(update: Update, context: OmkijkContext) -> None:
         await query.answer(_("Join the circle first: tap “Join in” in the group."), show_alert=True)
         return
     coming = result.status == AttendStatus.COMING
-    await query.answer(_("Nice, see you there!") if coming else _("Thank you for letting us know."))
+    await query.answer(
+        _("Nice, see you there!") if coming else _("Thank you for letting us know."),
+        show_alert=True,
+    )
     activity = result.activity
     t = context.services.i18n.for_language(None)
     text = await activities.post_text(t, activity)

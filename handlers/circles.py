@@ -373,9 +373,7 @@ async def _member_button(
                 "This role is not possible for {name}.", name=target.display_name
             ),
         }
-        await query.answer(
-            _strip_tags(messages[result]), show_alert=result != rules.RoleChange.DONE
-        )
+        await query.answer(_strip_tags(messages[result]), show_alert=True)
         if result == rules.RoleChange.DONE:
             refreshed = await store.member_of(circle.id, update.effective_user.id)
             if refreshed is not None and may(refreshed, Action.SEE_MEMBERS, circle):

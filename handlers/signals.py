@@ -352,7 +352,7 @@ async def signal_button(update: Update, context: OmkijkContext) -> None:
     if outcome.status == Shared.ALREADY:
         await query.answer(_("That was done already."), show_alert=True)
         return
-    await query.answer(_("Done. The sender is told."))
+    await query.answer(_("Done. The sender is told."), show_alert=True)
     await context.services.outbox.deliver(context.bot, outcome.message_ids)
 
 

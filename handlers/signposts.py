@@ -123,7 +123,7 @@ async def signpost_button(update: Update, context: OmkijkContext) -> None:
     if not await membership.remove_signpost(context.services.store, circle, signpost_id or 0):
         await answer_stale(update, context)
         return
-    await query.answer(context.t.gettext("Removed."))
+    await query.answer(context.t.gettext("Removed."), show_alert=True)
     await _show_signposts(update, context, circle, me)
 
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import html
+import logging
 import re
 
 from babel.dates import get_day_names
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
@@ -35,6 +36,8 @@ from handlers.wizard import Wizard, answer_stale, mark_chosen
 from services.waakvlam import Done, Outcome
 
 # The whole day in half hours; any other time can be typed ("9.15").
+log = logging.getLogger(__name__)
+
 TIMES = [f"{m // 60:02d}:{m % 60:02d}" for m in range(0, 24 * 60, 30)]
 TYPED_TIME = "checkin_time"  # the draft while the time screen waits for a typed time
 HOLIDAY_WEEKS = [1, 2, 3, 4]
@@ -448,14 +451,30 @@ async def _sub_screen(
 # -- the ladder's buttons ----------------------------------------------------------
 
 
+# "All well" and "leave me be" need nothing more than this: the question itself says it.
+ANSWERED_IN_PLACE = {
+    Answer.OK: N_("✅ All well — good to hear!"),
+    Answer.LEAVE_ME: N_("🙂 Leave me be for now — fine, I will leave you be."),
+}
+
+
 async def answer_button(update: Update, context: OmkijkContext) -> None:
-    """``wv:<round>:<answer>``: the member's own answer to "Alles goed?"."""
+    """``wv:<round>:<answer>``: the member's own answer to "Alles goed?". "All well" and
+    "leave me be" edit the question itself (one message, not two); the others mark it
+    too and say in a message who was asked to get in touch."""
     values = await decoded(update, context, ANSWER)
     if values is None:
         return
     outcome = await context.services.waakvlam.answer(
         update.effective_user.id, values[0], Answer(values[1])
     )
+    if outcome.status == Done.ANSWERED and outcome.answer in ANSWERED_IN_PLACE:
+        await update.callback_query.answer()
+        await context.services.outbox.deliver(context.bot, outcome.message_ids)
+        await _answered_in_place(
+            update, context, context.t.gettext(ANSWERED_IN_PLACE[outcome.answer])
+        )
+        return
     await _after(update, context, outcome)
     _ = context.t.gettext
     if outcome.status != Done.ANSWERED:
@@ -484,8 +503,6 @@ async def answer_button(update: Update, context: OmkijkContext) -> None:
                 "Please call someone you trust. In an emergency: call 112."
             ),
         }
-    replies[Answer.OK] = _("Good to hear! Have a nice day.")
-    replies[Answer.LEAVE_ME] = _("Fine, I will leave you be. Have a good day!")
     markup = await main_menu(context)
     if outcome.answer == Answer.NOT_WELL:
         # Offer the next step, without pushing: ask for help, or share a worry.
@@ -496,6 +513,20 @@ async def answer_button(update: Update, context: OmkijkContext) -> None:
             ]
         )
     await update.effective_message.reply_text(replies[outcome.answer], reply_markup=markup)
+
+
+async def _answered_in_place(update: Update, context: OmkijkContext, line: str) -> None:
+    """The check-in message says what was answered, and its buttons go. A question
+    Telegram no longer lets us edit (older than two days) gets the line as a message."""
+    query = update.callback_query
+    message = query.message
+    if isinstance(message, Message) and message.text:
+        try:
+            await query.edit_message_text(f"{html.escape(message.text)}\n\n{line}")
+            return
+        except TelegramError:
+            log.info("could not edit check-in message %s", message.message_id)
+    await context.bot.send_message(update.effective_user.id, line)
 
 
 async def neighbour_button(update: Update, context: OmkijkContext) -> None:

@@ -242,9 +242,9 @@ async def claim(emu, helper, asker_name: str, chat_id: int) -> None:
 
 
 async def check_in(emu, user, answer: str) -> None:
-    before = len(emu.bot_messages(user.id))
-    await Agent(emu, user).tap(answer)
-    await emu.wait_for(lambda: len(emu.bot_messages(user.id)) > before, WAIT)  # the bot's answer
+    question = await Agent(emu, user).tap(answer)
+    # The bot's answer: the question loses its buttons (edited to say what was answered).
+    await emu.wait_for(lambda: not emu.buttons(question), WAIT)
 
 
 async def share_worry(emu, user, about: str, professional) -> None:

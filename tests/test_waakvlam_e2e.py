@@ -117,10 +117,11 @@ async def test_all_well_closes_the_round_and_nothing_follows(world, circle):
     p, m = circle["people"], circle["members"]
     await switch_on(world, m["Riet"])
     await at(world, 10)
-    await world.tap(p["Riet"], "👍 Alles goed")
-    assert last(world, p["Riet"]) == "Fijn om te horen! Fijne dag."
-    checkin = world.emulator.bot_messages(p["Riet"].id)[-2]
-    assert checkin["text"].endswith("➜ 👍 Alles goed")
+    # The answer edits the question itself: no second message (issue 17, point 5).
+    assert await world.tap(p["Riet"], "👍 Alles goed") == []
+    checkin = world.emulator.bot_messages(p["Riet"].id)[-1]
+    assert checkin["text"].startswith(CHECKIN)
+    assert checkin["text"].endswith("✅ Alles goed — fijn om te horen!")
     assert world.emulator.buttons(checkin) == []
     for hour in (11, 12, 14, 18):
         await at(world, hour)
