@@ -4,6 +4,7 @@ yet hears how to join when they tap a circle's button, instead of a bare refusal
 
 from __future__ import annotations
 
+import aiohttp
 import pytest
 
 REFUSAL = "Dit kan (nu) niet voor jou."
@@ -118,3 +119,25 @@ async def test_a_forged_tap_outside_the_group_is_still_refused(world, circle):
     await world.press(p["Els"], screen, claim, forge=True)
     assert world.last_alert() == REFUSAL
     assert world.texts(p["Els"].id)[-1] == screen["text"]
+
+
+async def test_the_practice_page_opens_the_join_link_it_is_answered_with(world, circle):
+    """On the practice page (as in a Telegram app) a tap answered with a link opens it."""
+    p, chat_id = circle["people"], circle["chat_id"]
+    post = await world.ask_for_groceries(p["Riet"], chat_id)
+    base = world.server.base_url
+    async with aiohttp.ClientSession() as http:
+        body = {
+            "user_id": p["Piet"].id,
+            "chat_id": chat_id,
+            "message_id": post["message_id"],
+            "data": buttons(world, post)[0]["callback_data"],
+        }
+        async with http.post(f"{base}/emu/api/press", json=body) as response:
+            assert response.status == 200
+        await world.emulator.wait_for(lambda: world.emulator.callback_answers[-1].get("url"), 10)
+        url = f"{base}/emu/api/chat?chat={chat_id}&viewer={p['Piet'].id}"
+        async with http.get(url) as response:
+            view = await response.json()
+    [answer] = view["toasts"]
+    assert answer["url"].endswith("?start=" + circle["code"])

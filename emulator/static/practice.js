@@ -261,7 +261,8 @@ class Pane {
           for (const t of view.toasts) {
             if (!this.seenToasts.has(t.n)) {
               this.seenToasts.add(t.n);
-              if (this.version >= 0) this.toast(t.text, t.alert);
+              if (this.version >= 0 && t.url) this.openLink(t.url);
+              else if (this.version >= 0) this.toast(t.text, t.alert);
             }
           }
           this.version = view.version;
