@@ -40,6 +40,7 @@ log = logging.getLogger(__name__)
 
 TIMES = [f"{m // 60:02d}:{m % 60:02d}" for m in range(0, 24 * 60, 30)]
 TYPED_TIME = "checkin_time"  # the draft while the time screen waits for a typed time
+TYPED_TIME_WAITS = dt.timedelta(minutes=15)  # after that, typed words are no answer to it
 HOLIDAY_WEEKS = [1, 2, 3, 4]
 
 
@@ -254,7 +255,9 @@ async def settings_button(update: Update, context: OmkijkContext) -> None:
         if what == "time":
             # Typing "9.30" is an answer too, while this screen is the question.
             await context.services.people.save_draft(
-                update.effective_user.id, TYPED_TIME, {"member_id": target.id}
+                update.effective_user.id,
+                TYPED_TIME,
+                {"member_id": target.id, "since": context.services.clock.now().isoformat()},
             )
         return
     changed = _change(s, what, value, context.services.clock.now(), context)
@@ -291,15 +294,20 @@ class TypedTime(Wizard):
 
     async def on_message(self, update: Update, context: OmkijkContext, state: dict) -> bool:
         message = update.effective_message
-        at = parse_time(message.text or "")
+        text = message.text or ""
+        at = parse_time(text)
         user_id = update.effective_user.id
         _ = context.t.gettext
+        since = dt.datetime.fromisoformat(state.get("since") or "2000-01-01T00:00:00+00:00")
+        if context.services.clock.now() - since > TYPED_TIME_WAITS:
+            at = None  # the time screen was long ago: this is no answer to it
+        elif at is None and len(text) <= 12 and any(ch.isdigit() for ch in text):
+            # Meant as a time, surely ("25.00", "9.3O"): say how, and keep waiting.
+            await message.reply_text(
+                _("That is not a time I know. Type it like 9.30, or tap a time above.")
+            )
+            return True
         if at is None:
-            if any(ch.isdigit() for ch in message.text or ""):
-                await message.reply_text(
-                    _("That is not a time I know. Type it like 9.30, or tap a time above.")
-                )
-                return True
             # Something else entirely: the time screen no longer waits for it.
             await context.services.people.clear_draft(user_id)
             return False

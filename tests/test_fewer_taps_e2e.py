@@ -189,11 +189,20 @@ async def test_a_typed_time_is_taken_while_the_time_screen_is_open(world, circle
     [reply] = await world.say(riet, "10.00")
     assert reply["text"].startswith("Dat begreep ik niet helemaal.")
     assert (await world.store.checkin_settings(m["Riet"].id)).at == dt.time(8, 0)
-    # Words that are no time at all go on as any message would (and lose nothing).
+    # Words that are no time go on as any message would (and lose nothing), also when
+    # they hold a number.
+    for words in ("ik ga boodschappen doen", "ik ben om 3 uur weer thuis"):
+        await world.tap(riet, "🕙 Tijd")
+        [reply] = await world.say(riet, words)
+        assert reply["text"].startswith("Dat begreep ik niet helemaal.")
+        assert await world.store.draft(riet.id) is None
+        await world.tap(riet, "« Terug")
+    # The screen left open a long while: a time typed later is no answer to it.
     await world.tap(riet, "🕙 Tijd")
-    [reply] = await world.say(riet, "ik ga boodschappen doen")
+    world.clock.advance(minutes=20)
+    [reply] = await world.say(riet, "9.30")
     assert reply["text"].startswith("Dat begreep ik niet helemaal.")
-    assert await world.store.draft(riet.id) is None
+    assert (await world.store.checkin_settings(m["Riet"].id)).at == dt.time(8, 0)
     # Someone else's check-in time cannot be typed: Sandra may only pause Riet's.
     await world.say(p["Sandra"], "/waakvlam")
     await world.tap(p["Sandra"], "Riet")
