@@ -51,6 +51,7 @@ from handlers import (
     waakvlam,
 )
 from handlers.context import BotData, OmkijkContext
+from handlers.menu import DEFAULT_COMMANDS, GROUP_COMMANDS
 from scheduling.builtin import NOTICE, Retention, register_builtin_timers, schedule_housekeeping
 from scheduling.timers import Scheduler
 from services.activities import Activities
@@ -71,29 +72,6 @@ TICK_SECONDS = 1.0  # real seconds between looks at the schedule
 HEARTBEAT = dt.timedelta(minutes=15)  # one INFO line that says the bot is alive
 LOOK_AT_OUTBOX = dt.timedelta(minutes=1)  # how often to look for urgent messages stuck
 URGENT_WAIT = dt.timedelta(minutes=5)  # an alert waiting longer: the beheerder is told
-
-# (command, description) per chat type; descriptions are translated per language.
-PRIVATE_COMMANDS = [
-    ("start", N_("Start, or show the menu")),
-    ("help", N_("What this bot does")),
-    ("taal", N_("Choose your language")),
-    ("hulpvraag", N_("Ask your neighbours for help")),
-    ("helpen", N_("Who would like some help")),
-    ("taken", N_("What I help with, and what I asked")),
-    ("activiteit", N_("Announce something to do together")),
-    ("aanbod", N_("What I can offer, or a break from giving")),
-    ("zorgen", N_("I am worried about someone")),
-    ("overzicht", N_("Overview: the week, or open worries")),
-    ("cirkel", N_("My circle: members and roles")),
-    ("waakvlam", N_("My daily “All well?”")),
-    ("wegwijzer", N_("Where to go for help")),
-    ("uitnodigen", N_("Invite a neighbour")),
-    ("mijngegevens", N_("Everything the bot keeps about me")),
-    ("vergeetmij", N_("Delete everything about me")),
-]
-GROUP_COMMANDS = [
-    ("help", N_("What this bot does")),
-]
 
 
 def build_application(
@@ -136,7 +114,7 @@ def build_application(
     offers.register(application)
     signals.register(application, services.i18n)
     summaries.register(application)
-    activities.register(application)
+    activities.register(application, services.i18n)
     free_words.register(application)
     common.register(application, services.i18n)
     common.register_fallbacks(application)
@@ -145,11 +123,13 @@ def build_application(
 
 
 async def register_commands(application: Application, i18n: I18n) -> None:
-    """``set_my_commands`` per language and chat type; Dutch is the default list."""
+    """``set_my_commands`` per language and chat type; Dutch is the default list. The
+    private chats get a member's list; other roles get their own list per chat as their
+    menu is shown (``handlers.menu``)."""
     for language, translator in i18n.all().items():
         code = None if language == DEFAULT_LANGUAGE else language
         for scope, commands in (
-            (BotCommandScopeAllPrivateChats(), PRIVATE_COMMANDS),
+            (BotCommandScopeAllPrivateChats(), DEFAULT_COMMANDS),
             (BotCommandScopeAllGroupChats(), GROUP_COMMANDS),
         ):
             await application.bot.set_my_commands(

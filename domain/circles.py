@@ -13,6 +13,7 @@ from enum import StrEnum
 from domain.lifecycle import Lifecycle
 from domain.policy import Action, Role, may
 from domain.records import Circle, Invite, Member
+from domain.text import Clipped, clip, one_line
 
 INVITE_VALID = dt.timedelta(days=7)
 NAME_MAX = 40
@@ -31,6 +32,12 @@ def professional_link(bot_username: str, code: str) -> str:
     return f"https://t.me/{bot_username}?start=p_{code}"
 
 
+def private_link(bot_username: str, command: str | None = None) -> str:
+    """The private chat with the bot; with a command, Start opens that command there."""
+    base = f"https://t.me/{bot_username}"
+    return f"{base}?start={command}" if command else base
+
+
 def _script(ch: str) -> str | None:
     """The script of a letter, as far as look-alikes go: Latin, Cyrillic, Greek."""
     if not ch.isalpha():
@@ -40,20 +47,25 @@ def _script(ch: str) -> str | None:
 
 
 def clean_name(text: str) -> str | None:
-    """A name people will see: one line, printable, not too long. None if unusable:
-    also a name of invisible characters only, or a word that mixes look-alike scripts
-    ("Неnk" with a Cyrillic Н, posing as Henk)."""
+    """A name people will see: one line, printable, not too long. None if unusable."""
+    clipped = clean_name_clipped(text)
+    return clipped.text if clipped else None
+
+
+def clean_name_clipped(text: str) -> Clipped | None:
+    """The clean name, and whether it had to be cut (after a whole word) to fit. None if
+    unusable: also a name of invisible characters only, or a word that mixes look-alike
+    scripts ("Неnk" with a Cyrillic Н, posing as Henk)."""
     text = unicodedata.normalize("NFKC", text)
     # Invisible characters (zero-width, direction marks) are format characters: gone.
     visible = "".join(ch for ch in text if ch.isprintable() and unicodedata.category(ch) != "Cf")
-    name = " ".join(visible.split())
+    name = one_line(visible)
     if not name or name.startswith("/") or not any(ch.isalnum() for ch in name):
         return None
     for word in name.split():
-        scripts = {_script(ch) for ch in word} - {None, "OTHER"}
-        if len(scripts) > 1:
+        if len({_script(ch) for ch in word} - {None, "OTHER"}) > 1:
             return None
-    return name[:NAME_MAX]
+    return clip(name, NAME_MAX, mark=False)
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,9 @@ class Action(StrEnum):
     EDIT_SIGNPOSTS = "edit_signposts"
     PHONE_LIST = "phone_list"
     RENAME_CIRCLE = "rename_circle"
+    SEE_OVERVIEW = "see_overview"  # the week's summary, or the worries with their figures
+    SEE_OPEN_WORRIES = "see_open_worries"  # the worries a professional picks up
+    SEE_CONTACT_PERSONS = "see_contact_persons"  # who the voorzitters and superburen are
 
 
 _NEIGHBOURS = {Role.LID, Role.SUPERBUUR, Role.VOORZITTER}
@@ -54,6 +57,10 @@ RIGHTS: dict[Action, set[Role]] = {
     Action.EDIT_SIGNPOSTS: {Role.VOORZITTER, Role.PROFESSIONAL},
     Action.PHONE_LIST: {Role.VOORZITTER},
     Action.RENAME_CIRCLE: {Role.VOORZITTER},
+    Action.SEE_OVERVIEW: {Role.VOORZITTER, Role.PROFESSIONAL},
+    Action.SEE_OPEN_WORRIES: {Role.PROFESSIONAL},
+    # The professional is not in the group, but may know whom to turn to in the circle.
+    Action.SEE_CONTACT_PERSONS: _NEIGHBOURS | {Role.PROFESSIONAL},
 }
 
 # Things that change the group or invite people wait while the bot is out of the group.
@@ -69,6 +76,11 @@ def may(member: Member | None, action: Action, circle: Circle | None = None) -> 
     ):
         return False
     return Role(member.role) in RIGHTS[action]
+
+
+def roles_in(memberships: list[Member]) -> set[Role]:
+    """The roles a person holds, in the circles they joined: what their menu is made of."""
+    return {Role(m.role) for m in memberships if m.consented and not m.no_phone}
 
 
 def roles_a_voorzitter_can_give() -> list[Role]:

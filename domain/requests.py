@@ -62,6 +62,8 @@ KIND_LABELS = {
     Kind.UNBURDEN: N_("🗣️ I want to get something off my chest"),
     Kind.OTHER: N_("✏️ Something else"),
 }
+# The most asked kinds, shown first; "Iets anders…" shows the rest.
+FIRST_KINDS = (Kind.GROCERIES, Kind.MEAL, Kind.LIFT, Kind.COMPANY, Kind.JOB)
 # In running text: "Riet zoekt hulp: boodschappen, morgen rond 12:00".
 KIND_WORDS = {
     Kind.GROCERIES: N_("groceries"),

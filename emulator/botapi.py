@@ -427,6 +427,11 @@ class BotApi(Faults):
                     return self.commands[key]
         return []
 
+    def visible_commands(self, user_id: int) -> list[str]:
+        """The commands a person sees in their private chat with the bot."""
+        language = (self._user(user_id).language_code or "").split("-")[0]
+        return [c["command"] for c in self.commands_for(user_id, user_id, language)]
+
     async def api_setmycommands(self, params: dict[str, Any]) -> Any:
         commands = params.get("commands") or []
         if isinstance(commands, str):

@@ -422,10 +422,17 @@ class EmulatorServer:
             {k: v for k, v in m.items() if k not in ("chat", "reply_to_message")}
             for m in emu.messages.get(chat_id, [])
         ]
+        # What the bot answered this viewer's taps: words (a toast or an alert), or a
+        # link for the app to open (answerCallbackQuery's url: t.me/<bot>?start=...).
         toasts = [
-            {"text": a.get("text", ""), "alert": bool(a.get("show_alert")), "n": i}
+            {
+                "text": a.get("text", ""),
+                "alert": bool(a.get("show_alert")),
+                "url": a.get("url"),
+                "n": i,
+            }
             for i, a in enumerate(emu.callback_answers)
-            if a.get("text")
+            if (a.get("text") or a.get("url"))
             and self._callback_viewers.get(str(a.get("callback_query_id"))) == viewer
         ]
         return web.json_response(

@@ -7,17 +7,18 @@ import datetime as dt
 
 from telegram import Update
 from telegram.error import TelegramError
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
+from core.i18n import I18n
 from domain.activities import ACTIVITY_LABELS, ATTENDANCE, attendance_buttons
 from domain.policy import Action
 from domain.records import Circle, Member
 from domain.requests import day_options
-from handlers import picker
+from handlers import groups, picker
 from handlers.buttons import decoded, inline
 from handlers.context import OmkijkContext
-from handlers.menu import main_menu
-from handlers.wizard import Wizard, answer_stale
+from handlers.menu import MENU_ACTIVITY, OPEN_BY_LINK, main_menu, menu_filter
+from handlers.wizard import Wizard, answer_stale, typed
 from services.activities import AttendStatus
 
 TIMES = [10 * 60, 12 * 60, 14 * 60, 15 * 60 + 30, 19 * 60]
@@ -108,7 +109,7 @@ class ActivityWizard(Wizard):
         )
 
     async def text_place(self, update: Update, context: OmkijkContext, state: dict) -> None:
-        state["place"] = " ".join((update.effective_message.text or "").split())[:120] or None
+        state["place"] = await typed(update, context, 120) or None
         await self._announce(update, context, state)
 
     async def button_place(
@@ -151,10 +152,15 @@ async def attendance_button(update: Update, context: OmkijkContext) -> None:
         await answer_stale(update, context)
         return
     if result.status == AttendStatus.NOT_A_MEMBER:
+        if await groups.join_first(update, context, result.activity.circle_id):
+            return
         await query.answer(_("Join the circle first: tap “Join in” in the group."), show_alert=True)
         return
     coming = result.status == AttendStatus.COMING
-    await query.answer(_("Nice, see you there!") if coming else _("Thank you for letting us know."))
+    await query.answer(
+        _("Nice, see you there!") if coming else _("Thank you for letting us know."),
+        show_alert=True,
+    )
     activity = result.activity
     t = context.services.i18n.for_language(None)
     text = await activities.post_text(t, activity)
@@ -167,12 +173,16 @@ async def attendance_button(update: Update, context: OmkijkContext) -> None:
             )
 
 
-def register(application: Application) -> None:
+def register(application: Application, i18n: I18n) -> None:
     picker.CIRCLE_PURPOSES["activiteit"] = (Action.SEE_MEMBERS, _begin)
+    OPEN_BY_LINK["activiteit"] = activity_command
     ACTIVITY_WIZARD.register(application)
     application.add_handlers(
         [
             CommandHandler("activiteit", activity_command, filters=filters.ChatType.PRIVATE),
+            MessageHandler(
+                filters.ChatType.PRIVATE & menu_filter(i18n, MENU_ACTIVITY), activity_command
+            ),
             CallbackQueryHandler(attendance_button, pattern=ATTENDANCE.pattern),
         ]
     )

@@ -24,9 +24,16 @@ from domain.records import Circle, Member
 from handlers import invites, telling
 from handlers.buttons import decoded
 from handlers.context import OmkijkContext
-from handlers.menu import MENU_CIRCLE, main_menu, menu_filter
-from handlers.picker import CIRCLE_PURPOSES, choose_circle, membership_for
-from handlers.wizard import Wizard, answer_stale, mark_chosen
+from handlers.menu import (
+    MENU_CIRCLE,
+    MENU_CONTACTS,
+    OPEN_BY_LINK,
+    main_menu,
+    menu_filter,
+    refresh_commands,
+)
+from handlers.picker import CIRCLE_PURPOSES, choose_circle, circles_allowing, membership_for
+from handlers.wizard import Wizard, answer_stale, mark_chosen, say_if_cut
 from services import circles as membership
 
 log = logging.getLogger(__name__)
@@ -55,9 +62,37 @@ def _role(context: OmkijkContext, role: str) -> str:
 
 
 async def circle_command(update: Update, context: OmkijkContext) -> None:
+    user_id = update.effective_user.id
+    if not await circles_allowing(context, user_id, Action.SEE_MEMBERS) and await circles_allowing(
+        context, user_id, Action.SEE_CONTACT_PERSONS
+    ):
+        # A professional does not see the members, but does see whom to turn to.
+        await contacts_command(update, context)
+        return
     chosen = await choose_circle(update, context, "cirkel", Action.SEE_MEMBERS)
     if chosen:
         await _show_circle(update, context, *chosen)
+
+
+async def contacts_command(update: Update, context: OmkijkContext) -> None:
+    """The contact persons (voorzitters and superburen) of each circle one may see them
+    of: names and roles, nothing else (the phone list stays the voorzitter's)."""
+    _ = context.t.gettext
+    store = context.services.store
+    circles = await circles_allowing(context, update.effective_user.id, Action.SEE_CONTACT_PERSONS)
+    if not circles:
+        await choose_circle(update, context, "cirkel", Action.SEE_CONTACT_PERSONS)
+        return
+    blocks = []
+    for circle, _me in circles:
+        lines = [_("<b>{circle}</b>", circle=circle.title), _("Contact persons in the circle:")]
+        lines += [
+            _("• {name} — {role}", name=m.display_name, role=_role(context, m.role))
+            for m in await store.members(circle.id)
+            if m.role in (Role.VOORZITTER, Role.SUPERBUUR) and m.consented
+        ]
+        blocks.append("\n".join(lines))
+    await update.effective_message.reply_text("\n\n".join(blocks))
 
 
 async def _show_circle(
@@ -259,6 +294,7 @@ async def circle_button(update: Update, context: OmkijkContext) -> None:
         removal = await membership.remove_member(store, context.services.waakvlam, me, me)
         await context.services.outbox.deliver(context.bot, list(removal.message_ids))
         await query.edit_message_text(_("You have left {circle}. Take care!", circle=circle.title))
+        await refresh_commands(context, me.user_id)
         if removal.chair_empty:
             await ask_for_new_chair(context, circle)
 
@@ -337,13 +373,12 @@ async def _member_button(
                 "This role is not possible for {name}.", name=target.display_name
             ),
         }
-        await query.answer(
-            _strip_tags(messages[result]), show_alert=result != rules.RoleChange.DONE
-        )
+        await query.answer(_strip_tags(messages[result]), show_alert=True)
         if result == rules.RoleChange.DONE:
             refreshed = await store.member_of(circle.id, update.effective_user.id)
             if refreshed is not None and may(refreshed, Action.SEE_MEMBERS, circle):
                 await _show_circle(update, context, circle, refreshed, edit=True)
+            await refresh_commands(context, target.user_id)
             if target.user_id is not None and target.user_id != update.effective_user.id:
                 await _tell_role(context, target, me, circle, role)
     elif what == "rm":
@@ -383,6 +418,7 @@ async def _member_button(
                 circle=circle.title,
             )
         )
+        await refresh_commands(context, target.user_id)
         if removal.chair_empty:
             await ask_for_new_chair(context, circle)
 
@@ -443,6 +479,7 @@ async def chair_button(update: Update, context: OmkijkContext) -> None:
         await query.edit_message_text(
             _("Thank you! You are now the voorzitter of {circle}.", circle=circle.title)
         )
+        await refresh_commands(context, update.effective_user.id)
     elif outcome == rules.ChairTaken.TAKEN:
         await query.answer(
             _("Already arranged: someone else took it on. Thank you!"), show_alert=True
@@ -479,12 +516,14 @@ class NoPhoneWizard(Wizard):
         )
 
     async def text_name(self, update: Update, context: OmkijkContext, state: dict) -> None:
-        name = rules.clean_name(update.effective_message.text or "")
+        clipped = rules.clean_name_clipped(update.effective_message.text or "")
+        name = clipped.text if clipped else None
         if name is None:
             await update.effective_message.reply_text(
                 context.t.gettext("Please type a name of a few letters.")
             )
             return
+        await say_if_cut(update, context, clipped, rules.NAME_MAX)
         state["name"] = name
         await self.goto(update, context, state, "phone")
 
@@ -574,13 +613,15 @@ class RenameWizard(Wizard):
         )
 
     async def text_name(self, update: Update, context: OmkijkContext, state: dict) -> None:
-        name = rules.clean_name(update.effective_message.text or "")
+        clipped = rules.clean_name_clipped(update.effective_message.text or "")
+        name = clipped.text if clipped else None
         store = context.services.store
         me = await store.member_of(state["circle_id"], update.effective_user.id)
         _ = context.t.gettext
         if name is None:
             await update.effective_message.reply_text(_("Please type a name of a few letters."))
             return
+        await say_if_cut(update, context, clipped, rules.NAME_MAX)
         if not await membership.rename(store, me, state["circle_id"], name):
             await context.services.people.clear_draft(update.effective_user.id)
             await update.effective_message.reply_text(_("This is not possible for you (any more)."))
@@ -598,6 +639,7 @@ RENAME_WIZARD = RenameWizard()
 
 def register(application: Application, i18n: I18n) -> None:
     CIRCLE_PURPOSES["cirkel"] = (Action.SEE_MEMBERS, _show_circle)
+    OPEN_BY_LINK["cirkel"] = circle_command
     private = filters.ChatType.PRIVATE
     for wizard in (NO_PHONE_WIZARD, RENAME_WIZARD):
         wizard.register(application)
@@ -605,6 +647,7 @@ def register(application: Application, i18n: I18n) -> None:
         [
             CommandHandler("cirkel", circle_command, filters=private),
             MessageHandler(private & menu_filter(i18n, MENU_CIRCLE), circle_command),
+            MessageHandler(private & menu_filter(i18n, MENU_CONTACTS), contacts_command),
             CallbackQueryHandler(circle_button, pattern=CIRCLE_MENU.pattern),
             CallbackQueryHandler(chair_button, pattern=TAKE_CHAIR.pattern),
         ]

@@ -18,9 +18,18 @@ from telegram.ext import (
 
 from core.callbacks import Choice, Codec
 from core.i18n import LANGUAGES, N_, I18n, normalise_language
+from domain.policy import Role
 from handlers import free_words
 from handlers.context import OmkijkContext
-from handlers.menu import MENU_EXPLAIN, MENU_LANGUAGE, main_menu, menu_filter
+from handlers.menu import (
+    MENU_EXPLAIN,
+    MENU_LANGUAGE,
+    OPEN_BY_LINK,
+    ROLE_HELP,
+    main_menu,
+    menu_filter,
+    roles_of,
+)
 from handlers.wizard import route_private_message
 
 log = logging.getLogger(__name__)
@@ -73,18 +82,29 @@ NEVER_SHARE_PIN = N_("🔒 Never share your PIN or bank card, not even with neig
 
 
 async def help_command(update: Update, context: OmkijkContext) -> None:
+    """What the bot does, and what the person's own roles add (a professional gets
+    their own text only: they ask no help of the circle)."""
     _ = context.t.gettext
-    text = _(
-        "What this bot does, in short:\n\n"
-        "• Ask your neighbours for help: soup, a lift, groceries, or a chat.\n"
-        "• Help a neighbour with one tap on “I'll help”.\n"
-        "• If you want, a short “All well?” on the days you choose.\n"
-        "• A worry goes privately to your circle's contact person.\n\n"
-        "Everything works with the buttons. /taal changes the language.\n\n"
-        "This bot is no alarm service. In an emergency: call 112."
-    )
-    text += "\n\n" + _(NEVER_SHARE_PIN)
-    await update.effective_message.reply_text(text)
+    roles = await roles_of(context, update.effective_user.id)
+    parts = []
+    if roles != {Role.PROFESSIONAL}:
+        parts.append(
+            _(
+                "What this bot does, in short:\n\n"
+                "• Ask your neighbours for help: soup, a lift, groceries, or a chat.\n"
+                "• Help a neighbour with one tap on “I'll help”.\n"
+                "• If you want, a short “All well?” on the days you choose.\n"
+                "• A worry goes privately to your circle's contact person.\n\n"
+                "Everything works with the buttons. /taal changes the language.\n\n"
+                "This bot is no alarm service. In an emergency: call 112."
+            )
+        )
+    parts += [_(ROLE_HELP[role]) for role in (Role.SUPERBUUR, Role.VOORZITTER) if role in roles]
+    if Role.PROFESSIONAL in roles:
+        parts.append(_(ROLE_HELP[Role.PROFESSIONAL]))
+    if roles != {Role.PROFESSIONAL}:
+        parts.append(_(NEVER_SHARE_PIN))
+    await update.effective_message.reply_text("\n\n".join(parts))
 
 
 LANGUAGE_CHOSEN = Codec("taal", Choice("language", LANGUAGES))
@@ -162,6 +182,7 @@ async def unknown_button(update: Update, context: OmkijkContext) -> None:
 
 def register(application: Application, i18n: I18n) -> None:
     private = filters.ChatType.PRIVATE
+    OPEN_BY_LINK.update(help=help_command, taal=language_command)
     application.add_handler(TypeHandler(Update, remember_person), group=-1)
     application.add_handlers(
         [

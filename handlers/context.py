@@ -19,9 +19,13 @@ if TYPE_CHECKING:  # the wiring above handlers: a type only, never imported at r
 
 
 class BotData:
-    """``application.bot_data``: the services, set once at start."""
+    """``application.bot_data``: the services, set once at start, and what this process
+    set as a person's own command list (user id -> what; see handlers/menu.py)."""
 
     services: Services
+
+    def __init__(self) -> None:
+        self.commands_sent: dict[int, object] = {}
 
 
 class OmkijkContext(CallbackContext[ExtBot, dict, dict, BotData]):
@@ -34,6 +38,8 @@ class OmkijkContext(CallbackContext[ExtBot, dict, dict, BotData]):
         self.person: User | None = None
         # A button press is answered once; whoever answers it first says so here.
         self.callback_answered = False
+        # A wizard shows a step again in the tapped message (see handlers/wizard.py).
+        self.redraw = False
         self._translator: Translator | None = None
 
     @property

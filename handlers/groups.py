@@ -16,6 +16,7 @@ from domain import circles as rules
 from domain.records import Circle
 from handlers import common
 from handlers.context import OmkijkContext
+from handlers.menu import OPEN_BY_LINK, PRIVATE_COMMANDS
 from handlers.telling import tell_privately, voorzitters_of
 from services import circles as membership
 from services.operator import Trouble
@@ -148,6 +149,75 @@ async def start_in_group(update: Update, context: OmkijkContext) -> None:
     await _welcome_group(context, result.circle, again=result.reactivated)
 
 
+async def command_in_group(update: Update, context: OmkijkContext) -> None:
+    """A private command typed in the group (/hulpvraag, /help, ...): never silence, but
+    a short answer with a button that goes on in the private chat; someone who has not
+    joined the circle yet gets the "Join in" link instead."""
+    message = update.effective_message
+    user = update.effective_user
+    command = (message.text or "").split()[0].lstrip("/").split("@")[0].lower()
+    circle = await context.services.store.circle_by_chat(message.chat.id)
+    member = (
+        await context.services.store.member_of(circle.id, user.id)
+        if circle is not None and user is not None
+        else None
+    )
+    _ = context.t.gettext
+    if circle is not None and circle.active and not (member and member.consented):
+        text = _(
+            "Nice that you want to take part! Join the circle first; then we go on in a "
+            "private chat. Tap the button."
+        )
+        markup = join_button(context, circle)
+    else:
+        text = _(
+            "Happy to! Let us go on in a private chat, so the group does not have to read "
+            "along. Tap the button."
+        )
+        url = rules.private_link(context.bot.username, command if command in OPEN_BY_LINK else None)
+        markup = InlineKeyboardMarkup(
+            [[InlineKeyboardButton(_("💬 Go to the private chat"), url=url)]]
+        )
+    await message.reply_text(text, reply_markup=markup)
+
+
+async def join_first(update: Update, context: OmkijkContext, circle_id: int) -> bool:
+    """A circle's button tapped in its own group by someone who has not joined yet: they
+    hear how to join ("Join in first", with the link), not a bare "not possible".
+
+    Only in the circle's own group, where the join button is for everyone to see anyway;
+    a press anywhere else (forged data) gets the usual refusal: False."""
+    query = update.callback_query
+    circle = await context.services.store.circle(circle_id)
+    if (
+        circle is None
+        or not circle.active
+        or query.message is None
+        or query.message.chat.id != circle.chat_id
+    ):
+        return False
+    _ = context.t.gettext
+    try:
+        await context.bot.send_message(
+            update.effective_user.id,
+            _(
+                "Join {circle} first: tap the button below. Then you can help along.",
+                circle=circle.title,
+            ),
+            reply_markup=join_button(context, circle),
+        )
+    except TelegramError:
+        # Never wrote to the bot (or blocked it): Telegram opens the private chat on the
+        # join link itself, with a Start button.
+        log.info("user %s not reachable privately; join link opened", update.effective_user.id)
+        await query.answer(url=rules.join_link(context.bot.username, circle.join_code))
+        return True
+    await query.answer(
+        _("Join in first! I have sent you a private message with the button."), show_alert=True
+    )
+    return True
+
+
 async def group_migrated(update: Update, context: OmkijkContext) -> None:
     """A group became a supergroup: the circle follows with everything in it."""
     message = update.effective_message
@@ -196,6 +266,11 @@ def register(application: Application) -> None:
         [
             ChatMemberHandler(bot_membership_in_group, ChatMemberHandler.MY_CHAT_MEMBER),
             CommandHandler("start", start_in_group, filters=groups),
+            CommandHandler(
+                [name for name, _text in PRIVATE_COMMANDS if name != "start"],
+                command_in_group,
+                filters=groups,
+            ),
             MessageHandler(filters.StatusUpdate.MIGRATE, group_migrated),
             MessageHandler(
                 groups

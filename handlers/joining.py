@@ -15,9 +15,9 @@ from domain.privacy import privacy_statement
 from domain.records import Circle
 from handlers import common, groups
 from handlers.context import OmkijkContext
-from handlers.menu import main_menu
+from handlers.menu import OPEN_BY_LINK, main_menu
 from handlers.telling import tell_privately, voorzitters_of
-from handlers.wizard import Wizard, answer_stale
+from handlers.wizard import Wizard, answer_stale, say_if_cut, typed
 from services import circles as membership
 
 log = logging.getLogger(__name__)
@@ -44,6 +44,10 @@ async def start_private(update: Update, context: OmkijkContext) -> None:
             context,
             {"circle_id": circle.id, "invite": None, "kind": "member", "role": member.role},
         )
+        return
+    if payload in OPEN_BY_LINK:
+        # A link from the group ("go on in private"): straight to what was asked for.
+        await OPEN_BY_LINK[payload](update, context)
         return
     if memberships:
         _ = context.t.gettext
@@ -151,20 +155,24 @@ class JoinWizard(Wizard):
         )
 
     async def text_name(self, update: Update, context: OmkijkContext, state: dict) -> None:
-        name = rules.clean_name(update.effective_message.text or "")
+        clipped = rules.clean_name_clipped(update.effective_message.text or "")
+        name = clipped.text if clipped else None
         if name is None:
             _ = context.t.gettext
             await update.effective_message.reply_text(
                 _("Please type a name of a few letters, or tap the button.")
             )
             return
+        await say_if_cut(update, context, clipped, rules.NAME_MAX)
         state["name"] = name
         await self.goto(update, context, state, "language")
 
     async def button_name(
         self, update: Update, context: OmkijkContext, state: dict, value: str
     ) -> None:
-        state["name"] = rules.clean_name(update.effective_user.first_name) or "?"
+        clipped = rules.clean_name_clipped(update.effective_user.first_name)
+        await say_if_cut(update, context, clipped, rules.NAME_MAX)
+        state["name"] = clipped.text if clipped else "?"
         await self.goto(update, context, state, "language")
 
     async def step_language(self, update: Update, context: OmkijkContext, state: dict) -> None:
@@ -300,7 +308,7 @@ class JoinWizard(Wizard):
         )
 
     async def text_enjoys(self, update: Update, context: OmkijkContext, state: dict) -> None:
-        text = (update.effective_message.text or "").strip()[:300]
+        text = await typed(update, context, 300)
         if text:
             await context.services.people.set_profile(update.effective_user.id, enjoys=text)
         await self.goto(update, context, state, "can_offer")
@@ -328,7 +336,7 @@ class JoinWizard(Wizard):
         )
 
     async def text_can_offer(self, update: Update, context: OmkijkContext, state: dict) -> None:
-        text = (update.effective_message.text or "").strip()[:300]
+        text = await typed(update, context, 300)
         if text:
             await context.services.people.set_profile(update.effective_user.id, can_offer=text)
         await self.finish(update, context, state)

@@ -19,6 +19,15 @@ from handlers.wizard import answer_stale
 CIRCLE_CHOSEN = Codec("k", Word("purpose", "[a-z]+"), Int("circle"))
 
 
+async def circles_allowing(
+    context: OmkijkContext, user_id: int, action: Action
+) -> list[tuple[Circle, Member]]:
+    """The circles (with the membership) in which this person may do this."""
+    return [
+        (c, m) for c, m in await context.services.store.memberships(user_id) if may(m, action, c)
+    ]
+
+
 async def choose_circle(
     update: Update, context: OmkijkContext, purpose: str, action: Action
 ) -> tuple[Circle, Member] | None:

@@ -11,6 +11,7 @@ from core.callbacks import Choice, Codec, Word
 from domain.privacy import json_export, readable_export
 from handlers import circles
 from handlers.context import OmkijkContext
+from handlers.menu import refresh_commands
 from handlers.wizard import answer_stale
 from services import circles as membership
 
@@ -87,6 +88,7 @@ async def forget_button(update: Update, context: OmkijkContext) -> None:
     await query.answer()
     await query.edit_message_text(goodbye)
     await query.message.reply_text("👋", reply_markup=ReplyKeyboardRemove())
+    await refresh_commands(context, user_id)  # a role's own command list goes too
     # Circles where this person was the only voorzitter need someone new.
     for circle in forgotten.chairless:
         if await membership.chair_candidates(store, circle.id):

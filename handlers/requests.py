@@ -14,6 +14,7 @@ from core.i18n import N_, I18n
 from domain.policy import Action, Role
 from domain.records import Circle, HelpRequest, Member
 from domain.requests import (
+    FIRST_KINDS,
     KIND_LABELS,
     NOT_A_TASK,
     REQUEST_ACTION,
@@ -29,16 +30,21 @@ from domain.requests import (
     voice_audience_text,
 )
 from domain.safeguards import asks_for_money
-from handlers import picker, telling
+from handlers import groups, picker, telling
 from handlers.buttons import decoded, inline
 from handlers.context import OmkijkContext
-from handlers.menu import MENU_ASK, MENU_HELP_OTHERS, main_menu, menu_filter
+from handlers.menu import MENU_ASK, MENU_HELP_OTHERS, OPEN_BY_LINK, main_menu, menu_filter
 from handlers.wizard import Wizard, answer_stale
 from services.requests import HelpStatus, Result
 
 log = logging.getLogger(__name__)
 ASK = "ask"
 MANY_HANDS = {Kind.JOB, Kind.OTHER}  # kinds that may need several helpers
+# Who may see a request: the choice on the summary (its labels are the old question's).
+VISIBILITY_LABELS = {
+    "circle": N_("The whole circle (in the group)"),
+    "coordinators": N_("Only the superburen and the voorzitter"),
+}
 
 
 async def ask_command(update: Update, context: OmkijkContext) -> None:
@@ -48,10 +54,10 @@ async def ask_command(update: Update, context: OmkijkContext) -> None:
 
 
 async def _begin(update: Update, context: OmkijkContext, circle: Circle, me: Member) -> None:
-    state = {"circle_id": circle.id, "member_id": me.id}
+    state = {"circle_id": circle.id, "member_id": me.id, "visibility": "circle"}
     if me.role in (Role.SUPERBUUR, Role.VOORZITTER):
         # A superbuur or voorzitter may ask on behalf of someone (also without a phone).
-        state["first_step"] = "whom"
+        state["on_behalf"] = True
     await ASK_WIZARD.begin(update, context, state)
 
 
@@ -68,7 +74,7 @@ async def begin_with(
 ) -> None:
     """Start asking for help with what the person already said in their own words
     (free words or a voice message): the wizard asks only what is still missing."""
-    state: dict = {"circle_id": circle.id, "member_id": me.id, "said": True}
+    state: dict = {"circle_id": circle.id, "member_id": me.id}
     if details:
         state["details"] = " ".join(details.split())[:500]
     if voice_file_id:
@@ -78,21 +84,22 @@ async def begin_with(
         return
     today = context.services.clock.now().astimezone(context.services.i18n.timezone).date()
     if day not in day_options(today):
-        day = None  # over already, or too far ahead: the wizard asks
+        day = None  # over already, or too far ahead: the summary offers "when"
     if kind is None:
-        state["first_step"] = "kind"
+        state["first_step"] = "kind"  # then the summary, with the words on it
     else:
         state["kind"] = kind.value
-        if kind in NOT_A_TASK:
-            state["first_step"] = "details"
-        elif day is not None:
-            state["day"], state["first_step"] = day.isoformat(), "time"
-        else:
-            state["first_step"] = "day"
+        state["visibility"] = "coordinators" if kind in NOT_A_TASK else "circle"
+        state.update(day=day.isoformat() if day else None, at_minutes=None, repeat_weekly=False)
+        state["first_step"] = "confirm"  # everything known: the summary with ✅ Send
     await ASK_WIZARD.begin(update, context, state)
 
 
 class AskWizard(Wizard):
+    """Asking for help in three taps: the menu, the kind, Send. The summary that comes
+    right after the kind has everything else as choices: when, who may see it, how
+    many hands; a few typed words or a voice message add to it."""
+
     flow = ASK
     prefix = "hq"
     first = "kind"
@@ -102,7 +109,7 @@ class AskWizard(Wizard):
         members = [
             m
             for m in await context.services.store.members(state["circle_id"])
-            if m.id != state["member_id"]
+            if m.user_id != update.effective_user.id
             and m.role != Role.PROFESSIONAL
             and (m.consented or m.no_phone)
         ]
@@ -118,7 +125,10 @@ class AskWizard(Wizard):
     async def button_whom(
         self, update: Update, context: OmkijkContext, state: dict, value: str
     ) -> None:
-        if value != "me":
+        me = await context.services.store.member_of(state["circle_id"], update.effective_user.id)
+        if value == "me":
+            state["member_id"] = me.id if me else state["member_id"]
+        else:
             member = await context.services.store.member(int(value)) if value.isdigit() else None
             if member is None or member.circle_id != state["circle_id"]:
                 await answer_stale(update, context)
@@ -128,22 +138,56 @@ class AskWizard(Wizard):
 
     async def step_kind(self, update: Update, context: OmkijkContext, state: dict) -> None:
         _ = context.t.gettext
+        options = [[(_(KIND_LABELS[kind]), kind.value)] for kind in FIRST_KINDS]
+        options.append([(_("➕ Something else…"), "_more")])
+        if state.get("on_behalf"):
+            options.append([(_("👤 For someone else"), "_whom")])
         await self.ask(
             update,
             context,
             state,
             _("What would you like help with? Asking is fine: that is what a circle is for."),
-            [[(_(KIND_LABELS[kind]), kind.value)] for kind in Kind],
+            options,
         )
 
     async def button_kind(
+        self, update: Update, context: OmkijkContext, state: dict, value: str
+    ) -> None:
+        if value == "_more":
+            await self.goto(update, context, state, "more_kinds")
+            return
+        if value == "_whom" and state.get("on_behalf"):
+            await self.goto(update, context, state, "whom")
+            return
+        await self._kind_chosen(update, context, state, value)
+
+    async def step_more_kinds(self, update: Update, context: OmkijkContext, state: dict) -> None:
+        _ = context.t.gettext
+        await self.ask(
+            update,
+            context,
+            state,
+            _("What would you like help with? Asking is fine: that is what a circle is for."),
+            [[(_(KIND_LABELS[kind]), kind.value)] for kind in Kind if kind not in FIRST_KINDS],
+        )
+
+    async def button_more_kinds(
+        self, update: Update, context: OmkijkContext, state: dict, value: str
+    ) -> None:
+        await self._kind_chosen(update, context, state, value)
+
+    async def _kind_chosen(
         self, update: Update, context: OmkijkContext, state: dict, value: str
     ) -> None:
         if value not in {k.value for k in Kind}:
             await answer_stale(update, context)
             return
         state["kind"] = value
-        await self.goto(update, context, state, "details" if Kind(value) in NOT_A_TASK else "day")
+        if Kind(value) in NOT_A_TASK:
+            state["visibility"] = "coordinators"  # a chat goes privately to a superbuur
+        elif state.get("visibility") not in ("circle", "coordinators"):
+            state["visibility"] = "circle"
+        await self.goto(update, context, state, "confirm")
 
     async def step_day(self, update: Update, context: OmkijkContext, state: dict) -> None:
         _ = context.t.gettext
@@ -165,8 +209,8 @@ class AskWizard(Wizard):
         self, update: Update, context: OmkijkContext, state: dict, value: str
     ) -> None:
         if value == "any":
-            state["day"] = None
-            await self.goto(update, context, state, "details")
+            state.update(day=None, at_minutes=None, repeat_weekly=False)
+            await self.goto(update, context, state, "confirm")
             return
         today = context.services.clock.now().astimezone(context.services.i18n.timezone).date()
         if value not in {day.isoformat() for day in day_options(today) if day is not None}:
@@ -217,37 +261,14 @@ class AskWizard(Wizard):
         self, update: Update, context: OmkijkContext, state: dict, value: str
     ) -> None:
         state["repeat_weekly"] = value == "weekly"
-        await self.goto(update, context, state, "details")
-
-    async def step_details(self, update: Update, context: OmkijkContext, state: dict) -> None:
-        _ = context.t.gettext
-        if state.pop("said", False) and (state.get("details") or state.get("voice_file_id")):
-            await self._after_details(update, context, state)  # said it already
-            return
-        await self.ask(
-            update,
-            context,
-            state,
-            _(
-                "Would you like to add something? Type a few words, or send a voice "
-                "message. You can also skip this."
-            ),
-            [[(_("Skip"), "skip")]],
-        )
-
-    async def text_details(self, update: Update, context: OmkijkContext, state: dict) -> None:
-        if not await self.words_or_voice(update, context, state, limit=500):
-            return
-        if asks_for_money(state.get("details")):
-            await self._money_refused(update, context, state)
-            return
-        await self._after_details(update, context, state)
+        await self.goto(update, context, state, "confirm")
 
     async def _money_refused(self, update: Update, context: OmkijkContext, state: dict) -> None:
         """Not posted: said kindly to the asker, and the voorzitter knows."""
         _ = context.t.gettext
         store = context.services.store
         await context.services.people.clear_draft(update.effective_user.id)
+        await self.drop_old_screen(update, context, state)
         await update.effective_message.reply_text(
             _(
                 "Requests about money, a PIN or a bank card are not passed on through the bot. "
@@ -276,72 +297,6 @@ class AskWizard(Wizard):
             name=member.display_name if member else "?",
         )
 
-    async def button_details(
-        self, update: Update, context: OmkijkContext, state: dict, value: str
-    ) -> None:
-        await self._after_details(update, context, state)
-
-    async def _after_details(self, update: Update, context: OmkijkContext, state: dict) -> None:
-        if Kind(state["kind"]) in NOT_A_TASK:
-            state["visibility"] = "coordinators"
-            await self.goto(update, context, state, "confirm")
-        elif Kind(state["kind"]) in MANY_HANDS:
-            await self.goto(update, context, state, "helpers")
-        else:
-            await self._visibility_or_confirm(update, context, state)
-
-    async def _visibility_or_confirm(
-        self, update: Update, context: OmkijkContext, state: dict
-    ) -> None:
-        """Who may see it, unless it is a voice message: the bot cannot read that, so it
-        goes to the superburen and the voorzitter only (``domain.requests.audience``)."""
-        if state.get("voice_file_id"):
-            state["visibility"] = "coordinators"
-            await self.goto(update, context, state, "confirm")
-        else:
-            await self.goto(update, context, state, "visibility")
-
-    async def step_helpers(self, update: Update, context: OmkijkContext, state: dict) -> None:
-        _ = context.t.gettext
-        await self.ask(
-            update,
-            context,
-            state,
-            _("How many people are needed? Some jobs need several hands (a move, the garden)."),
-            [[(context.t.ngettext("{n} person", "{n} people", n), str(n))] for n in (1, 2, 3)],
-        )
-
-    async def button_helpers(
-        self, update: Update, context: OmkijkContext, state: dict, value: str
-    ) -> None:
-        if value not in ("1", "2", "3"):
-            await answer_stale(update, context)
-            return
-        state["helpers_needed"] = int(value)
-        await self._visibility_or_confirm(update, context, state)
-
-    async def step_visibility(self, update: Update, context: OmkijkContext, state: dict) -> None:
-        _ = context.t.gettext
-        await self.ask(
-            update,
-            context,
-            state,
-            _("Who may see your request?"),
-            [
-                [(_("The whole circle (in the group)"), "circle")],
-                [(_("Only the superburen and the voorzitter"), "coordinators")],
-            ],
-        )
-
-    async def button_visibility(
-        self, update: Update, context: OmkijkContext, state: dict, value: str
-    ) -> None:
-        if value not in ("circle", "coordinators"):
-            await answer_stale(update, context)
-            return
-        state["visibility"] = value
-        await self.goto(update, context, state, "confirm")
-
     def _day_is_over(self, context: OmkijkContext, state: dict) -> bool:
         """The wizard stayed open across midnight: "today" is yesterday now."""
         today = context.services.clock.now().astimezone(context.services.i18n.timezone).date()
@@ -354,8 +309,10 @@ class AskWizard(Wizard):
         await self.goto(update, context, state, "day")
 
     async def step_confirm(self, update: Update, context: OmkijkContext, state: dict) -> None:
+        """The summary, and the choices that change it in place; Send is one tap away."""
         _ = context.t.gettext
         desk = context.services.helpdesk
+        kind = Kind(state["kind"])
         preview = HelpRequest(
             0,
             state["circle_id"],
@@ -370,7 +327,7 @@ class AskWizard(Wizard):
             "open",
             None,
         )
-        if Kind(state["kind"]) in NOT_A_TASK:
+        if kind in NOT_A_TASK:
             who = _("A superbuur will get your message privately.")
         elif state.get("voice_file_id"):
             people = private_audience(
@@ -383,12 +340,69 @@ class AskWizard(Wizard):
             who = _("Only the superburen and the voorzitter will see it.")
         else:
             who = _("It will be posted in the circle's group.")
-        text = _("This is what I will send:") + "\n\n" + await desk.post_text(context.t, preview)
-        await self.ask(update, context, state, text + "\n\n" + who, [[(_("✅ Send"), "send")]])
+        lines = [_("This is what I will send:"), await desk.post_text(context.t, preview), who]
+        if kind in MANY_HANDS:
+            lines.append(
+                _("How many people are needed? Some jobs need several hands (a move, the garden).")
+            )
+        lines.append(_("Want to add something? Just type it, or send a voice message."))
+        options: list[list[tuple[str, str]]] = [[(_("✅ Send"), "send")]]
+        if kind not in NOT_A_TASK:
+            options.append([("📅 " + _("When?"), "when")])
+            if kind in MANY_HANDS:
+                wanted = int(state.get("helpers_needed", 1))
+                options.append(
+                    [
+                        (
+                            ("✓ " if n == wanted else "")
+                            + context.t.ngettext("{n} person", "{n} people", n),
+                            f"h{n}",
+                        )
+                        for n in (1, 2, 3)
+                    ]
+                )
+            seen_by = state.get("visibility", "circle")
+            # A voice message goes to the superburen and the voorzitter whatever is
+            # chosen (the bot cannot hear it): no choice is offered that is not true.
+            if not state.get("voice_file_id"):
+                options += [
+                    [(("✓ " if seen_by == value else "") + _(label), value)]
+                    for value, label in VISIBILITY_LABELS.items()
+                ]
+        message = await self.ask(update, context, state, "\n\n".join(lines), options)
+        await self.remember_screen(update, context, state, message)
+
+    def keeps_screen(self, step: str, value: str) -> bool:
+        return step == "confirm" and (value in VISIBILITY_LABELS or value in ("h1", "h2", "h3"))
+
+    async def text_confirm(self, update: Update, context: OmkijkContext, state: dict) -> None:
+        """A few words or a voice message, typed at the summary: added, summary again."""
+        if not await self.words_or_voice(update, context, state, limit=500):
+            return
+        if asks_for_money(state.get("details")):
+            await self._money_refused(update, context, state)
+            return
+        await self.drop_old_screen(update, context, state)
+        await self.goto(update, context, state, "confirm")
 
     async def button_confirm(
         self, update: Update, context: OmkijkContext, state: dict, value: str
     ) -> None:
+        kind = Kind(state["kind"])
+        if value == "when" and kind not in NOT_A_TASK:
+            await self.goto(update, context, state, "day")
+        elif value in VISIBILITY_LABELS and kind not in NOT_A_TASK:
+            state["visibility"] = value
+            await self.redraw(update, context, state)
+        elif value in ("h1", "h2", "h3") and kind in MANY_HANDS:
+            state["helpers_needed"] = int(value[1])
+            await self.redraw(update, context, state)
+        elif value == "send":
+            await self._send(update, context, state)
+        else:
+            await answer_stale(update, context)
+
+    async def _send(self, update: Update, context: OmkijkContext, state: dict) -> None:
         store = context.services.store
         member = await store.member(state["member_id"])
         circle = await store.circle(state["circle_id"])
@@ -491,7 +505,11 @@ async def request_button(update: Update, context: OmkijkContext) -> None:
     else:
         status = RequestStatus.DONE if action == "done" else RequestStatus.CANCELLED
         result = await desk.finish(user_id, request_id, status)
-    if result.status == HelpStatus.NOT_ALLOWED:
+    if result.status == HelpStatus.NOT_A_MEMBER and await groups.join_first(
+        update, context, result.request.circle_id
+    ):
+        return
+    if result.status in (HelpStatus.NOT_ALLOWED, HelpStatus.NOT_A_MEMBER):
         await query.answer(_("This is not possible for you (any more)."), show_alert=True)
         return
     if result.status == HelpStatus.TAKEN:
@@ -669,6 +687,7 @@ async def tasks_command(update: Update, context: OmkijkContext) -> None:
 
 def register(application: Application, i18n: I18n) -> None:
     picker.CIRCLE_PURPOSES["hulp"] = (Action.SEE_MEMBERS, _begin)
+    OPEN_BY_LINK.update(hulpvraag=ask_command, helpen=open_requests_command, taken=tasks_command)
     private = filters.ChatType.PRIVATE
     ASK_WIZARD.register(application)
     application.add_handlers(

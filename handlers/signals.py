@@ -9,7 +9,7 @@ import re
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from core.i18n import I18n
+from core.i18n import N_, I18n
 from domain.policy import ROLE_LABELS, Action, Role
 from domain.records import Circle, Member, Signal
 from domain.signals import (
@@ -23,8 +23,15 @@ from domain.summary import split_message
 from handlers import picker, summaries
 from handlers.buttons import decoded, inline
 from handlers.context import OmkijkContext
-from handlers.menu import MENU_WORRY, main_menu, menu_filter
-from handlers.wizard import Wizard, answer_stale
+from handlers.menu import (
+    MENU_OPEN_WORRIES,
+    MENU_OVERVIEW,
+    MENU_WORRY,
+    OPEN_BY_LINK,
+    main_menu,
+    menu_filter,
+)
+from handlers.wizard import Wizard, answer_stale, typed
 from services.signals import Shared
 
 WORRY = "worry"
@@ -32,13 +39,23 @@ REPLY = "worryreply"
 
 
 async def worry_command(update: Update, context: OmkijkContext) -> None:
+    user_id = update.effective_user.id
+    if not await picker.circles_allowing(
+        context, user_id, Action.SEE_MEMBERS
+    ) and await picker.circles_allowing(context, user_id, Action.SEE_OPEN_WORRIES):
+        # A professional shares no worry with themselves: /zorgen is the worries to pick up.
+        await open_worries_command(update, context)
+        return
     chosen = await picker.choose_circle(update, context, "zorgen", Action.SEE_MEMBERS)
     if chosen:
         await _begin(update, context, *chosen)
 
 
 async def _begin(update: Update, context: OmkijkContext, circle: Circle, me: Member) -> None:
-    await WORRY_WIZARD.begin(update, context, {"circle_id": circle.id})
+    # What it is about and how soon are choices on the summary: "something else" and
+    # "this week" until tapped, so sharing a worry is three taps (menu, whom, Send).
+    state = {"circle_id": circle.id, "kind": WorryKind.OTHER.value, "urgency": "week"}
+    await WORRY_WIZARD.begin(update, context, state)
 
 
 async def begin_with(
@@ -50,9 +67,9 @@ async def begin_with(
     details: str | None,
     voice_file_id: str | None,
 ) -> None:
-    """Share a worry with what the person already wrote or said: the wizard asks who
-    it is about, the kind and how soon, not the words again."""
-    state: dict = {"circle_id": circle.id, "said": True}
+    """Share a worry with what the person already wrote or said: the wizard asks whom
+    it is about, then shows the summary with the words on it."""
+    state: dict = {"circle_id": circle.id}
     if details:
         state["details"] = " ".join(details.split())[:1000]
     if voice_file_id:
@@ -67,6 +84,9 @@ async def worry_button(update: Update, context: OmkijkContext) -> None:
 
 
 class WorryWizard(Wizard):
+    """Whom the worry is about, then the summary with who will see it: what it is about
+    and how soon are choices on it, a few typed words or a voice message add to it."""
+
     flow = WORRY
     prefix = "zw"
     first = "about"
@@ -108,70 +128,6 @@ class WorryWizard(Wizard):
         else:
             await answer_stale(update, context)
             return
-        await self.goto(update, context, state, "kind")
-
-    async def step_kind(self, update: Update, context: OmkijkContext, state: dict) -> None:
-        _ = context.t.gettext
-        await self.ask(
-            update,
-            context,
-            state,
-            _("What is it about?"),
-            [[(_(WORRY_LABELS[kind]), kind.value)] for kind in WorryKind],
-        )
-
-    async def button_kind(
-        self, update: Update, context: OmkijkContext, state: dict, value: str
-    ) -> None:
-        if value not in {k.value for k in WorryKind}:
-            await answer_stale(update, context)
-            return
-        state["kind"] = value
-        await self.goto(update, context, state, "details")
-
-    async def step_details(self, update: Update, context: OmkijkContext, state: dict) -> None:
-        _ = context.t.gettext
-        if state.pop("said", False) and (state.get("details") or state.get("voice_file_id")):
-            await self.goto(update, context, state, "urgency")  # said it already
-            return
-        await self.ask(
-            update,
-            context,
-            state,
-            _(
-                "Tell a little more if you like: type a few words or send a voice "
-                "message. You can also skip this."
-            ),
-            [[(_("Skip"), "skip")]],
-        )
-
-    async def text_details(self, update: Update, context: OmkijkContext, state: dict) -> None:
-        if not await self.words_or_voice(update, context, state, limit=1000):
-            return
-        await self.goto(update, context, state, "urgency")
-
-    async def button_details(
-        self, update: Update, context: OmkijkContext, state: dict, value: str
-    ) -> None:
-        await self.goto(update, context, state, "urgency")
-
-    async def step_urgency(self, update: Update, context: OmkijkContext, state: dict) -> None:
-        _ = context.t.gettext
-        await self.ask(
-            update,
-            context,
-            state,
-            _("How soon should someone look at it? In an emergency: call 112."),
-            [[(_("Today"), "today")], [(_("This week"), "week")]],
-        )
-
-    async def button_urgency(
-        self, update: Update, context: OmkijkContext, state: dict, value: str
-    ) -> None:
-        if value not in ("today", "week"):
-            await answer_stale(update, context)
-            return
-        state["urgency"] = value
         about = await self._about(context, state)
         if about is not None and not may_share_name(about, False, False):
             await self.goto(update, context, state, "safety")
@@ -209,6 +165,9 @@ class WorryWizard(Wizard):
     async def step_confirm(self, update: Update, context: OmkijkContext, state: dict) -> None:
         _ = context.t.gettext
         worries = context.services.worries
+        # (A draft begun before these were choices on the summary has neither yet.)
+        state.setdefault("kind", WorryKind.OTHER.value)
+        state.setdefault("urgency", "week")
         about = await self._about(context, state)
         me = await context.services.store.member_of(state["circle_id"], update.effective_user.id)
         recipients = await worries.who_will_see(
@@ -252,17 +211,56 @@ class WorryWizard(Wizard):
                 "professional. Ask the voorzitter to link one."
             )
         can_send = bool(recipients) or bool(context.services.worries.admin_ids)
-        await self.ask(
-            update,
-            context,
-            state,
-            text + "\n\n" + who,
-            [[(_("✅ Send"), "send")]] if can_send else [],
+        hint = _(
+            "What is it about, and how soon should someone look at it? Tap what fits. Want "
+            "to add something? Just type it, or send a voice message. In an emergency: call "
+            "112."
         )
+        kinds = [
+            (("✓ " if state["kind"] == kind.value else "") + _(WORRY_LABELS[kind]), f"k-{kind}")
+            for kind in WorryKind
+        ]
+        options = [kinds[i : i + 2] for i in range(0, len(kinds), 2)]
+        options.append(
+            [
+                (("✓ " if state["urgency"] == value else "") + _(label), f"u-{value}")
+                for value, label in (("today", N_("Today")), ("week", N_("This week")))
+            ]
+        )
+        if can_send:
+            options.append([(_("✅ Send"), "send")])
+        # Who will see it stands last, right above Send.
+        message = await self.ask(
+            update, context, state, text + "\n\n" + hint + "\n\n" + who, options
+        )
+        await self.remember_screen(update, context, state, message)
+
+    def keeps_screen(self, step: str, value: str) -> bool:
+        return step == "confirm" and value.startswith(("k-", "u-"))
+
+    async def text_confirm(self, update: Update, context: OmkijkContext, state: dict) -> None:
+        if not await self.words_or_voice(update, context, state, limit=1000):
+            return
+        await self.drop_old_screen(update, context, state)
+        await self.goto(update, context, state, "confirm")
 
     async def button_confirm(
         self, update: Update, context: OmkijkContext, state: dict, value: str
     ) -> None:
+        if value.startswith(("k-", "u-")):
+            choice = value[2:]
+            if value[0] == "k" and choice in {k.value for k in WorryKind}:
+                state["kind"] = choice
+            elif value[0] == "u" and choice in ("today", "week"):
+                state["urgency"] = choice
+            else:
+                await answer_stale(update, context)
+                return
+            await self.redraw(update, context, state)
+            return
+        if value != "send":
+            await answer_stale(update, context)
+            return
         me = await context.services.store.member_of(state["circle_id"], update.effective_user.id)
         _ = context.t.gettext
         if me is None or not me.consented:
@@ -322,7 +320,7 @@ class ReplyWizard(Wizard):
         )
 
     async def text_text(self, update: Update, context: OmkijkContext, state: dict) -> None:
-        text = " ".join((update.effective_message.text or "").split())[:1000]
+        text = await typed(update, context, 1000)
         _ = context.t.gettext
         if not text:
             await update.effective_message.reply_text(_("Please type a few words."))
@@ -376,17 +374,51 @@ async def signal_button(update: Update, context: OmkijkContext) -> None:
     if outcome.status == Shared.ALREADY:
         await query.answer(_("That was done already."), show_alert=True)
         return
-    await query.answer(_("Done. The sender is told."))
+    await query.answer(_("Done. The sender is told."), show_alert=True)
     await context.services.outbox.deliver(context.bot, outcome.message_ids)
+
+
+async def open_worries_command(update: Update, context: OmkijkContext) -> None:
+    """The professional's "Open worries": every worry not closed yet, with its buttons."""
+    _ = context.t.gettext
+    circles = await picker.circles_allowing(
+        context, update.effective_user.id, Action.SEE_OPEN_WORRIES
+    )
+    if not circles:
+        await update.effective_message.reply_text(
+            _("Only the voorzitter and the professional have an overview.")
+        )
+        return
+    found = await context.services.store.signals_of([c.id for c, _m in circles], open_only=True)
+    if not found:
+        await update.effective_message.reply_text(_("No open worries. 🌿"))
+        return
+    await _list_worries(update, context, found)
+
+
+async def _list_worries(update: Update, context: OmkijkContext, found: list[Signal]) -> None:
+    _ = context.t.gettext
+    worries = context.services.worries
+    for signal in found:
+        status = {
+            "open": _("Not picked up yet"),
+            "acknowledged": _("Picked up"),
+            "closed": _("Closed"),
+        }[signal.status]
+        text = await worries.describe(context.t, signal, for_professional=True)
+        await update.effective_message.reply_text(
+            f"{text}\n\n{status}",
+            reply_markup=inline(context.t, worry_buttons(signal.id, professional=True, owner=True)),
+        )
 
 
 async def overview_command(update: Update, context: OmkijkContext) -> None:
     """/overzicht: a professional sees open and recent worries; a voorzitter the week."""
     store = context.services.store
     _ = context.t.gettext
-    memberships = [
-        (c, m) for c, m in await store.memberships(update.effective_user.id) if m.consented
-    ]
+    memberships = await picker.circles_allowing(
+        context, update.effective_user.id, Action.SEE_OVERVIEW
+    )
     professional_of = [c for c, m in memberships if m.role == Role.PROFESSIONAL]
     chair_of = [c for c, m in memberships if m.role == Role.VOORZITTER]
     if not professional_of and not chair_of:
@@ -406,22 +438,12 @@ async def overview_command(update: Update, context: OmkijkContext) -> None:
     if not found:
         await update.effective_message.reply_text(_("No open or recent worries. 🌿"))
         return
-    worries = context.services.worries
-    for signal in found:
-        status = {
-            "open": _("Not picked up yet"),
-            "acknowledged": _("Picked up"),
-            "closed": _("Closed"),
-        }[signal.status]
-        text = await worries.describe(context.t, signal, for_professional=True)
-        await update.effective_message.reply_text(
-            f"{text}\n\n{status}",
-            reply_markup=inline(context.t, worry_buttons(signal.id, professional=True, owner=True)),
-        )
+    await _list_worries(update, context, found)
 
 
 def register(application: Application, i18n: I18n) -> None:
     picker.CIRCLE_PURPOSES["zorgen"] = (Action.SEE_MEMBERS, _begin)
+    OPEN_BY_LINK.update(zorgen=worry_command, overzicht=overview_command)
     private = filters.ChatType.PRIVATE
     WORRY_WIZARD.register(application)
     REPLY_WIZARD.register(application)
@@ -430,6 +452,8 @@ def register(application: Application, i18n: I18n) -> None:
             CommandHandler("zorgen", worry_command, filters=private),
             CommandHandler("overzicht", overview_command, filters=private),
             MessageHandler(private & menu_filter(i18n, MENU_WORRY), worry_command),
+            MessageHandler(private & menu_filter(i18n, MENU_OPEN_WORRIES), open_worries_command),
+            MessageHandler(private & menu_filter(i18n, MENU_OVERVIEW), overview_command),
             CallbackQueryHandler(signal_button, pattern=WORRY_ACTION.pattern),
             CallbackQueryHandler(worry_button, pattern=r"^worry:start$"),
         ]

@@ -14,9 +14,9 @@ from domain.policy import Action, may
 from domain.records import Circle, Member
 from handlers.buttons import decoded
 from handlers.context import OmkijkContext
-from handlers.menu import MENU_SIGNPOSTS, menu_filter
+from handlers.menu import MENU_SIGNPOSTS, OPEN_BY_LINK, menu_filter
 from handlers.picker import CIRCLE_PURPOSES, choose_circle, membership_for
-from handlers.wizard import Wizard, answer_stale
+from handlers.wizard import Wizard, answer_stale, typed
 from services import circles as membership
 
 log = logging.getLogger(__name__)
@@ -48,7 +48,7 @@ class SignpostWizard(Wizard):
         )
 
     async def text_text(self, update: Update, context: OmkijkContext, state: dict) -> None:
-        text = " ".join((update.effective_message.text or "").split())[:300]
+        text = await typed(update, context, 300)
         store = context.services.store
         me = await store.member_of(state["circle_id"], update.effective_user.id)
         _ = context.t.gettext
@@ -123,12 +123,13 @@ async def signpost_button(update: Update, context: OmkijkContext) -> None:
     if not await membership.remove_signpost(context.services.store, circle, signpost_id or 0):
         await answer_stale(update, context)
         return
-    await query.answer(context.t.gettext("Removed."))
+    await query.answer(context.t.gettext("Removed."), show_alert=True)
     await _show_signposts(update, context, circle, me)
 
 
 def register(application: Application, i18n: I18n) -> None:
     CIRCLE_PURPOSES["wegwijzer"] = (Action.SEE_SIGNPOSTS, _show_signposts)
+    OPEN_BY_LINK["wegwijzer"] = signposts_command
     private = filters.ChatType.PRIVATE
     SIGNPOST_WIZARD.register(application)
     application.add_handlers(

@@ -5,14 +5,16 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import html
+import logging
 import re
 
 from babel.dates import get_day_names
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from core.i18n import N_, I18n
+from domain.calendar import parse_time
 from domain.policy import Action, Role, checkin_rights
 from domain.records import Circle, Member
 from domain.waakvlam import (
@@ -29,11 +31,16 @@ from domain.waakvlam import (
 from handlers import picker
 from handlers.buttons import decoded
 from handlers.context import OmkijkContext
-from handlers.menu import MENU_CHECKIN, main_menu, menu_filter
-from handlers.wizard import answer_stale, mark_chosen
+from handlers.menu import MENU_CHECKIN, OPEN_BY_LINK, main_menu, menu_filter
+from handlers.wizard import Wizard, answer_stale, mark_chosen
 from services.waakvlam import Done, Outcome
 
-TIMES = ["08:00", "09:00", "10:00", "11:00", "12:00", "14:00", "16:00", "19:00"]
+# The whole day in half hours; any other time can be typed ("9.15").
+log = logging.getLogger(__name__)
+
+TIMES = [f"{m // 60:02d}:{m % 60:02d}" for m in range(0, 24 * 60, 30)]
+TYPED_TIME = "checkin_time"  # the draft while the time screen waits for a typed time
+TYPED_TIME_WAITS = dt.timedelta(minutes=15)  # after that, typed words are no answer to it
 HOLIDAY_WEEKS = [1, 2, 3, 4]
 
 
@@ -237,6 +244,7 @@ async def settings_button(update: Update, context: OmkijkContext) -> None:
         await query.answer(_("This is not possible for you (any more)."), show_alert=True)
         return
     s = await store.checkin_settings(target.id)
+    await _stop_waiting_for_a_time(context, update.effective_user.id)
     if what == "show":
         await query.answer()
         await _show(update, context, me, target, edit=True)
@@ -244,22 +252,80 @@ async def settings_button(update: Update, context: OmkijkContext) -> None:
     if what in ("days", "time", "contacts", "holiday"):
         await query.answer()
         await _sub_screen(update, context, target, s, what)
+        if what == "time":
+            # Typing "9.30" is an answer too, while this screen is the question.
+            await context.services.people.save_draft(
+                update.effective_user.id,
+                TYPED_TIME,
+                {"member_id": target.id, "since": context.services.clock.now().isoformat()},
+            )
         return
     changed = _change(s, what, value, context.services.clock.now(), context)
     if changed is None:
         await answer_stale(update, context)
         return
     change = await context.services.waakvlam.change_settings(changed, update.effective_user.id)
-    await query.answer(_("Saved."))
     await context.services.outbox.deliver(context.bot, change.message_ids)
-    if what in ("days", "time", "contacts", "dp", "dt", "tm", "ct"):
+    if what in ("dt", "ct"):
+        # Several days or neighbours may be chosen: the screen stays, its ✓ marks move.
+        await query.answer()
         await _sub_screen(update, context, target, changed, _sub_of(what))
-    else:
-        await _show(update, context, me, target, edit=True)
+        return
+    # One choice made: said aloud (an alert, not a passing toast), and the panel is back.
+    await query.answer(_("Saved."), show_alert=True)
+    await _show(update, context, me, target, edit=True)
 
 
 def _sub_of(what: str) -> str:
-    return {"dp": "days", "dt": "days", "tm": "time", "ct": "contacts"}.get(what, what)
+    return {"dt": "days", "ct": "contacts"}.get(what, what)
+
+
+async def _stop_waiting_for_a_time(context: OmkijkContext, user_id: int) -> None:
+    draft = await context.services.store.draft(user_id)
+    if draft is not None and draft[0] == TYPED_TIME:
+        await context.services.people.clear_draft(user_id)
+
+
+class TypedTime(Wizard):
+    """A time typed while the time screen is open ("9.30", "09:30", "half tien")."""
+
+    flow = TYPED_TIME
+    prefix = "wt"  # no buttons of its own: the time screen's are the settings' buttons
+
+    async def on_message(self, update: Update, context: OmkijkContext, state: dict) -> bool:
+        message = update.effective_message
+        text = message.text or ""
+        at = parse_time(text)
+        user_id = update.effective_user.id
+        _ = context.t.gettext
+        since = dt.datetime.fromisoformat(state.get("since") or "2000-01-01T00:00:00+00:00")
+        if context.services.clock.now() - since > TYPED_TIME_WAITS:
+            at = None  # the time screen was long ago: this is no answer to it
+        elif at is None and len(text) <= 12 and any(ch.isdigit() for ch in text):
+            # Meant as a time, surely ("25.00", "9.3O"): say how, and keep waiting.
+            await message.reply_text(
+                _("That is not a time I know. Type it like 9.30, or tap a time above.")
+            )
+            return True
+        if at is None:
+            # Something else entirely: the time screen no longer waits for it.
+            await context.services.people.clear_draft(user_id)
+            return False
+        await context.services.people.clear_draft(user_id)
+        store = context.services.store
+        target = await store.member(state.get("member_id") or 0)
+        me = await store.member_of(target.circle_id, user_id) if target else None
+        if target is None or checkin_rights(me, target) != "full":
+            await message.reply_text(_("This is not possible for you (any more)."))
+            return True
+        s = dataclasses.replace(await store.checkin_settings(target.id), at=at)
+        change = await context.services.waakvlam.change_settings(s, user_id)
+        await context.services.outbox.deliver(context.bot, change.message_ids)
+        await _show(update, context, me, target)  # its "When: ... at 09:30" says it is saved
+        return True
+
+
+TYPED_TIME_ANSWER = TypedTime()
 
 
 def _change(
@@ -303,6 +369,8 @@ async def _sub_screen(
 ) -> None:
     _ = context.t.gettext
     back = [InlineKeyboardButton(_("« Back"), callback_data=SETTINGS.encode(target.id, "show"))]
+    # Where several may be chosen (days, neighbours), the way back is "that's it".
+    ready = [InlineKeyboardButton(_("✅ Ready"), callback_data=SETTINGS.encode(target.id, "show"))]
     if what == "days":
         names = get_day_names("abbreviated", locale=context.t.locale)
         text = _("On which days? Now: {days}.", days=_days_text(context, s.days))
@@ -334,10 +402,13 @@ async def _sub_screen(
                 )
                 for d in range(4, 7)
             ],
-            back,
+            ready,
         ]
     elif what == "time":
-        text = _("At what time? Now: {time}.", time=s.at.strftime("%H:%M"))
+        text = _(
+            "At what time? Now: {time}. Tap a time, or type one, for example 9.30.",
+            time=s.at.strftime("%H:%M"),
+        )
         buttons = [
             InlineKeyboardButton(
                 ("✓ " if s.at.strftime("%H:%M") == t else "") + t,
@@ -345,7 +416,7 @@ async def _sub_screen(
             )
             for t in TIMES
         ]
-        rows = [buttons[:4], buttons[4:], back]
+        rows = [buttons[i : i + 4] for i in range(0, len(buttons), 4)] + [back]
     elif what == "contacts":
         members = [
             m
@@ -365,7 +436,7 @@ async def _sub_screen(
             ]
             for m in members
         ]
-        rows.append(back)
+        rows.append(ready)
     else:  # holiday
         text = _("Until when are you away?")
         rows = [
@@ -388,14 +459,30 @@ async def _sub_screen(
 # -- the ladder's buttons ----------------------------------------------------------
 
 
+# "All well" and "leave me be" need nothing more than this: the question itself says it.
+ANSWERED_IN_PLACE = {
+    Answer.OK: N_("✅ All well — good to hear!"),
+    Answer.LEAVE_ME: N_("🙂 Leave me be for now — fine, I will leave you be."),
+}
+
+
 async def answer_button(update: Update, context: OmkijkContext) -> None:
-    """``wv:<round>:<answer>``: the member's own answer to "Alles goed?"."""
+    """``wv:<round>:<answer>``: the member's own answer to "Alles goed?". "All well" and
+    "leave me be" edit the question itself (one message, not two); the others mark it
+    too and say in a message who was asked to get in touch."""
     values = await decoded(update, context, ANSWER)
     if values is None:
         return
     outcome = await context.services.waakvlam.answer(
         update.effective_user.id, values[0], Answer(values[1])
     )
+    if outcome.status == Done.ANSWERED and outcome.answer in ANSWERED_IN_PLACE:
+        await update.callback_query.answer()
+        await context.services.outbox.deliver(context.bot, outcome.message_ids)
+        await _answered_in_place(
+            update, context, context.t.gettext(ANSWERED_IN_PLACE[outcome.answer])
+        )
+        return
     await _after(update, context, outcome)
     if outcome.status == Done.ANSWERED:
         await tell_answer(update, context, outcome)
@@ -429,8 +516,6 @@ async def tell_answer(update: Update, context: OmkijkContext, outcome: Outcome) 
                 "Please call someone you trust. In an emergency: call 112."
             ),
         }
-    replies[Answer.OK] = _("Good to hear! Have a nice day.")
-    replies[Answer.LEAVE_ME] = _("Fine, I will leave you be. Have a good day!")
     markup = await main_menu(context)
     if outcome.answer == Answer.NOT_WELL:
         # Offer the next step, without pushing: ask for help, or share a worry.
@@ -441,6 +526,20 @@ async def tell_answer(update: Update, context: OmkijkContext, outcome: Outcome) 
             ]
         )
     await update.effective_message.reply_text(replies[outcome.answer], reply_markup=markup)
+
+
+async def _answered_in_place(update: Update, context: OmkijkContext, line: str) -> None:
+    """The check-in message says what was answered, and its buttons go. A question
+    Telegram no longer lets us edit (older than two days) gets the line as a message."""
+    query = update.callback_query
+    message = query.message
+    if isinstance(message, Message) and message.text:
+        try:
+            await query.edit_message_text(f"{html.escape(message.text)}\n\n{line}")
+            return
+        except TelegramError:
+            log.info("could not edit check-in message %s", message.message_id)
+    await context.bot.send_message(update.effective_user.id, line)
 
 
 async def neighbour_button(update: Update, context: OmkijkContext) -> None:
@@ -534,8 +633,10 @@ def register(application: Application, i18n: I18n) -> None:
     from telegram.ext import TypeHandler
 
     picker.CIRCLE_PURPOSES["waakvlam"] = (Action.SEE_MEMBERS, _start)
+    OPEN_BY_LINK["waakvlam"] = waakvlam_command
     private = filters.ChatType.PRIVATE
     application.add_handler(TypeHandler(Update, sign_of_life), group=-5)
+    TYPED_TIME_ANSWER.register(application)
     application.add_handlers(
         [
             CommandHandler("waakvlam", waakvlam_command, filters=private),

@@ -5,6 +5,10 @@ so what someone typed is never lost. Each step has ``step_<name>`` (ask),
 and ``text_<name>`` and/or ``button_<name>`` (take the answer). Every question
 has "« Back" and "✖ Stop". Buttons carry the step they belong to, so an old
 button from an earlier step is refused instead of acting.
+
+A step can also be a screen with choices that change it in place (a summary with
+"who may see it" to tick before "Send"): ``keeps_screen`` names those buttons, and
+``redraw`` shows the same step again by editing the message that was tapped.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler
 
 from core.callbacks import Codec, Word
+from domain.text import Clipped, clip, one_line
 from handlers.context import OmkijkContext
 
 log = logging.getLogger(__name__)
@@ -91,6 +96,39 @@ class Wizard:
         await context.services.people.save_draft(update.effective_user.id, self.flow, state)
         await getattr(self, f"step_{step}")(update, context, state)
 
+    async def redraw(self, update: Update, context: OmkijkContext, state: dict[str, Any]) -> None:
+        """The same step once more, in the message that was tapped (a choice on a screen)."""
+        context.redraw = True
+        try:
+            await self.goto(update, context, state, state["step"], remember=False)
+        finally:
+            context.redraw = False
+
+    def keeps_screen(self, step: str, value: str) -> bool:
+        """True for a button that changes its own screen (``redraw``) rather than
+        answering the question: its message is not marked as answered."""
+        return False
+
+    async def remember_screen(
+        self, update: Update, context: OmkijkContext, state: dict[str, Any], message: Any
+    ) -> None:
+        """Keep the id of the message that shows this step's screen, so a typed answer
+        that brings a fresh copy can take the old copy's buttons away."""
+        if message is not None and state.get("screen") != message.message_id:
+            state["screen"] = message.message_id
+            await context.services.people.save_draft(update.effective_user.id, self.flow, state)
+
+    async def drop_old_screen(
+        self, update: Update, context: OmkijkContext, state: dict[str, Any]
+    ) -> None:
+        if state.get("screen"):
+            try:
+                await context.bot.edit_message_reply_markup(
+                    update.effective_chat.id, state["screen"], reply_markup=None
+                )
+            except TelegramError:
+                log.debug("could not take the buttons off an old screen", exc_info=True)
+
     async def ask_again_after_crash(
         self, update: Update, context: OmkijkContext, state: dict[str, Any]
     ) -> bool:
@@ -112,7 +150,8 @@ class Wizard:
         state: dict[str, Any],
         text: str,
         options: Options,
-    ) -> None:
+    ) -> Any:
+        """Ask with buttons; returns the message that asks (None if none was sent)."""
         _ = context.t.gettext
         step = state["step"]
         rows = [
@@ -131,7 +170,15 @@ class Wizard:
             InlineKeyboardButton(_("✖ Stop"), callback_data=self.codec.encode(step, "_stop"))
         )
         rows.append(controls)
-        await update.effective_message.reply_text(text, reply_markup=InlineKeyboardMarkup(rows))
+        markup = InlineKeyboardMarkup(rows)
+        if context.redraw and update.callback_query is not None:
+            try:
+                return await update.callback_query.edit_message_text(text, reply_markup=markup)
+            except TelegramError:
+                # "Not modified": the same choice tapped again; nothing to show.
+                log.debug("screen not redrawn", exc_info=True)
+                return None
+        return await update.effective_message.reply_text(text, reply_markup=markup)
 
     async def cancel(self, update: Update, context: OmkijkContext, state: dict[str, Any]) -> None:
         await context.services.people.clear_draft(update.effective_user.id)
@@ -170,7 +217,8 @@ class Wizard:
             await answer_stale(update, context)
             return
         state, value = draft[1], values[1]
-        await mark_chosen(update)
+        if not self.keeps_screen(state["step"], value):
+            await mark_chosen(update)
         if value == "_stop":
             await self.cancel(update, context, state)
         elif value == "_back" and state.get("history"):
@@ -193,7 +241,7 @@ class Wizard:
         if message.voice is not None:
             state["voice_file_id"] = message.voice.file_id
         elif message.text:
-            state["details"] = " ".join(message.text.split())[:limit]
+            state["details"] = await typed(update, context, limit)
         else:
             await message.reply_text(context.t.gettext("Please type a few words."))
             return False
@@ -217,12 +265,37 @@ class Wizard:
         application.add_handler(CallbackQueryHandler(self.on_button, pattern=self.codec.pattern))
 
 
+async def typed(update: Update, context: OmkijkContext, limit: int) -> str:
+    """The typed text on one line, at most ``limit`` characters. Longer text is cut after
+    a whole word, and the person is told what was kept: never cut silently."""
+    text = one_line(update.effective_message.text or "")
+    clipped = clip(text, limit)
+    await say_if_cut(update, context, clipped, limit)
+    return clipped.text
+
+
+async def say_if_cut(
+    update: Update, context: OmkijkContext, clipped: Clipped | None, limit: int
+) -> None:
+    if clipped is None or not clipped.cut:
+        return
+    log.info("text of %s cut at %d characters", update.effective_user.id, limit)
+    await update.effective_message.reply_text(
+        context.t.gettext(
+            "That was longer than {limit} characters, so I kept the first part, up to: “{end}”.",
+            limit=limit,
+            end=clipped.end,
+        )
+    )
+
+
 async def route_private_message(update: Update, context: OmkijkContext) -> bool:
-    """Give a private message to the wizard the person is in. False: not in one."""
+    """Give a private message to the wizard the person is in. False: not in one, or the
+    wizard handed it back (it was no answer to its question)."""
     if update.effective_user is None or update.effective_message is None:
         return True  # nobody to answer (Telegram never sends this; a forged update might)
     draft = await context.services.store.draft(update.effective_user.id)
     if draft is None or draft[0] not in Wizard.registry:
         return False
-    await Wizard.registry[draft[0]].on_message(update, context, draft[1])
-    return True
+    handled = await Wizard.registry[draft[0]].on_message(update, context, draft[1])
+    return handled is not False

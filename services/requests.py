@@ -63,6 +63,7 @@ class HelpStatus(StrEnum):
     UNSEEN = "unseen"  # stored, but nobody else can see it (no superburen)
     BAD_DAY = "bad_day"  # a day that is over, or far off
     NOT_ALLOWED = "not_allowed"
+    NOT_A_MEMBER = "not_a_member"  # join the circle first
     ALREADY = "already"  # closed already
     ALREADY_HELPING = "already_helping"
     TAKEN = "taken"  # someone else was first
@@ -342,6 +343,8 @@ class HelpDesk(Service):
         if request is None:
             return Result(HelpStatus.NOT_ALLOWED)
         helper = await self.store.member_of(request.circle_id, user_id)
+        if helper is None or not helper.consented:
+            return Result(HelpStatus.NOT_A_MEMBER, request)
         asker = await self.store.member(request.member_id) if request.member_id else None
         # audience(): a voice request stored before voice went to the coordinators only
         # is still claimed by them only, since the helper gets the voice message.

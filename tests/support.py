@@ -125,10 +125,9 @@ class World:
         """``person`` asks the whole circle for groceries tomorrow at 12:00 and sends
         it; returns the post in the group."""
         await self.say(person, "🙏 Ik zoek hulp")
-        for label in ("🛒 Boodschappen", "Morgen", "rond 12:00", "Eén keer", "Overslaan"):
+        for label in ("🛒 Boodschappen", "📅 Wanneer?", "Morgen", "rond 12:00", "Eén keer"):
             await self.tap(person, label)
-        await self.tap(person, "De hele kring (in de groep)")
-        await self.tap(person, "✅ Versturen")
+        await self.tap(person, "✅ Versturen")  # seen by the whole circle unless chosen else
         return self.emulator.bot_messages(chat_id)[-1]
 
     def join_link_code(self, chat_id: int) -> str:
@@ -180,6 +179,22 @@ class World:
         if not (person and person.can_offer):
             return await (self.say(user, can_offer) if can_offer else self.tap(user, skip))
         return []
+
+
+# The kinds of help behind "➕ Iets anders…" (the five most asked come first).
+MORE_KINDS = {
+    "💊 Medicijnen ophalen",
+    "💬 Graag even een praatje",
+    "🗣️ Ik wil iets kwijt",
+    "✏️ Iets anders",
+}
+
+
+async def choose_kind(world: World, person: EmuUser, label: str) -> None:
+    """Tap a kind of help in "Waar wil je hulp bij?", behind "Iets anders…" if it is."""
+    if label in MORE_KINDS:
+        await world.tap(person, "➕ Iets anders…")
+    await world.tap(person, label)
 
 
 # -- the waakvlam and worries on a manual clock ------------------------------------------

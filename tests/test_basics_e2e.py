@@ -91,7 +91,8 @@ async def test_commands_registered_per_language_and_chat_type(world):
     }
     assert private_nl[2]["description"] == "Kies je taal"
     assert private_en[2]["description"] == "Choose your language"
-    assert [c["command"] for c in commands[("all_group_chats", "")]] == ["help"]
+    # In the group: help, and asking for help (both go on in the private chat).
+    assert [c["command"] for c in commands[("all_group_chats", "")]] == ["help", "hulpvraag"]
     # and PTB reads them back through the same API
     got = await world.runtime.application.bot.get_my_commands(
         scope=BotCommandScopeAllPrivateChats(), language_code="en"

@@ -238,8 +238,11 @@ async def test_a_professional_linked_by_code_sees_only_what_is_sent(world):
     assert (await _roles(world, circle.id))["Fatima"] == "professional"
     # not posted in the group; and she cannot see the member list
     assert not any("Fatima" in t for t in world.texts(chat_id))
+    # /cirkel shows her the circle's contact persons only: names and roles, no members'
+    # list, no buttons (it used to refuse her; issue 17 gives each role its own screen).
     [reply] = await world.say(fatima, "/cirkel")
-    assert reply["text"].startswith("Dit kan alleen de voorzitter")
+    assert reply["text"] == "Zandweerd\nContactpersonen in de kring:\n• Henk — voorzitter"
+    assert world.emulator.buttons(reply) == []
     [overview] = await world.say(henk, "/cirkel")
     assert "Gekoppelde professional: Fatima" in overview["text"]
     # a member link is not a professional link

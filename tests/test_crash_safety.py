@@ -186,6 +186,24 @@ class Agent:
     async def say(self, text: str) -> None:
         await self.emu.send_text(self.user.id, self.user.id, text)
 
+    async def wait_for_button(self, label: str) -> None:
+        """Until a button with this label shows (a choice ticked on its own screen)."""
+        await self.emu.wait_for(
+            lambda: any(
+                b["text"] == label
+                for m in self.emu.bot_messages(self.user.id)
+                for b in self.emu.buttons(m)
+            ),
+            WAIT,
+        )
+
+    async def wait_for_words(self, words: str) -> None:
+        """Until the bot shows these words back (a summary with what was typed)."""
+        await self.emu.wait_for(
+            lambda: any(words in m.get("text", "") for m in self.emu.bot_messages(self.user.id)),
+            WAIT,
+        )
+
     async def wait_for_text(self, chat_id: int, prefix: str) -> dict:
         def found():
             return next(
@@ -200,12 +218,14 @@ async def ask_for_help(emu, user, chat_id: int, kind: str) -> None:
     agent = Agent(emu, user)
     await agent.say("🙏 Ik zoek hulp")
     await agent.tap(kind)
+    await agent.tap("📅 Wanneer?")
     await agent.tap("Morgen")
     await agent.tap("rond 12:00")
     await agent.tap("Eén keer")
-    await emu.wait_for(lambda: agent._newest_button("Overslaan", user.id), WAIT)
+    await emu.wait_for(lambda: agent._newest_button("📅 Wanneer?", user.id), WAIT)
     await agent.say(f"graag, groet van {user.first_name}")
-    await agent.tap("De hele kring (in de groep)")
+    # The summary comes again with the words in it: Send on that one.
+    await agent.wait_for_words(f"groet van {user.first_name}")
     await agent.tap("✅ Versturen")
     await agent.wait_for_text(chat_id, f"{user.first_name} zoekt hulp")
 
@@ -222,19 +242,21 @@ async def claim(emu, helper, asker_name: str, chat_id: int) -> None:
 
 
 async def check_in(emu, user, answer: str) -> None:
-    before = len(emu.bot_messages(user.id))
-    await Agent(emu, user).tap(answer)
-    await emu.wait_for(lambda: len(emu.bot_messages(user.id)) > before, WAIT)  # the bot's answer
+    question = await Agent(emu, user).tap(answer)
+    # The bot's answer: the question loses its buttons (edited to say what was answered).
+    await emu.wait_for(lambda: not emu.buttons(question), WAIT)
 
 
 async def share_worry(emu, user, about: str, professional) -> None:
     agent = Agent(emu, user)
     await agent.say("💭 Ik maak me zorgen")
     await agent.tap(about)
-    await agent.tap("Eenzaamheid")
-    await emu.wait_for(lambda: agent._newest_button("Overslaan", user.id), WAIT)
+    await agent.tap("Eenzaamheid")  # ticked on the summary itself
+    await agent.wait_for_button("✓ Eenzaamheid")
     await agent.say("ze komt de deur niet meer uit")
+    await agent.wait_for_words("deur niet meer uit")
     await agent.tap("Vandaag")
+    await agent.wait_for_button("✓ Vandaag")
     await agent.tap("✅ Versturen")
     await agent.wait_for_text(professional.id, "💭 Een zorg uit Zandweerd")
 
@@ -367,7 +389,7 @@ async def test_a_tap_handled_again_after_a_crash_shows_the_question_again(world)
     )
     update = await world.emulator.press_button(riet.id, riet.id, question["message_id"], data)
     await world.handled(update)
-    assert world.texts(riet.id)[-1].startswith("Wanneer")
+    assert world.texts(riet.id)[-1].startswith("Dit ga ik versturen:")
     # The same update once more, as the drain does after a restart.
     await world.runtime.application.process_update(
         Update.de_json(update, world.runtime.application.bot)
@@ -375,9 +397,10 @@ async def test_a_tap_handled_again_after_a_crash_shows_the_question_again(world)
     assert world.texts(riet.id, last=2)[0] == world.texts(riet.id)[-1]
     assert world.emulator.callback_answers[-1].get("text") is None  # no "no longer works"
     draft = await world.store.draft(riet.id)
-    assert draft[1]["step"] == "day" and draft[1]["history"] == ["kind"]
+    assert draft[1]["step"] == "confirm" and draft[1]["history"] == ["kind"]
 
     # A typed answer handled twice is not taken as the answer to the next question.
+    await world.tap(riet, "📅 Wanneer?")
     await world.tap(riet, "Morgen")
     await world.tap(riet, "rond 12:00")
     await world.tap(riet, "Eén keer")

@@ -75,7 +75,7 @@ async def two_circles(world):
 
     # Sandra shares a worry about Riet with Zandweerd's professional.
     await world.say(p["Sandra"], "💭 Ik maak me zorgen")
-    for label in ("Riet", "Eenzaamheid", "Overslaan", "Deze week", "✅ Versturen"):
+    for label in ("Riet", "Eenzaamheid", "✅ Versturen"):
         await world.tap(p["Sandra"], label)
     [worry] = await store.signals_of([a.id])
     invite = "forgedtest"

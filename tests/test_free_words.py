@@ -108,20 +108,17 @@ def test_the_table_is_big_enough():
 
 async def test_free_words_start_a_request_with_what_was_said(world, circle):  # noqa: F811
     riet = circle["people"]["Riet"]
-    [offer] = await world.say(
-        riet, "Hallo, ik wil graag dat iemand morgen boodschappen voor me doet"
-    )
+    said = "Hallo, ik wil graag dat iemand morgen boodschappen voor me doet"
+    [offer] = await world.say(riet, said)
     assert offer["text"] == "Wil je hulp vragen bij boodschappen, morgen?"
-    [question] = await world.tap(riet, "🙏 Ja, vraag het")
-    assert question["text"] == "Hoe laat ongeveer?"  # kind and day were understood
-    await world.tap(riet, "Maakt niet uit hoe laat")
-    await world.tap(riet, "Eén keer")
-    # The words were filled in already: the next question is who may see it.
-    assert world.texts(riet.id)[-1].startswith("Wie mag je vraag zien?")
-    draft = await world.store.draft(riet.id)
-    assert draft[1]["details"].startswith("Hallo, ik wil graag")
-    assert draft[1]["kind"] == "groceries"
-    assert draft[1]["day"] == TOMORROW.isoformat()
+    [summary] = await world.tap(riet, "🙏 Ja, vraag het")
+    # Kind, day and the words were understood: straight to the summary, one tap to send.
+    assert summary["text"].startswith("Dit ga ik versturen:")
+    assert "boodschappen, morgen" in summary["text"]
+    assert "Hallo, ik wil graag dat iemand morgen boodschappen" in summary["text"]
+    await world.tap(riet, "✅ Versturen")
+    requests = await world.runtime.db.fetchall("SELECT kind, day, details FROM requests")
+    assert [tuple(r) for r in requests] == [("groceries", TOMORROW.isoformat(), said)]
 
 
 async def test_not_well_in_words_reaches_the_neighbours_after_a_yes(world, circle):  # noqa: F811

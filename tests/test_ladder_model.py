@@ -516,11 +516,12 @@ class LadderModel(RuleBasedStateMachine):
 
         async def go():
             await self.say(sender, "💭 Ik maak me zorgen")
+            # Whom it is about, then the summary: what it is about and how soon are
+            # ticked there ("Deze week" until "Vandaag" is tapped).
             steps = (
                 "Over mezelf" if about == "self" else about,
                 "Eenzaamheid",
-                "Overslaan",
-                "Vandaag" if today else "Deze week",
+                *(["Vandaag"] if today else []),
                 "✅ Versturen",
             )
             for label in steps:

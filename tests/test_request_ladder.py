@@ -94,9 +94,10 @@ async def test_a_wizard_left_open_across_midnight_asks_the_day_again(world, circ
     world.clock.set(local(24, 23, 55))
     await world.say(p["Riet"], "🙏 Ik zoek hulp")
     await world.tap(p["Riet"], "🛒 Boodschappen")
+    await world.tap(p["Riet"], "📅 Wanneer?")
     await world.tap(p["Riet"], "Vandaag")
     world.clock.set(local(25, 0, 10))
-    for label in ("rond 12:00", "Eén keer", "Overslaan", "De hele kring (in de groep)"):
+    for label in ("rond 12:00", "Eén keer"):
         await world.tap(p["Riet"], label)
     before = len(world.texts(circle["chat_id"]))
     await world.tap(p["Riet"], "✅ Versturen")
@@ -104,7 +105,7 @@ async def test_a_wizard_left_open_across_midnight_asks_the_day_again(world, circ
     assert world.texts(p["Riet"].id)[-2] == "Die dag is al voorbij. Op welke dag wil je hulp?"
     assert world.texts(p["Riet"].id)[-1] == "Wanneer?"
     await world.tap(p["Riet"], "Vandaag")  # the 25th now
-    for label in ("rond 12:00", "Eén keer", "Overslaan", "De hele kring (in de groep)"):
+    for label in ("rond 12:00", "Eén keer"):
         await world.tap(p["Riet"], label)
     await world.tap(p["Riet"], "✅ Versturen")
     assert world.texts(circle["chat_id"])[-1].startswith("Riet zoekt hulp: boodschappen, vandaag")
@@ -114,7 +115,9 @@ async def test_a_forged_day_is_refused_and_a_series_never_posts_a_burst(world, c
     p = circle["people"]
     await world.say(p["Riet"], "🙏 Ik zoek hulp")
     await world.tap(p["Riet"], "🛒 Boodschappen")
+    await world.tap(p["Riet"], "📅 Wanneer?")
     question = world.emulator.bot_messages(p["Riet"].id)[-1]
+    assert (await world.store.draft(p["Riet"].id))[1]["step"] == "day"
     await world.press(p["Riet"], question, "hq:day:2025-01-07", forge=True)
     assert world.last_alert() == "Deze knop werkt niet meer."
     draft = await world.store.draft(p["Riet"].id)
@@ -165,8 +168,7 @@ async def test_the_asker_is_never_told_that_people_were_asked_who_were_not(world
     henk, riet, jan = world.person("Henk"), world.person("Riet"), world.person("Jan")
     await world.circle("Zandweerd", henk, [riet, jan])
     await world.say(henk, "🙏 Ik zoek hulp")
-    await world.tap(henk, "Voor mezelf")
-    for label in ("🛒 Boodschappen", "Morgen", "rond 12:00", "Eén keer", "Overslaan"):
+    for label in ("🛒 Boodschappen", "📅 Wanneer?", "Morgen", "rond 12:00", "Eén keer"):
         await world.tap(henk, label)
     await world.tap(henk, "Alleen de superburen en de voorzitter")
     await world.tap(henk, "✅ Versturen")

@@ -7,6 +7,8 @@ import datetime as dt
 
 import pytest
 
+from tests.support import choose_kind
+
 
 @pytest.fixture
 async def circle(world):
@@ -34,20 +36,21 @@ async def ask(
     details="graag met wat brood",
     who="De hele kring (in de groep)",
 ):
+    """The summary comes right after the kind; when, a few words and who may see it are
+    added on it (the whole circle unless chosen otherwise)."""
     await world.say(person, "🙏 Ik zoek hulp")
-    await world.tap(person, kind)
+    await choose_kind(world, person, kind)
     if day:
+        await world.tap(person, "📅 Wanneer?")
         await world.tap(person, day)
         if day != "Maakt niet uit welke dag":
             await world.tap(person, time)
             await world.tap(person, "Eén keer")
-    if details is None:
-        await world.tap(person, "Overslaan")
-    elif details == "voice":
+    if details == "voice":
         await world.handled(await world.emulator.send_voice(person.id, person.id, b"OggS-riet"))
-    else:
+    elif details is not None:
         await world.say(person, details)
-    if who:
+    if who and who != "De hele kring (in de groep)":
         await world.tap(person, who)
     return world.emulator.bot_messages(person.id)[-1]
 
@@ -144,12 +147,14 @@ async def test_a_voice_request_goes_to_the_superburen_and_the_voorzitter_only(wo
     p = circle["people"]
     group_before = len(world.emulator.bot_messages(circle["chat_id"]))
     plain_before = {n: len(world.emulator.bot_messages(p[n].id)) for n in ("Jan", "Kees")}
-    # No "who may see it?" question: the summary says who gets it, by name.
+    # No "who may see it?" choice: the summary says who gets it, by name.
     summary = await ask(world, p["Riet"], details="voice", who=None)
-    assert summary["text"].endswith(
+    assert (
         "Een spraakbericht kan ik zelf niet beluisteren. Daarom gaat het alleen naar de "
         "superburen en de voorzitter: Henk, Sandra."
-    )
+    ) in summary["text"]
+    labels = [b["text"] for b in world.emulator.buttons(summary)]
+    assert not [label for label in labels if "De hele kring" in label]
     await world.tap(p["Riet"], "✅ Versturen")
     assert world.texts(p["Riet"].id)[-1].startswith("Verstuurd naar Henk, Sandra.")
     for name in ("Sandra", "Henk"):
@@ -200,14 +205,13 @@ async def test_a_voice_request_without_superburen_goes_to_the_voorzitter(world):
     group_before = len(world.emulator.bot_messages(chat_id))
     jan_before = len(world.emulator.bot_messages(jan.id))
     await world.say(riet, "🙏 Ik zoek hulp")
-    for label in ("🔧 Een klusje", "Maakt niet uit welke dag"):
-        await world.tap(riet, label)
+    await world.tap(riet, "🔧 Een klusje")
     await world.handled(await world.emulator.send_voice(riet.id, riet.id, b"OggS-riet"))
     await world.tap(riet, "2 personen")
-    assert world.texts(riet.id)[-1].endswith(
+    assert (
         "Een spraakbericht kan ik zelf niet beluisteren. Daarom gaat het alleen naar de "
         "voorzitter: Henk."
-    )
+    ) in world.texts(riet.id)[-1]
     await world.tap(riet, "✅ Versturen")
     assert world.texts(riet.id)[-1].startswith("Verstuurd naar Henk.")
     assert world.texts(henk.id)[-1].startswith("Riet zoekt hulp: een klusje")
@@ -221,8 +225,7 @@ async def test_a_voice_request_with_nobody_to_hear_it_is_said_so(world):
     chat_id = await world.circle("Zandweerd", henk, [riet])
     group_before = len(world.emulator.bot_messages(chat_id))
     await world.say(henk, "🙏 Ik zoek hulp")
-    for label in ("Voor mezelf", "🛒 Boodschappen", "Maakt niet uit welke dag"):
-        await world.tap(henk, label)
+    await world.tap(henk, "🛒 Boodschappen")
     await world.handled(await world.emulator.send_voice(henk.id, henk.id, b"OggS-henk"))
     assert "Dus niemand zou het krijgen." in world.texts(henk.id)[-1]
     await world.tap(henk, "✅ Versturen")
@@ -367,6 +370,7 @@ async def test_wizard_survives_a_restart(world, circle):
     p = circle["people"]
     await world.say(p["Riet"], "🙏 Ik zoek hulp")
     await world.tap(p["Riet"], "🛒 Boodschappen")
+    await world.tap(p["Riet"], "📅 Wanneer?")
     await world.tap(p["Riet"], "Morgen")
     await world.restart()
     await world.tap(p["Riet"], "rond 10:00")
@@ -397,7 +401,7 @@ async def test_wizard_survives_a_restart(world, circle):
 async def test_a_chat_goes_privately_to_a_superbuur(world, circle):
     p = circle["people"]
     await world.say(p["Riet"], "🙏 Ik zoek hulp")
-    await world.tap(p["Riet"], "💬 Graag even een praatje")
+    await choose_kind(world, p["Riet"], "💬 Graag even een praatje")
     await world.say(p["Riet"], "ik voel me wat alleen")
     confirm = world.emulator.bot_messages(p["Riet"].id)[-1]
     assert "Een superbuur krijgt je bericht privé." in confirm["text"]
@@ -448,13 +452,13 @@ async def test_a_superbuur_asks_on_behalf_of_someone_without_a_phone(world, circ
             added_by=p["Sandra"].id,
         )
     await world.say(p["Sandra"], "🙏 Ik zoek hulp")
+    await world.tap(p["Sandra"], "👤 Voor iemand anders")
     await world.tap(p["Sandra"], "Mevrouw de Vries 📵")
-    await world.tap(p["Sandra"], "💊 Medicijnen ophalen")
+    await choose_kind(world, p["Sandra"], "💊 Medicijnen ophalen")
+    await world.tap(p["Sandra"], "📅 Wanneer?")
     await world.tap(p["Sandra"], "Morgen")
     await world.tap(p["Sandra"], "rond 10:00")
     await world.tap(p["Sandra"], "Eén keer")
-    await world.tap(p["Sandra"], "Overslaan")
-    await world.tap(p["Sandra"], "De hele kring (in de groep)")
     await world.tap(p["Sandra"], "✅ Versturen")
     group_post = post(world, circle["chat_id"])
     assert group_post["text"] == (
@@ -470,9 +474,10 @@ async def test_a_superbuur_asks_on_behalf_of_someone_without_a_phone(world, circ
     )
     [task] = await world.say(p["Sandra"], "/taken")
     assert "Mevrouw de Vries zoekt hulp" in task["text"]
-    # A plain member is not asked "for whom": only for themselves.
-    await world.say(p["Riet"], "🙏 Ik zoek hulp")
-    assert world.texts(p["Riet"].id)[-1].startswith("Waar wil je hulp bij?")
+    # A plain member is not offered "for someone else": only for themselves.
+    [question] = await world.say(p["Riet"], "🙏 Ik zoek hulp")
+    assert question["text"].startswith("Waar wil je hulp bij?")
+    assert "👤 Voor iemand anders" not in [b["text"] for b in world.emulator.buttons(question)]
 
 
 async def test_an_activity_with_i_am_coming_and_a_reminder(world, circle):
@@ -562,11 +567,10 @@ async def test_a_weekly_request_over_three_weeks_with_claims_per_occurrence(worl
     p = circle["people"]
     await world.say(p["Riet"], "🙏 Ik zoek hulp")
     await world.tap(p["Riet"], "🍲 Soep of een maaltijd")
+    await world.tap(p["Riet"], "📅 Wanneer?")
     await world.tap(p["Riet"], "maandag 30 november")
     await world.tap(p["Riet"], "rond 12:00")
     await world.tap(p["Riet"], "Elke week op maandag")
-    await world.tap(p["Riet"], "Overslaan")
-    await world.tap(p["Riet"], "De hele kring (in de groep)")
     await world.tap(p["Riet"], "✅ Versturen")
     tz = world.runtime.services.i18n.timezone
     helpers = ["Jan", "Kees", "Jan"]
@@ -609,9 +613,16 @@ async def test_a_weekly_request_over_three_weeks_with_claims_per_occurrence(worl
 
 async def test_a_job_that_needs_several_hands(world, circle):
     p = circle["people"]
-    await ask(world, p["Riet"], kind="🔧 Een klusje", details="de tuin omspitten", who=None)
+    summary = await ask(world, p["Riet"], kind="🔧 Een klusje", details="de tuin omspitten")
+    # How many hands: a choice on the summary itself, ticked in place.
+    assert [b["text"] for b in world.emulator.buttons(summary)][2:5] == [
+        "✓ 1 persoon",
+        "2 personen",
+        "3 personen",
+    ]
     await world.tap(p["Riet"], "2 personen")
-    await world.tap(p["Riet"], "De hele kring (in de groep)")
+    summary = world.emulator.bot_messages(p["Riet"].id)[-1]
+    assert "✓ 2 personen" in [b["text"] for b in world.emulator.buttons(summary)]
     await world.tap(p["Riet"], "✅ Versturen")
     group_post = post(world, circle["chat_id"])
     data = group_post["reply_markup"]["inline_keyboard"][0][0]["callback_data"]

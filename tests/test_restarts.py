@@ -19,7 +19,7 @@ import pytest
 from scheduling.builtin import NOTICE
 from storage.database import Database
 from storage.store import Store
-from tests.support import T0
+from tests.support import REPO, T0
 
 WELCOME = "Welkom, Riet!"
 
@@ -35,6 +35,11 @@ class BotProcess:
                 "TELEGRAM_API_URL": emulator_server.api_url,
                 "OMKIJK_DB": str(db),
                 "OMKIJK_LOG_LEVEL": "INFO",
+                # The code under test, also when the installed package points at another
+                # checkout (a git worktree sharing one virtualenv).
+                "PYTHONPATH": os.pathsep.join(
+                    p for p in (str(REPO), os.environ.get("PYTHONPATH")) if p
+                ),
                 **env,
             }
         )

@@ -117,10 +117,11 @@ async def test_all_well_closes_the_round_and_nothing_follows(world, circle):
     p, m = circle["people"], circle["members"]
     await switch_on(world, m["Riet"])
     await at(world, 10)
-    await world.tap(p["Riet"], "👍 Alles goed")
-    assert last(world, p["Riet"]) == "Fijn om te horen! Fijne dag."
-    checkin = world.emulator.bot_messages(p["Riet"].id)[-2]
-    assert checkin["text"].endswith("➜ 👍 Alles goed")
+    # The answer edits the question itself: no second message (issue 17, point 5).
+    assert await world.tap(p["Riet"], "👍 Alles goed") == []
+    checkin = world.emulator.bot_messages(p["Riet"].id)[-1]
+    assert checkin["text"].startswith(CHECKIN)
+    assert checkin["text"].endswith("✅ Alles goed — fijn om te horen!")
     assert world.emulator.buttons(checkin) == []
     for hour in (11, 12, 14, 18):
         await at(world, hour)
@@ -300,14 +301,14 @@ async def test_settings_screens_days_time_contacts(world, circle):
     assert "Staat: uit." in screen["text"] and "Bij nood: bel 112." in screen["text"]
     await world.tap(p["Riet"], "✅ Aanzetten")
     await world.tap(p["Riet"], "📅 Dagen")
+    # One choice made: the panel is back by itself (issue 17: no « Terug needed).
     await world.tap(p["Riet"], "Werkdagen")
-    await world.tap(p["Riet"], "« Terug")
     await world.tap(p["Riet"], "🕙 Tijd")
     await world.tap(p["Riet"], "09:00")
-    await world.tap(p["Riet"], "« Terug")
+    # Neighbours: several may be chosen, so that screen stays until "Klaar".
     await world.tap(p["Riet"], "👥 Contactburen")
     await world.tap(p["Riet"], "Jan")
-    await world.tap(p["Riet"], "« Terug")
+    await world.tap(p["Riet"], "✅ Klaar")
     screen = world.emulator.bot_messages(p["Riet"].id)[-1]["text"]
     assert "Wanneer: op werkdagen om 09:00." in screen
     assert "Contactburen: Jan." in screen

@@ -615,7 +615,8 @@ class Pane {
           for (const t of view.toasts) {
             if (!this.seenToasts.has(t.n)) {
               this.seenToasts.add(t.n);
-              if (this.version >= 0) {
+              if (this.version >= 0 && t.url) this.openLink(t.url);
+              else if (this.version >= 0) {
                 if (t.alert) this.alert(t.text);
                 else this.toast(t.text);
               }
