@@ -115,12 +115,8 @@ JOURNEYS = (
                 RIET,
                 tap=MENU_ASK,
             ),
+            # The summary comes right after the kind: three taps from the menu.
             Step(TAP, RIET, tap=KIND_LABELS[Kind.GROCERIES]),
-            Step(TAP, RIET, tap=TOMORROW),
-            Step(TAP, RIET, tap=AROUND, params=(("time", "12:00"),)),
-            Step(TAP, RIET, tap=JUST_ONCE),
-            Step(TAP, RIET, tap=SKIP),
-            Step(TAP, RIET, tap=WHOLE_CIRCLE),
             Step(TAP, RIET, tap=SEND),
             Step(
                 N_("Sandra sees Riet's question in the group and taps “{button}”."),
@@ -177,14 +173,13 @@ JOURNEYS = (
         (
             Step(N_("Jan is worried about Riet. He taps “{button}”."), JAN, tap=MENU_WORRY),
             Step(TAP, JAN, tap="Riet", tap_is_name=True),
-            Step(TAP, JAN, tap=WORRY_LABELS[WorryKind.MEMORY]),
             Step(
                 N_("Jan writes a few words and sends them."),
                 JAN,
                 send=N_("She seems a bit forgetful lately."),
                 translate_send=True,
             ),
-            Step(TAP, JAN, tap=THIS_WEEK),
+            Step(TAP, JAN, tap=WORRY_LABELS[WorryKind.MEMORY]),
             Step(TAP, JAN, tap=SEND),
             Step(
                 N_(

@@ -122,6 +122,8 @@ ASKING = (
     "i need",
     "need someone",
 )
+# Saying what one does oneself: a kind of help in it is news, not a request.
+DOING_IT_MYSELF = ("ik ga", "ik ben", "ik heb net", "ik deed", "i am going", "i'm going", "i went")
 # Words for each kind of help. Longer words may be misspelt (fuzzy match).
 # The most specific first: "medicijnen ophalen" is medicine, not a lift.
 KIND_WORDS: dict[Kind, tuple[str, ...]] = {
@@ -239,7 +241,10 @@ def understand(text: str | None, today: dt.date) -> Understood:
     if _has(cleaned, NOT_WELL):
         return Understood(Intent.NOT_WELL)
     kind = _kind(cleaned)
-    if kind is not None or _has(cleaned, ASKING):
+    asking = _has(cleaned, ASKING)
+    if kind is not None and not asking and _has(cleaned, DOING_IT_MYSELF):
+        return Understood(Intent.UNKNOWN)  # "ik ga boodschappen doen": news, not a request
+    if kind is not None or asking:
         return Understood(Intent.ASK_HELP, kind, _day(cleaned, today))
     if _has(cleaned, CONTACT):
         return Understood(Intent.CONTACT)

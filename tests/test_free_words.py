@@ -83,6 +83,8 @@ OTHERS = [
     ("", Intent.UNKNOWN),
     ("🙂", Intent.UNKNOWN),
     ("the weather is nice", Intent.UNKNOWN),
+    ("ik ga boodschappen doen", Intent.UNKNOWN),  # what one does oneself: news
+    ("I'm going to the supermarket", Intent.UNKNOWN),
     ("goed niet", Intent.NOT_WELL),  # never read as all well
     ("no not good", Intent.NOT_WELL),
 ]
