@@ -414,6 +414,22 @@ MIGRATIONS: list[str] = [
         WHERE source LIKE 'act:post:%'
         AND CAST(substr(source, 10) AS INTEGER) IN (SELECT id FROM activities);
     """,
+    # 14: erasure leaves no trace. A queued message that names someone who asked to be
+    # forgotten is blanked as soon as it has been sent. Each erasure leaves a fingerprint
+    # (a keyed hash of the Telegram user id, never the id itself), so restoring an older
+    # backup can erase the person again.
+    """
+    ALTER TABLE outbox ADD COLUMN erase_when_sent INTEGER NOT NULL DEFAULT 0;
+    CREATE TABLE erasures (
+        fingerprint   TEXT PRIMARY KEY,              -- HMAC-SHA256(key, user id), hex
+        erased_at     TEXT NOT NULL
+    );
+    CREATE TABLE erasure_key (
+        id            INTEGER PRIMARY KEY CHECK (id = 1),
+        key           TEXT NOT NULL                  -- random, made once per database
+    );
+    INSERT INTO erasure_key (id, key) VALUES (1, lower(hex(randomblob(32))));
+    """,
 ]
 
 LATEST = len(MIGRATIONS)

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import html
 import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
-from storage.database import Database
+from storage.database import Database, Session
 
 # Where a person's own id appears in a stored Telegram update.
 _UPDATE_SENDER = (
@@ -16,8 +22,56 @@ _UPDATE_SENDER = (
 )
 
 
+# A message that named someone who has since been forgotten, as it is kept.
+ERASED_TEXT = "(gewist)"
+
+
+@dataclass(frozen=True)
+class Erased:
+    """What erasing a person leaves to do outside the database: their posts in the
+    group and in others' chats (chat id, Telegram message id), to be blanked there."""
+
+    posts: list[tuple[int, int]]
+
+
+def fingerprint(key: str, user_id: int) -> str:
+    """A keyed hash of a Telegram user id: it says "this person was erased" to whoever
+    has the id, and does not give the id back to whoever has only the database."""
+    return hmac.new(key.encode(), str(user_id).encode(), hashlib.sha256).hexdigest()
+
+
+class Traces:
+    """What identifies one person in stored text: their Telegram id, their names and
+    what they typed about themselves (phone, profile, their requests), each as a whole
+    word, also as it appears in HTML and in JSON."""
+
+    def __init__(self, user_id: int, names: Iterable[str | None], phrases: Iterable[str | None]):
+        self.names = sorted({n for n in names if n and n.strip()})
+        words = set(self.names) | {p.strip() for p in phrases if p and p.strip()}
+        forms = {
+            form
+            for word in words
+            for form in (word, html.escape(word, quote=False), json.dumps(word)[1:-1])
+        }
+        self.probes = sorted(forms | {str(user_id)})
+        self._pattern = re.compile(
+            "|".join(rf"(?<!\w){re.escape(form)}(?!\w)" for form in sorted(forms, key=len)[::-1])
+            + rf"|(?<!\d){user_id}(?!\d)"
+        )
+
+    def probe(self, column: str) -> tuple[str, list[str]]:
+        """A cheap SQL test (any probe occurs in ``column``); ``found_in`` decides."""
+        return " OR ".join(f"instr({column}, ?) > 0" for _ in self.probes), self.probes
+
+    def found_in(self, *values: str | None) -> bool:
+        return any(value and self._pattern.search(value) for value in values)
+
+
 class PrivacyQueries:
     db: Database
+
+    def _now(self) -> str:  # provided by Store
+        raise NotImplementedError
 
     async def _rows(self, sql: str, args: tuple[Any, ...]) -> list[dict[str, Any]]:
         return [dict(r) for r in await self.db.fetchall(sql, args)]
@@ -73,29 +127,157 @@ class PrivacyQueries:
             "messages_the_bot_sent_you": messages_received,
         }
 
-    async def forget(self, user_id: int) -> None:
-        """Delete the person everywhere. Their rows in circles, check-ins and rounds go
-        with them (foreign keys cascade); what others need stays, without their name."""
+    async def forget(self, user_id: int) -> Erased:
+        """Delete the person everywhere, and every copy of their words.
+
+        Their own rows go (members cascade to check-ins, rounds, offers, attendance and
+        their requests); where others' rows point at them, the pointer goes; a worry they
+        shared stays with the professional without their name. Stored updates and sent
+        messages of others that quote them (their name, phone, what they wrote) are
+        blanked; one still waiting to be sent is blanked once it went. A fingerprint of
+        the id (not the id) is kept, so a restore of an older backup can erase them again.
+        Returns their posts in others' chats, for the caller to blank on Telegram."""
         async with self.db.write() as tx:
+            traces = await self._traces(tx, user_id)
+            members = [r[0] for r in await tx.fetchall(
+                "SELECT id FROM members WHERE user_id = ?", (user_id,)
+            )]  # fmt: skip
+            marks = ",".join("?" * len(members)) or "NULL"
+            own_requests = [r[0] for r in await tx.fetchall(
+                f"SELECT id FROM requests WHERE member_id IN ({marks})", members
+            )]  # fmt: skip
+            request_marks = ",".join("?" * len(own_requests)) or "NULL"
+            posts = [(r[0], r[1]) for r in await tx.fetchall(
+                "SELECT o.chat_id, o.telegram_message_id FROM request_posts p "
+                "JOIN outbox o ON o.id = p.outbox_id "
+                f"WHERE p.request_id IN ({request_marks}) AND o.status = 'sent' "
+                "AND o.chat_id != ? ORDER BY o.id",
+                (*own_requests, user_id),
+            )]  # fmt: skip
+            signals = f"(SELECT s.id FROM signals s WHERE s.circle_id IN (SELECT circle_id FROM members WHERE id IN ({marks})))"  # noqa: E501
             await tx.execute(f"DELETE FROM inbox WHERE {_UPDATE_SENDER} = ?", (user_id,))
             await tx.execute("DELETE FROM outbox WHERE chat_id = ?", (user_id,))
             await tx.execute("DELETE FROM drafts WHERE user_id = ?", (user_id,))
-            await tx.execute(
-                "DELETE FROM invites WHERE created_by = ? AND used_by IS NULL", (user_id,)
-            )
+            await tx.execute("DELETE FROM invites WHERE created_by = ?", (user_id,))
             await tx.execute("UPDATE invites SET used_by = NULL WHERE used_by = ?", (user_id,))
             await tx.execute("UPDATE signposts SET added_by = NULL WHERE added_by = ?", (user_id,))
             await tx.execute("UPDATE members SET added_by = NULL WHERE added_by = ?", (user_id,))
+            await tx.execute("UPDATE requests SET asked_by = NULL WHERE asked_by = ?", (user_id,))
+            await tx.execute(
+                "UPDATE activities SET created_by = NULL WHERE created_by = ?", (user_id,)
+            )
             await tx.execute(
                 "UPDATE checkin_rounds SET closed_by = NULL WHERE closed_by = ?", (user_id,)
             )
             await tx.execute("UPDATE checkin_rounds SET going = NULL WHERE going = ?", (user_id,))
             await tx.execute("DELETE FROM round_notices WHERE user_id = ?", (user_id,))
             await tx.execute("DELETE FROM signal_notices WHERE user_id = ?", (user_id,))
-            # A worry they shared stays with the professional, without their name.
+            # A worry they shared stays with the professional, without their name; in the
+            # worry logs of their circles their name goes, as who did something and as
+            # whom it was sent to.
             await tx.execute("UPDATE signals SET sender_id = NULL WHERE sender_id = ?", (user_id,))
+            if traces.names:
+                names = ",".join("?" * len(traces.names))
+                await tx.execute(
+                    f"UPDATE signal_log SET actor = NULL WHERE actor IN ({names}) "
+                    f"AND signal_id IN {signals}",
+                    (*traces.names, *members),
+                )
+                await tx.execute(
+                    f"UPDATE signal_log SET detail = NULL WHERE detail IN ({names}) "
+                    f"AND signal_id IN {signals}",
+                    (*traces.names, *members),
+                )
+            # Nobody keeps them as a contact for their "Alles goed?".
+            await tx.execute(
+                "UPDATE checkin_settings SET contacts = (SELECT json_group_array(value) "
+                f"FROM json_each(contacts) WHERE value NOT IN ({marks})) "
+                "WHERE EXISTS (SELECT 1 FROM json_each(contacts) "
+                f"WHERE value IN ({marks}))",
+                (*members, *members),
+            )
+            # Their timers (a notice to them, their check-ins, their requests' steps).
+            await tx.execute(
+                "DELETE FROM timers WHERE json_extract(payload, '$.user_id') = ? "
+                f"OR json_extract(payload, '$.member_id') IN ({marks}) "
+                f"OR json_extract(payload, '$.helper_member_id') IN ({marks}) "
+                f"OR json_extract(payload, '$.request_id') IN ({request_marks})",
+                (user_id, *members, *members, *own_requests),
+            )
             await tx.execute("DELETE FROM members WHERE user_id = ?", (user_id,))
             await tx.execute("DELETE FROM users WHERE id = ?", (user_id,))
+            await self._blank_copies(tx, traces)
+            await tx.execute(
+                "INSERT OR IGNORE INTO erasures (fingerprint, erased_at) VALUES (?, ?)",
+                (await self._fingerprint(tx, user_id), self._now()),
+            )
+        return Erased(posts)
+
+    async def _traces(self, tx: Session, user_id: int) -> Traces:
+        """What identifies this person in stored text."""
+        person = await tx.fetchone(
+            "SELECT first_name, enjoys, can_offer FROM users WHERE id = ?", (user_id,)
+        )
+        rows = await tx.fetchall(
+            "SELECT display_name, phone FROM members WHERE user_id = ?", (user_id,)
+        )
+        details = await tx.fetchall(
+            "SELECT details FROM requests WHERE details IS NOT NULL AND member_id IN "
+            "(SELECT id FROM members WHERE user_id = ?)",
+            (user_id,),
+        )
+        names = [r[0] for r in rows] + ([person[0]] if person else [])
+        phrases = [r[1] for r in rows] + [r[0] for r in details]
+        if person:
+            phrases += [person[1], person[2]]
+        return Traces(user_id, names, phrases)
+
+    async def _blank_copies(self, tx: Session, traces: Traces) -> None:
+        """Stored updates of others, sent messages, fired timers and others' unfinished
+        questions that quote the person: blanked or deleted."""
+        probe, args = traces.probe("payload")
+        for update_id, payload, status in await tx.fetchall(
+            f"SELECT update_id, payload, status FROM inbox WHERE {probe}", args
+        ):
+            if status != "pending" and traces.found_in(payload):
+                await tx.execute(
+                    "UPDATE inbox SET payload = ?, error = NULL WHERE update_id = ?",
+                    (json.dumps({"update_id": update_id}), update_id),
+                )
+        probe_text, args_text = traces.probe("text")
+        probe_markup, args_markup = traces.probe("COALESCE(reply_markup, '')")
+        for message_id, text, markup, status in await tx.fetchall(
+            f"SELECT id, text, reply_markup, status FROM outbox WHERE {probe_text} "
+            f"OR {probe_markup}",
+            (*args_text, *args_markup),
+        ):
+            if not traces.found_in(text, markup):
+                continue
+            if status == "pending":
+                await tx.execute(
+                    "UPDATE outbox SET erase_when_sent = 1 WHERE id = ?", (message_id,)
+                )
+            else:
+                await tx.execute(
+                    "UPDATE outbox SET text = ?, reply_markup = NULL WHERE id = ?",
+                    (ERASED_TEXT, message_id),
+                )
+        probe, args = traces.probe("payload")
+        for timer_id, payload in await tx.fetchall(
+            f"SELECT id, payload FROM timers WHERE status != 'pending' AND ({probe})", args
+        ):
+            if traces.found_in(payload):
+                await tx.execute("DELETE FROM timers WHERE id = ?", (timer_id,))
+        probe, args = traces.probe("state")
+        for owner, state in await tx.fetchall(
+            f"SELECT user_id, state FROM drafts WHERE {probe}", args
+        ):
+            if traces.found_in(state):
+                await tx.execute("DELETE FROM drafts WHERE user_id = ?", (owner,))
+
+    async def _fingerprint(self, tx: Session | Database, user_id: int) -> str:
+        key = await tx.fetchvalue("SELECT key FROM erasure_key WHERE id = 1")
+        return fingerprint(key, user_id)
 
 
 class RetentionQueries:
