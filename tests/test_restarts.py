@@ -19,7 +19,7 @@ import pytest
 from scheduling.builtin import NOTICE
 from storage.database import Database
 from storage.store import Store
-from tests.support import T0
+from tests.support import REPO, T0
 
 WELCOME = "Welkom, Riet!"
 
@@ -35,6 +35,9 @@ class BotProcess:
                 "TELEGRAM_API_URL": emulator_server.api_url,
                 "OMKIJK_DB": str(db),
                 "OMKIJK_LOG_LEVEL": "INFO",
+                # This checkout's code, also where the virtualenv holds another one (a
+                # git worktree sharing it): the process starts outside the repository.
+                "PYTHONPATH": str(REPO),
                 **env,
             }
         )
