@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
-import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
-from storage.operations import DatabaseFileError, check_file, copy_database, health_counts
+from core.clock import ManualClock
+from storage.database import Database
+from storage.operations import (
+    DatabaseFileError,
+    check_file,
+    copy_database,
+    health_counts,
+    set_aside_name,
+)
+from storage.privacy import Erasures, read_erasures
+from storage.store import Store
 from storage.timefmt import to_db
 
 
@@ -33,19 +44,41 @@ def backup(db_path: Path, target: Path) -> int:
     return target.stat().st_size
 
 
-def restore(source: Path, db_path: Path) -> Path | None:
-    """Put a checked copy in place; the current file is kept aside. Stop the bot first."""
+@dataclass(frozen=True)
+class Restored:
+    kept: Path | None  # the file that was in place, set aside
+    erased_again: list[str]  # when each person erased since the backup had asked it
+
+
+def restore(source: Path, db_path: Path, now: dt.datetime) -> Restored:
+    """Put a checked copy in place; the current file is set aside. People who asked to be
+    forgotten after the copy was made are erased from it again. Stop the bot first."""
     check(source)
     kept = None
+    erasures = None
     if db_path.exists():
-        kept = db_path.with_name(db_path.name + ".before-restore")
-        shutil.copy2(db_path, kept)
+        check(db_path)
+        erasures = read_erasures(db_path)
+        kept = set_aside_name(db_path, now)
+        copy_database(db_path, kept)  # through SQLite: what the -wal holds comes along
     for suffix in ("-wal", "-shm"):
         stale = db_path.with_name(db_path.name + suffix)
         if stale.exists():
             stale.unlink()
     copy_database(source, db_path)
-    return kept
+    again = asyncio.run(_erase_again(db_path, now, erasures)) if erasures else []
+    return Restored(kept, again)
+
+
+async def _erase_again(db_path: Path, now: dt.datetime, erasures: Erasures) -> list[str]:
+    db = await Database(db_path, readers=1).open()  # brings the schema up to date
+    try:
+        store = Store(db, ManualClock(now))
+        again = await store.erase_again(erasures)
+        await db.checkpoint()
+    finally:
+        await db.close()
+    return again
 
 
 def status(db_path: Path, now: dt.datetime) -> dict[str, object]:

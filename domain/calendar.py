@@ -32,3 +32,9 @@ def next_local_time(
         if moment > after:
             return moment
     return None
+
+
+def local_midnight(moment: dt.datetime, tz: dt.tzinfo) -> dt.datetime:
+    """The start of ``moment``'s local day, in UTC."""
+    day = moment.astimezone(tz).date()
+    return dt.datetime.combine(day, dt.time(0), tzinfo=tz).astimezone(dt.UTC)

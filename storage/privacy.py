@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import html
 import json
 import re
+import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from storage.database import Database, Session
@@ -38,6 +41,25 @@ def fingerprint(key: str, user_id: int) -> str:
     """A keyed hash of a Telegram user id: it says "this person was erased" to whoever
     has the id, and does not give the id back to whoever has only the database."""
     return hmac.new(key.encode(), str(user_id).encode(), hashlib.sha256).hexdigest()
+
+
+@dataclass(frozen=True)
+class Erasures:
+    """The fingerprints of everyone erased from one database, and their key."""
+
+    key: str
+    rows: list[tuple[str, str]]  # (fingerprint, erased at)
+
+
+def read_erasures(path: Path) -> Erasures | None:
+    """The erasures a database file records (None: from before erasures were kept)."""
+    with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+        if "erasure_key" not in tables:
+            return None
+        key = conn.execute("SELECT key FROM erasure_key WHERE id = 1").fetchone()[0]
+        rows = conn.execute("SELECT fingerprint, erased_at FROM erasures ORDER BY erased_at")
+        return Erasures(key, [(r[0], r[1]) for r in rows])
 
 
 class Traces:
@@ -213,6 +235,28 @@ class PrivacyQueries:
             )
         return Erased(posts)
 
+    async def erase_again(self, erasures: Erasures) -> list[str]:
+        """After a restore: erase everyone here whom the replaced database had erased
+        (an older backup still held them), and keep its erasures. Returns when each
+        erased again had asked it (a date), in that order."""
+        async with self.db.write() as tx:
+            await tx.execute("UPDATE erasure_key SET key = ? WHERE id = 1", (erasures.key,))
+            await tx.executemany(
+                "INSERT OR IGNORE INTO erasures (fingerprint, erased_at) VALUES (?, ?)",
+                erasures.rows,
+            )
+        erased = dict(erasures.rows)
+        people = await self.db.fetchall(
+            "SELECT id FROM users UNION SELECT user_id FROM members WHERE user_id IS NOT NULL"
+        )
+        again = []
+        for (user_id,) in people:
+            when = erased.get(fingerprint(erasures.key, user_id))
+            if when is not None:
+                await self.forget(user_id)
+                again.append(when)
+        return [when[:10] for when in sorted(again)]
+
     async def _traces(self, tx: Session, user_id: int) -> Traces:
         """What identifies this person in stored text."""
         person = await tx.fetchone(
@@ -280,27 +324,69 @@ class PrivacyQueries:
         return fingerprint(key, user_id)
 
 
+_REQUEST_CONTENT = (
+    "details = NULL, voice_file_id = NULL, asked_by = NULL, member_id = NULL, "
+    "helper_member_id = NULL"
+)
+
+
 class RetentionQueries:
-    """Forget content after its time; keep what the figures need, without names."""
+    """Forget content after its time; keep what the figures need, without names.
+
+    What each table keeps, and for how long, is ``RETENTION`` in ``scheduling/builtin.py``
+    (PRIVACY.md shows it; a test holds both to the schema)."""
 
     async def forget_old_content(
         self,
         tx: Any,
         *,
+        now: str,
         requests_before: str,
         checkins_before: str,
         signals_before: str,
         messages_before: str,
+        drafts_before: str,
+        strangers_before: str,
+        invites_before: str,
+        fired_before: str,
+        failed_timers_before: str,
+        keep_users: Iterable[int] = (),
     ) -> dict[str, int]:
         counts = {}
+        # Requests nobody took, whose day (or, for any day, the asking) is that long ago,
+        # are no longer needed: closed, and their content goes.
+        stale = [r[0] for r in await tx.fetchall(
+            f"UPDATE requests SET status = 'cancelled', closed_at = ?, {_REQUEST_CONTENT} "
+            "WHERE status IN ('open', 'claimed') AND COALESCE(day, created_at) < ? "
+            "RETURNING id",
+            (now, requests_before[:10]),
+        )]  # fmt: skip
         cur = await tx.execute(
-            "UPDATE requests SET details = NULL, voice_file_id = NULL, asked_by = NULL, "
-            "member_id = NULL, helper_member_id = NULL WHERE status IN ('done', 'cancelled') "
+            f"UPDATE requests SET {_REQUEST_CONTENT} WHERE status IN ('done', 'cancelled') "
             "AND closed_at < ? AND (details IS NOT NULL OR voice_file_id IS NOT NULL "
-            "OR member_id IS NOT NULL OR helper_member_id IS NOT NULL)",
+            "OR asked_by IS NOT NULL OR member_id IS NOT NULL OR helper_member_id IS NOT NULL)",
             (requests_before,),
         )
-        counts["requests"] = cur.rowcount
+        counts["requests"] = cur.rowcount + len(stale)
+        # Who helped whom: only the counts stay (a request's claimed_at).
+        marks = ",".join("?" * len(stale)) or "NULL"
+        await tx.execute(
+            "DELETE FROM request_helpers WHERE request_id IN (SELECT id FROM requests "
+            f"WHERE status IN ('done', 'cancelled') AND closed_at < ?) OR request_id IN ({marks})",
+            (requests_before, *stale),
+        )
+        # An activity that long ago: where it was, who announced it and who came go.
+        day = requests_before[:10]
+        cur = await tx.execute(
+            "DELETE FROM attendance WHERE activity_id IN (SELECT id FROM activities WHERE day < ?)",
+            (day,),
+        )
+        counts["attendance"] = cur.rowcount
+        await tx.execute(
+            "UPDATE activities SET place = NULL, created_by = NULL WHERE day < ? "
+            "AND (place IS NOT NULL OR created_by IS NOT NULL)",
+            (day,),
+        )
         cur = await tx.execute(
             "UPDATE checkin_rounds SET answer = NULL, closed_by = NULL, going = NULL "
             "WHERE status = 'closed' AND due_at < ? "
@@ -327,8 +413,42 @@ class RetentionQueries:
             "(SELECT id FROM signals WHERE status = 'closed' AND closed_at < ?)",
             (signals_before,),
         )
+        await tx.execute(
+            "DELETE FROM signal_notices WHERE signal_id IN "
+            "(SELECT id FROM signals WHERE status = 'closed' AND closed_at < ?)",
+            (signals_before,),
+        )
         cur = await tx.execute(
             "DELETE FROM outbox WHERE status != 'pending' AND created_at < ?", (messages_before,)
         )
         counts["messages"] = cur.rowcount
+        cur = await tx.execute("DELETE FROM drafts WHERE updated_at < ?", (drafts_before,))
+        counts["unfinished questions"] = cur.rowcount
+        # Invites used, withdrawn or past their time: who made and who used them goes.
+        cur = await tx.execute(
+            "DELETE FROM invites WHERE COALESCE(used_at, revoked_at, expires_at) < ? "
+            "AND (used_at IS NOT NULL OR revoked_at IS NOT NULL OR expires_at < ?)",
+            (invites_before, now),
+        )
+        counts["invites"] = cur.rowcount
+        # Someone in no circle (they tapped a button in the group, never joined; or
+        # left) is forgotten when not heard of for that long; the beheerders are kept.
+        keep = sorted(set(keep_users))
+        cur = await tx.execute(
+            "DELETE FROM users WHERE updated_at < ? "
+            "AND NOT EXISTS (SELECT 1 FROM members m WHERE m.user_id = users.id) "
+            f"AND id NOT IN ({','.join('?' * len(keep))})",
+            (strangers_before, *keep),
+        )
+        counts["people in no circle"] = cur.rowcount
+        # A fired timer stays until the night after its day (so its key, scheduled
+        # again that day, is not fired twice: the beheerder is told once a day), a
+        # failed one a week for the beheerder's status; a cancelled one is not needed
+        # (scheduling its key again makes a new row).
+        cur = await tx.execute(
+            "DELETE FROM timers WHERE status = 'cancelled' "
+            "OR (status = 'done' AND due_at < ?) OR (status = 'failed' AND due_at < ?)",
+            (fired_before, failed_timers_before),
+        )
+        counts["timers"] = cur.rowcount
         return counts

@@ -255,13 +255,24 @@ class Store(
         }
 
     async def prune_inbox(self, older_than: dt.datetime, tx: Session) -> int:
-        """Forget handled updates, keeping the newest row so the offset stays known."""
+        """Forget handled updates. The newest row stays so the offset stays known, but
+        as its number only."""
         cur = await tx.execute(
             "DELETE FROM inbox WHERE status != 'pending' AND received_at < ? "
             "AND update_id < (SELECT MAX(update_id) FROM inbox)",
             (to_db(older_than),),
         )
+        await tx.execute(
+            "UPDATE inbox SET payload = json_object('update_id', update_id), error = NULL "
+            "WHERE status != 'pending' AND received_at < ? "
+            "AND payload != json_object('update_id', update_id)",
+            (to_db(older_than),),
+        )
         return cur.rowcount
+
+    async def drop_timer(self, timer_id: int, tx: Session) -> None:
+        """A timer that leaves no row behind once it ran (housekeeping)."""
+        await tx.execute("DELETE FROM timers WHERE id = ?", (timer_id,))
 
     # -- durable timers -----------------------------------------------------
 
