@@ -89,6 +89,13 @@ class Traces:
         return any(value and self._pattern.search(value) for value in values)
 
 
+_REQUEST_FROM = "FROM requests r JOIN circles c ON c.id = r.circle_id"
+_REQUEST_CONTENT = (
+    "details = NULL, voice_file_id = NULL, asked_by = NULL, member_id = NULL, "
+    "helper_member_id = NULL"
+)
+
+
 class PrivacyQueries:
     db: Database
 
@@ -139,11 +146,87 @@ class PrivacyQueries:
             row["payload"] = json.loads(row["payload"])
         for row in drafts:
             row["state"] = json.loads(row["state"])
+        mine = (user_id, *member_ids)
         return {
             "person": person[0] if person else None,
             "circles": memberships,
             "check_in_settings": checkins,
             "check_in_rounds": rounds,
+            "requests_for_you": await self._rows(
+                f"SELECT r.id, c.title AS circle, r.kind, r.day, r.at_minutes, r.details, "
+                f"r.voice_file_id IS NOT NULL AS voice_message, r.visibility, r.status, "
+                f"r.created_at, r.closed_at, "
+                f"COALESCE(r.asked_by != ?, 0) AS asked_on_your_behalf "
+                f"{_REQUEST_FROM} WHERE r.member_id IN ({marks}) ORDER BY r.id",
+                mine,
+            ),
+            "requests_you_asked_for_someone_else": await self._rows(
+                f"SELECT r.id, c.title AS circle, m.display_name AS for_whom, r.kind, r.day, "
+                f"r.at_minutes, r.details, r.status, r.created_at {_REQUEST_FROM} "
+                f"LEFT JOIN members m ON m.id = r.member_id WHERE r.asked_by = ? "
+                f"AND COALESCE(r.member_id NOT IN ({marks}), 1) ORDER BY r.id",
+                mine,
+            ),
+            "requests_you_helped_with": await self._rows(
+                f"SELECT r.id, c.title AS circle, m.display_name AS for_whom, r.kind, r.day, "
+                f"r.at_minutes, r.status, h.joined_at AS you_offered_at {_REQUEST_FROM} "
+                f"JOIN request_helpers h ON h.request_id = r.id "
+                f"LEFT JOIN members m ON m.id = r.member_id WHERE h.member_id IN ({marks}) "
+                f"ORDER BY r.id",
+                tuple(member_ids),
+            ),
+            "offers": await self._rows(
+                f"SELECT c.title AS circle, o.kind, o.weekday, o.created_at FROM offers o "
+                f"JOIN members m ON m.id = o.member_id JOIN circles c ON c.id = m.circle_id "
+                f"WHERE o.member_id IN ({marks}) ORDER BY o.id",
+                tuple(member_ids),
+            ),
+            "activities_you_announced": await self._rows(
+                "SELECT c.title AS circle, a.kind, a.day, a.at_minutes, a.place, a.created_at "
+                "FROM activities a JOIN circles c ON c.id = a.circle_id WHERE a.created_by = ? "
+                "ORDER BY a.id",
+                (user_id,),
+            ),
+            "activities_you_answered": await self._rows(
+                f"SELECT c.title AS circle, a.kind, a.day, a.at_minutes, a.place, "
+                f"t.coming FROM attendance t JOIN activities a ON a.id = t.activity_id "
+                f"JOIN circles c ON c.id = a.circle_id WHERE t.member_id IN ({marks}) "
+                f"ORDER BY a.day",
+                tuple(member_ids),
+            ),
+            "worries_you_shared": await self._rows(
+                "SELECT s.id, c.title AS circle, s.kind, s.urgency, s.details, "
+                "s.voice_file_id IS NOT NULL AS voice_message, s.about_self, "
+                "m.display_name AS about, s.status, s.created_at, s.closed_at FROM signals s "
+                "JOIN circles c ON c.id = s.circle_id "
+                "LEFT JOIN members m ON m.id = s.about_member_id WHERE s.sender_id = ? "
+                "ORDER BY s.id",
+                (user_id,),
+            ),
+            # AVG art. 15(4): by kind and date, not who shared it nor their words.
+            "worries_about_you": await self._rows(
+                f"SELECT c.title AS circle, s.kind, substr(s.created_at, 1, 10) AS date, "
+                f"s.status FROM signals s JOIN circles c ON c.id = s.circle_id "
+                f"WHERE COALESCE(s.sender_id != ?, 1) AND s.about_member_id IN ({marks}) "
+                f"ORDER BY s.id",
+                mine,
+            ),
+            "invites": await self._rows(
+                "SELECT c.title AS circle, i.kind, i.created_at, i.expires_at, "
+                "i.used_by IS NOT NULL AS used, i.revoked_at IS NOT NULL AS withdrawn "
+                "FROM invites i JOIN circles c ON c.id = i.circle_id WHERE i.created_by = ? "
+                "ORDER BY i.created_at",
+                (user_id,),
+            ),
+            "wegwijzer_entries_you_added": await self._rows(
+                "SELECT c.title AS circle, s.text, s.created_at FROM signposts s "
+                "JOIN circles c ON c.id = s.circle_id WHERE s.added_by = ? ORDER BY s.id",
+                (user_id,),
+            ),
+            "times_you_were_asked_to_look_in": await self._rows(
+                "SELECT created_at, kind FROM round_notices WHERE user_id = ? ORDER BY id",
+                (user_id,),
+            ),
             "unfinished_questions": drafts,
             "messages_you_sent_recently": messages_sent,
             "messages_the_bot_sent_you": messages_received,
@@ -322,12 +405,6 @@ class PrivacyQueries:
     async def _fingerprint(self, tx: Session | Database, user_id: int) -> str:
         key = await tx.fetchvalue("SELECT key FROM erasure_key WHERE id = 1")
         return fingerprint(key, user_id)
-
-
-_REQUEST_CONTENT = (
-    "details = NULL, voice_file_id = NULL, asked_by = NULL, member_id = NULL, "
-    "helper_member_id = NULL"
-)
 
 
 class RetentionQueries:

@@ -243,3 +243,63 @@ async def test_forget_me_clears_other_peoples_updates_that_quote_her(world):
     assert await db.fetchvalue(quoting) == 0
     # Jan's tap is still known as handled (the update's number stays).
     assert await db.fetchvalue("SELECT COUNT(*) FROM inbox WHERE status = 'pending'") == 0
+
+
+# -- /mijngegevens gives everything ---------------------------------------------------------
+
+
+async def _my_data(world, person) -> tuple[str, dict]:
+    replies = await world.say(person, "/mijngegevens")
+    readable = world.emulator.files[replies[1]["document"]["file_id"]][0].decode()
+    return readable, json.loads(world.emulator.files[replies[2]["document"]["file_id"]][0])
+
+
+async def test_my_data_holds_everything_she_did(world):
+    riet, _jan, _chat, _post = await _riet_uses_everything(world)
+    readable, data = await _my_data(world, riet)
+    [own] = data["requests_for_you"]
+    assert own["details"] == SECRET and own["status"] == "done"
+    [for_jan] = data["requests_you_asked_for_someone_else"]
+    assert (for_jan["for_whom"], for_jan["details"]) == ("Jan", "naar de huisarts")
+    assert [(o["kind"], o["weekday"]) for o in data["offers"]] == [("groceries", 1)]
+    [announced] = data["activities_you_announced"]
+    [answered] = data["activities_you_answered"]
+    assert announced["place"] == answered["place"] == "buurtkamer" and answered["coming"]
+    [worry] = data["worries_you_shared"]
+    assert (worry["details"], worry["about"], worry["kind"]) == (WORRY, "Jan", "health")
+    [invite] = data["invites"]
+    assert invite["used"] and invite["kind"] == "member"
+    assert data["check_in_settings"][0]["enabled"] and data["check_in_rounds"]
+    # The same, readable, in her language.
+    for line in (
+        "Jouw hulpvragen: 1",
+        f"  2026-11-24: medicijnen ophalen, “{SECRET}” (gedaan)",
+        "Hulpvragen die je voor een ander stelde: 1",
+        "  2026-11-24, Jan: vervoer of een lift, “naar de huisarts” (open)",
+        "Wat je aanbiedt: 1",
+        "  boodschappen (dinsdag)",
+        "Activiteiten: 2",
+        "  2026-11-26: ☕ Koffieochtend, “buurtkamer” (jij kondigde het aan)",
+        "Zorgen die je deelde: 1",
+        f"  2026-11-24, Jan: Gezondheid, “{WORRY}” (open)",
+        "Uitnodigingen die je maakte: 1",
+    ):
+        assert line in readable.splitlines(), line
+
+
+async def test_worries_about_someone_show_kind_and_date_not_the_writer(world):
+    riet, jan, _chat, _post = await _riet_uses_everything(world)
+    readable, data = await _my_data(world, jan)
+    assert data["worries_about_you"] == [
+        {"circle": "Zandweerd", "kind": "health", "date": "2026-11-24", "status": "open"}
+    ]
+    assert WORRY not in json.dumps(data, ensure_ascii=False) and WORRY not in readable
+    lines = readable.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("Zorgen die anderen"))
+    assert lines[start].startswith("Zorgen die anderen over jou deelden: 1. Om hen te beschermen")
+    assert lines[start + 1] == "  2026-11-24: Gezondheid (open)"
+    # What he helped with is his too.
+    [helped] = data["requests_you_helped_with"]
+    assert (helped["for_whom"], helped["kind"], helped["status"]) == ("Riet", "medicine", "done")
+    assert "Hulpvragen waarbij je hielp: 1" in lines
+    assert data["worries_you_shared"] == [] and riet.id != jan.id
