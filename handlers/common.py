@@ -18,6 +18,7 @@ from telegram.ext import (
 
 from core.callbacks import Choice, Codec
 from core.i18n import LANGUAGES, N_, I18n, normalise_language
+from handlers.buttons import only_group_buttons_in_groups
 from handlers.context import OmkijkContext
 from handlers.menu import MENU_EXPLAIN, MENU_LANGUAGE, main_menu, menu_filter
 from handlers.wizard import route_private_message
@@ -159,6 +160,7 @@ async def unknown_button(update: Update, context: OmkijkContext) -> None:
 
 def register(application: Application, i18n: I18n) -> None:
     private = filters.ChatType.PRIVATE
+    application.add_handler(TypeHandler(Update, only_group_buttons_in_groups), group=-3)
     application.add_handler(TypeHandler(Update, remember_person), group=-1)
     application.add_handlers(
         [
