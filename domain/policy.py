@@ -37,6 +37,7 @@ class Action(StrEnum):
     EDIT_SIGNPOSTS = "edit_signposts"
     PHONE_LIST = "phone_list"
     RENAME_CIRCLE = "rename_circle"
+    RENEW_GROUP_LINK = "renew_group_link"  # and let in who is not in the group
 
 
 _NEIGHBOURS = {Role.LID, Role.SUPERBUUR, Role.VOORZITTER}
@@ -54,6 +55,7 @@ RIGHTS: dict[Action, set[Role]] = {
     Action.EDIT_SIGNPOSTS: {Role.VOORZITTER, Role.PROFESSIONAL},
     Action.PHONE_LIST: {Role.VOORZITTER},
     Action.RENAME_CIRCLE: {Role.VOORZITTER},
+    Action.RENEW_GROUP_LINK: {Role.VOORZITTER},
 }
 
 # Things that change the group or invite people wait while the bot is out of the group.

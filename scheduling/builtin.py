@@ -78,6 +78,11 @@ RETENTION: dict[str, Kept] = {
     "inbox": Kept("messages and taps sent to the bot", "inbox", "7 days"),
     "drafts": Kept("unfinished questions", "drafts", "30 days after the last step"),
     "invites": Kept("who made an invite and who used it", "invites", "30 days after use or expiry"),
+    "join_requests": Kept(
+        "who asked to be let in, their name, who answered",
+        "invites",
+        "30 days after the answer (or the asking)",
+    ),
     "timers": Kept(
         "what the bot will do, for whom",
         "failed_timers",

@@ -430,6 +430,22 @@ MIGRATIONS: list[str] = [
     );
     INSERT INTO erasure_key (id, key) VALUES (1, lower(hex(randomblob(32))));
     """,
+    # 15: someone with the group's link who is not in the Telegram group asks the
+    # voorzitter to be let in; one open request per person and circle.
+    """
+    CREATE TABLE join_requests (
+        id            INTEGER PRIMARY KEY,
+        circle_id     INTEGER NOT NULL REFERENCES circles (id) ON DELETE CASCADE,
+        user_id       INTEGER NOT NULL,              -- who asks
+        name          TEXT NOT NULL,                 -- their Telegram first name
+        created_at    TEXT NOT NULL,
+        decided_by    INTEGER,                       -- the voorzitter's user id
+        decided_at    TEXT,
+        approved      INTEGER
+    );
+    CREATE UNIQUE INDEX join_requests_open ON join_requests (circle_id, user_id)
+        WHERE decided_at IS NULL;
+    """,
 ]
 
 LATEST = len(MIGRATIONS)

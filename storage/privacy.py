@@ -218,6 +218,12 @@ class PrivacyQueries:
                 "ORDER BY i.created_at",
                 (user_id,),
             ),
+            "asked_to_be_let_in": await self._rows(
+                "SELECT c.title AS circle, j.created_at, j.decided_at, j.approved "
+                "FROM join_requests j JOIN circles c ON c.id = j.circle_id WHERE j.user_id = ? "
+                "ORDER BY j.id",
+                (user_id,),
+            ),
             "wegwijzer_entries_you_added": await self._rows(
                 "SELECT c.title AS circle, s.text, s.created_at FROM signposts s "
                 "JOIN circles c ON c.id = s.circle_id WHERE s.added_by = ? ORDER BY s.id",
@@ -264,6 +270,10 @@ class PrivacyQueries:
             await tx.execute("DELETE FROM outbox WHERE chat_id = ?", (user_id,))
             await tx.execute("DELETE FROM drafts WHERE user_id = ?", (user_id,))
             await tx.execute("DELETE FROM invites WHERE created_by = ?", (user_id,))
+            await tx.execute("DELETE FROM join_requests WHERE user_id = ?", (user_id,))
+            await tx.execute(
+                "UPDATE join_requests SET decided_by = NULL WHERE decided_by = ?", (user_id,)
+            )
             await tx.execute("UPDATE invites SET used_by = NULL WHERE used_by = ?", (user_id,))
             await tx.execute("UPDATE signposts SET added_by = NULL WHERE added_by = ?", (user_id,))
             await tx.execute("UPDATE members SET added_by = NULL WHERE added_by = ?", (user_id,))
@@ -508,6 +518,10 @@ class RetentionQueries:
             (invites_before, now),
         )
         counts["invites"] = cur.rowcount
+        await tx.execute(
+            "DELETE FROM join_requests WHERE COALESCE(decided_at, created_at) < ?",
+            (invites_before,),
+        )
         # Someone in no circle (they tapped a button in the group, never joined; or
         # left) is forgotten when not heard of for that long; the beheerders are kept.
         keep = sorted(set(keep_users))
