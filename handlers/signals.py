@@ -19,6 +19,7 @@ from domain.signals import (
     may_share_name,
     worry_buttons,
 )
+from domain.summary import split_message
 from handlers import picker, summaries
 from handlers.buttons import decoded, inline
 from handlers.context import OmkijkContext
@@ -335,7 +336,9 @@ async def signal_button(update: Update, context: OmkijkContext) -> None:
             await query.answer(_("This is not possible for you (any more)."), show_alert=True)
             return
         await query.answer()
-        await update.effective_message.reply_text(await worries.log_text(context.t, signal))
+        # A long log (many replies) comes in parts, each under Telegram's limit.
+        for part in split_message(await worries.log_text(context.t, signal)):
+            await update.effective_message.reply_text(part)
         return
     if action == "reply":
         if signal is None or not await worries.may_reply(user_id, signal):
