@@ -617,3 +617,37 @@ async def test_the_voorzitter_renews_the_group_link(world):
     await world.join(jan, new)
     circle = await _circle_of(world, chat_id)
     assert (await world.store.member_of(circle.id, jan.id)).consented
+
+
+async def test_a_professionals_link_works_once_and_not_after_it_is_withdrawn(world):
+    henk, riet = world.person("Henk"), world.person("Riet")
+    chat_id = await world.circle("Zandweerd", henk, [riet])
+    circle = await _circle_of(world, chat_id)
+
+    async def open_pro_link(person, code):
+        await world.say(person, f"/start {code}")
+        await world.tap(person, person.first_name)
+        await world.tap(person, "Nederlands")
+
+    # It reaches the wrong person, who opens it; Henk withdraws it; finishing links nobody.
+    mallory = world.person("Mallory")
+    await world.say(henk, "/cirkel")
+    [link] = await world.tap(henk, "Een professional koppelen")
+    code = link["text"].split("?start=")[1]
+    await open_pro_link(mallory, code)
+    await world.tap(henk, "Deze link intrekken")
+    await world.tap(mallory, "✅ Ja, koppel mij")
+    assert world.texts(mallory.id)[-1].startswith("Deze uitnodiging is ingetrokken.")
+    assert await world.store.member_of(circle.id, mallory.id) is None
+    # Two open the "works once" link before either finishes: one is linked.
+    fatima, bram = world.person("Fatima"), world.person("Bram")
+    await world.say(henk, "/cirkel")
+    [link] = await world.tap(henk, "Een professional koppelen")
+    code = link["text"].split("?start=")[1]
+    for person in (fatima, bram):
+        await open_pro_link(person, code)
+    for person in (fatima, bram):
+        await world.tap(person, "✅ Ja, koppel mij")
+    roles = [m.role for m in await world.store.members(circle.id)]
+    assert roles.count(Role.PROFESSIONAL) == 1
+    assert world.texts(bram.id)[-1].startswith("Deze uitnodiging is al gebruikt.")
