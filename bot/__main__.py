@@ -102,6 +102,12 @@ def _operate(mode: str, file: str | None, settings: Settings) -> int:
                     else ""
                 )
             )
+            if restored.erasures_unknown:
+                print(
+                    "warning: the replaced database could not be read, so people who used "
+                    "/vergeetmij after this backup was made are not known; if there were any, "
+                    "ask them to use /vergeetmij again"
+                )
             if restored.erased_again:
                 print(
                     f"erased again: {len(restored.erased_again)} people who asked to be "

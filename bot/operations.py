@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import shutil
+import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,6 +50,8 @@ def backup(db_path: Path, target: Path) -> int:
 class Restored:
     kept: Path | None  # the file that was in place, set aside
     erased_again: list[str]  # when each person erased since the backup had asked it
+    # The replaced file could not be read: who was erased since the backup is unknown.
+    erasures_unknown: bool = False
 
 
 def restore(source: Path, db_path: Path, now: dt.datetime) -> Restored:
@@ -56,18 +60,25 @@ def restore(source: Path, db_path: Path, now: dt.datetime) -> Restored:
     check(source)
     kept = None
     erasures = None
+    unreadable = False
     if db_path.exists():
-        check(db_path)
-        erasures = read_erasures(db_path)
         kept = set_aside_name(db_path, now)
-        copy_database(db_path, kept)  # through SQLite: what the -wal holds comes along
+        try:
+            check(db_path)
+            erasures = read_erasures(db_path)
+            copy_database(db_path, kept)  # through SQLite: what the -wal holds comes along
+        except (OperationError, sqlite3.DatabaseError):
+            # Restoring because the file is damaged: set it aside as it is.
+            unreadable = True
+            shutil.copy2(db_path, kept)
+            db_path.unlink()
     for suffix in ("-wal", "-shm"):
         stale = db_path.with_name(db_path.name + suffix)
         if stale.exists():
             stale.unlink()
     copy_database(source, db_path)
     again = asyncio.run(_erase_again(db_path, now, erasures)) if erasures else []
-    return Restored(kept, again)
+    return Restored(kept, again, unreadable)
 
 
 async def _erase_again(db_path: Path, now: dt.datetime, erasures: Erasures) -> list[str]:

@@ -280,3 +280,21 @@ async def test_a_restore_erases_again_who_asked_after_the_backup(world, tmp_path
     assert "erased again: 1 people" in again.stdout
     await world.restart()
     assert [t for t in await world.store.timers("pending") if t[1] == HOUSEKEEPING]
+
+
+async def test_a_damaged_database_can_still_be_replaced_and_the_restore_says_what_it_cannot_know(
+    tmp_path,
+):
+    backup = tmp_path / "backup.sqlite3"
+    db = await Database(backup).open()
+    await db.close()
+    live = tmp_path / "omkijk.sqlite3"
+    live.write_bytes(b"this is not a database at all" * 100)
+    now = dt.datetime(2026, 11, 24, 8, tzinfo=dt.UTC)
+    result = _omkijkbot("restore", str(backup), db=live, clock=now)
+    assert result.returncode == 0, result.stderr
+    assert "the replaced database could not be read" in result.stdout
+    [aside] = list(tmp_path.glob("omkijk.sqlite3.before-restore-*"))
+    assert aside.read_bytes().startswith(b"this is not a database")
+    with contextlib.closing(sqlite3.connect(live)) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
