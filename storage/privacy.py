@@ -69,7 +69,10 @@ class Traces:
 
     def __init__(self, user_id: int, names: Iterable[str | None], phrases: Iterable[str | None]):
         self.names = sorted({n for n in names if n and n.strip()})
-        words = set(self.names) | {p.strip() for p in phrases if p and p.strip()}
+        # A single letter would blank half of everything: whole words of two or more.
+        words = {w for w in self.names if len(w.strip()) > 1} | {
+            p.strip() for p in phrases if p and len(p.strip()) > 1
+        }
         forms = {
             form
             for word in words

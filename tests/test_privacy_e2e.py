@@ -303,3 +303,19 @@ async def test_worries_about_someone_show_kind_and_date_not_the_writer(world):
     assert (helped["for_whom"], helped["kind"], helped["status"]) == ("Riet", "medicine", "done")
     assert "Hulpvragen waarbij je hielp: 1" in lines
     assert data["worries_you_shared"] == [] and riet.id != jan.id
+
+
+def test_traces_are_whole_words_also_escaped():
+    from storage.privacy import Traces
+
+    traces = Traces(1002, ["Zoë", "R"], ["+31612345678", "kaarten & breien"])
+    for text in (
+        "Zoë zoekt hulp",
+        '{"first_name": "Zo\\u00eb"}',  # as JSON stores it
+        "“kaarten &amp; breien”",  # as HTML sends it
+        "bel +31612345678.",
+        '{"id": 1002}',
+    ):
+        assert traces.found_in(text), text
+    for text in ("Zoëlla", "10023", "R is a letter, not a name to look for", None):
+        assert not traces.found_in(text), text
