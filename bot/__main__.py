@@ -92,11 +92,29 @@ def _operate(mode: str, file: str | None, settings: Settings) -> int:
             size = backup(settings.db_path, Path(file))
             print(f"backup written to {file} ({size} bytes), checked")
         else:
-            kept = restore(Path(file), settings.db_path)
+            clock = SystemClock(settings.time_scale, settings.clock_start)
+            restored = restore(Path(file), settings.db_path, clock.now())
             print(
                 f"restored {file} to {settings.db_path}"
-                + (f"; the previous file is kept as {kept}" if kept else "")
+                + (
+                    f"; the previous file is kept as {restored.kept} (for 7 days)"
+                    if restored.kept
+                    else ""
+                )
             )
+            if restored.erasures_unknown:
+                print(
+                    "warning: the replaced database could not be read, so people who used "
+                    "/vergeetmij after this backup was made are not known; if there were any, "
+                    "ask them to use /vergeetmij again"
+                )
+            if restored.erased_again:
+                print(
+                    f"erased again: {len(restored.erased_again)} people who asked to be "
+                    "forgotten after this backup was made (/vergeetmij on "
+                    + ", ".join(restored.erased_again)
+                    + "); their data in this backup is deleted again"
+                )
     except OperationError as exc:
         print(mask_tokens(f"omkijkbot: {exc}"), file=sys.stderr)
         return 2

@@ -191,6 +191,7 @@ class Runtime:
                 checkins=dt.timedelta(days=settings.retain_checkins_days),
                 signals=dt.timedelta(days=settings.retain_signals_days),
             ),
+            keep_users=settings.admin_ids,
         )
         outbox = OutboxSender(store, self.clock)
         waakvlam = Waakvlam(store, i18n, self.clock, settings.admin_ids)

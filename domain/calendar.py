@@ -96,3 +96,9 @@ def parse_time(text: str) -> dt.time | None:
     if not (0 <= hour <= 23 and 0 <= minute <= 59):
         return None
     return dt.time(hour, minute)
+
+
+def local_midnight(moment: dt.datetime, tz: dt.tzinfo) -> dt.datetime:
+    """The start of ``moment``'s local day, in UTC."""
+    day = moment.astimezone(tz).date()
+    return dt.datetime.combine(day, dt.time(0), tzinfo=tz).astimezone(dt.UTC)

@@ -140,6 +140,7 @@ class Removal:
     done: bool
     chair_empty: bool  # the circle has no voorzitter left: someone must be asked
     message_ids: tuple[int, ...] = ()  # who was looking in hears the ladder stopped
+    new_link: bool = False  # removed by the voorzitter: the group's link was renewed
 
 
 def may_remove(actor: Member | None, target: Member) -> bool:

@@ -40,6 +40,7 @@ class Action(StrEnum):
     SEE_OVERVIEW = "see_overview"  # the week's summary, or the worries with their figures
     SEE_OPEN_WORRIES = "see_open_worries"  # the worries a professional picks up
     SEE_CONTACT_PERSONS = "see_contact_persons"  # who the voorzitters and superburen are
+    RENEW_GROUP_LINK = "renew_group_link"  # and let in who is not in the group
 
 
 _NEIGHBOURS = {Role.LID, Role.SUPERBUUR, Role.VOORZITTER}
@@ -61,6 +62,7 @@ RIGHTS: dict[Action, set[Role]] = {
     Action.SEE_OPEN_WORRIES: {Role.PROFESSIONAL},
     # The professional is not in the group, but may know whom to turn to in the circle.
     Action.SEE_CONTACT_PERSONS: _NEIGHBOURS | {Role.PROFESSIONAL},
+    Action.RENEW_GROUP_LINK: {Role.VOORZITTER},
 }
 
 # Things that change the group or invite people wait while the bot is out of the group.

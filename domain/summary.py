@@ -109,8 +109,12 @@ def split_message(text: str, limit: int = TELEGRAM_LIMIT) -> list[str]:
         if current:
             parts.append(current)
         while len(block) > limit:
-            parts.append(block[:limit])
-            block = block[limit:]
+            cut = limit
+            entity = block.rfind("&", max(0, limit - 10), limit)
+            if entity > 0 and ";" not in block[entity:limit]:
+                cut = entity  # not inside an HTML entity such as &amp;
+            parts.append(block[:cut])
+            block = block[cut:]
         current = block
     if current:
         parts.append(current)

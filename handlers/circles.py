@@ -21,7 +21,7 @@ from domain import circles as rules
 from domain.phone_list import phone_list_html
 from domain.policy import ROLE_LABELS, Action, Role, may
 from domain.records import Circle, Member
-from handlers import invites, telling
+from handlers import groups, invites, telling
 from handlers.buttons import decoded
 from handlers.context import OmkijkContext
 from handlers.menu import (
@@ -173,6 +173,15 @@ async def _show_circle(
                 )
             ]
         )
+    if may(me, Action.RENEW_GROUP_LINK, circle):
+        buttons.append(
+            [
+                InlineKeyboardButton(
+                    _("🔄 New link for the group"),
+                    callback_data=CIRCLE_MENU.encode("link", circle.id),
+                )
+            ]
+        )
     if may(me, Action.RENAME_CIRCLE, circle):
         buttons.append(
             [
@@ -225,6 +234,7 @@ async def circle_button(update: Update, context: OmkijkContext) -> None:
         "pro": Action.LINK_PROFESSIONAL,
         "tel": Action.PHONE_LIST,
         "name": Action.RENAME_CIRCLE,
+        "link": Action.RENEW_GROUP_LINK,
         "leave": Action.SEE_MEMBERS,
         "leavey": Action.SEE_MEMBERS,
         "back": Action.SEE_MEMBERS,
@@ -266,6 +276,11 @@ async def circle_button(update: Update, context: OmkijkContext) -> None:
         await RENAME_WIZARD.begin(update, context, {"circle_id": circle.id})
     elif what == "tel":
         await _send_phone_list(update, context, circle)
+    elif what == "link":
+        renewed = await membership.renew_group_link(store, me, circle)
+        if renewed is not None:
+            await groups.announce_new_link(context, renewed)
+            await query.edit_message_text(_(groups.NEW_LINK, circle=circle.title))
     elif what == "leave":
         await query.edit_message_text(
             _(
@@ -419,6 +434,9 @@ async def _member_button(
             )
         )
         await refresh_commands(context, target.user_id)
+        renewed = await store.circle(circle.id)
+        if removal.new_link and renewed is not None:
+            await groups.announce_new_link(context, renewed)
         if removal.chair_empty:
             await ask_for_new_chair(context, circle)
 

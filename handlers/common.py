@@ -20,6 +20,7 @@ from core.callbacks import Choice, Codec
 from core.i18n import LANGUAGES, N_, I18n, normalise_language
 from domain.policy import Role
 from handlers import free_words
+from handlers.buttons import only_group_buttons_in_groups
 from handlers.context import OmkijkContext
 from handlers.menu import (
     MENU_EXPLAIN,
@@ -183,6 +184,7 @@ async def unknown_button(update: Update, context: OmkijkContext) -> None:
 def register(application: Application, i18n: I18n) -> None:
     private = filters.ChatType.PRIVATE
     OPEN_BY_LINK.update(help=help_command, taal=language_command)
+    application.add_handler(TypeHandler(Update, only_group_buttons_in_groups), group=-3)
     application.add_handler(TypeHandler(Update, remember_person), group=-1)
     application.add_handlers(
         [

@@ -30,6 +30,17 @@ def join_button(context: OmkijkContext, circle: Circle) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([[InlineKeyboardButton(_("👋 Join in"), url=url)]])
 
 
+NEW_LINK = N_("There is a new link to join {circle}. The old one no longer works.")
+
+
+async def announce_new_link(context: OmkijkContext, circle: Circle) -> None:
+    """The group's link was renewed: the group gets the new "Doe mee" button."""
+    dutch = context.services.i18n.for_language(None)  # the group reads Dutch
+    url = rules.join_link(context.bot.username, circle.join_code)
+    markup = InlineKeyboardMarkup([[InlineKeyboardButton(dutch.gettext("👋 Join in"), url=url)]])
+    await post_to_group(context, circle, dutch.gettext(NEW_LINK, circle=circle.title), markup)
+
+
 async def post_to_group(
     context: OmkijkContext, circle: Circle, text: str, markup: InlineKeyboardMarkup | None = None
 ) -> None:

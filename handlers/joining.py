@@ -6,18 +6,23 @@ from __future__ import annotations
 import logging
 
 from telegram import KeyboardButton, ReplyKeyboardMarkup, ReplyKeyboardRemove, Update
-from telegram.ext import Application, CommandHandler, filters
+from telegram.constants import ChatMemberStatus
+from telegram.error import TelegramError
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
+from core.callbacks import Button, Choice, Codec, Int, column
 from core.i18n import LANGUAGES, N_
+from core.priority import Priority
 from domain import circles as rules
 from domain.policy import Role
 from domain.privacy import privacy_statement
 from domain.records import Circle
 from handlers import common, groups
+from handlers.buttons import decoded
 from handlers.context import OmkijkContext
 from handlers.menu import OPEN_BY_LINK, main_menu
 from handlers.telling import tell_privately, voorzitters_of
-from handlers.wizard import Wizard, answer_stale, say_if_cut, typed
+from handlers.wizard import Wizard, answer_stale, mark_chosen, say_if_cut, typed
 from services import circles as membership
 
 log = logging.getLogger(__name__)
@@ -110,18 +115,119 @@ async def _start_join(update: Update, context: OmkijkContext, code: str, kind: s
     if existing is not None and existing.consented:
         await _already_member(update, context, circle)
         return
+    group_link = target.invite is None
+    if group_link and not await _in_the_group(context, circle, update.effective_user.id):
+        await _ask_to_be_let_in(update, context, circle)
+        return
     await JOIN_WIZARD.begin(
         update,
         context,
         {
             "circle_id": circle.id,
             "invite": target.invite.code if target.invite else None,
+            # The group's link is checked again at the end: renewed meanwhile, it joins
+            # nobody.
+            "group_code": code if group_link else None,
             "kind": kind,
             "role": Role.PROFESSIONAL
             if kind == "professional"
             else (existing.role if existing else Role.LID),
         },
     )
+
+
+async def _in_the_group(context: OmkijkContext, circle: Circle, user_id: int) -> bool:
+    """Is this person in the circle's Telegram group (Telegram says so)?"""
+    if circle.chat_id is None:
+        return False
+    try:
+        member = await context.bot.get_chat_member(circle.chat_id, user_id)
+    except TelegramError as exc:
+        log.info("could not check %s in the group of circle %s: %s", user_id, circle.id, exc)
+        return False
+    if member.status == ChatMemberStatus.RESTRICTED:
+        return bool(getattr(member, "is_member", False))
+    return member.status in (
+        ChatMemberStatus.OWNER,
+        ChatMemberStatus.ADMINISTRATOR,
+        ChatMemberStatus.MEMBER,
+    )
+
+
+# The voorzitter's answer to someone who asked to be let in.
+LET_IN = Codec("li", Int("request"), Choice("answer", ("yes", "no")))
+
+
+async def _ask_to_be_let_in(update: Update, context: OmkijkContext, circle: Circle) -> None:
+    """The group's link, but not in the group (a forwarded link, or someone who was
+    removed): the voorzitter decides. Asked once while the question waits."""
+    user = update.effective_user
+    request_id = await membership.ask_to_join(
+        context.services.store, circle, user.id, user.first_name
+    )
+    if request_id is not None:
+        await tell_privately(
+            context,
+            await voorzitters_of(context, circle.id),
+            N_(
+                "{name} would like to join {circle} with the group's link, but is not in the "
+                "Telegram group. Do you know {name}, and may they join?"
+            ),
+            priority=Priority.INTERACTIVE,
+            buttons=column(
+                LET_IN.button(N_("✅ Yes, let them in"), request_id, "yes"),
+                LET_IN.button(N_("No, rather not"), request_id, "no"),
+            ),
+            name=user.first_name,
+            circle=circle.title,
+        )
+    _ = context.t.gettext
+    await update.effective_message.reply_text(
+        _(
+            "You are not in the Telegram group of {circle}, so I have asked the voorzitter "
+            "whether you may join. You will hear from me.",
+            circle=circle.title,
+        )
+    )
+
+
+async def let_in_button(update: Update, context: OmkijkContext) -> None:
+    """``li:<request>:yes|no``: only a voorzitter of that circle, once."""
+    values = await decoded(update, context, LET_IN)
+    if values is None:
+        return
+    request_id, answer = values
+    store = context.services.store
+    found = await store.join_request(request_id)
+    me = await store.member_of(found[0], update.effective_user.id) if found else None
+    result = await membership.let_in(
+        store, me, request_id, answer == "yes", context.services.clock.now()
+    )
+    if not result.done or found is None or result.user_id is None:
+        await answer_stale(update, context)
+        return
+    await update.callback_query.answer()
+    await mark_chosen(update)
+    circle = await store.circle(found[0])
+    if result.invite is not None:
+        text = N_("The voorzitter of {circle} lets you in. Tap the button to join.")
+        url = rules.join_link(context.bot.username, result.invite.code)
+        buttons = [[Button(N_("👋 Join in"), url=url)]]
+    else:
+        text = N_(
+            "The voorzitter of {circle} has not let you in. Do you know someone in the circle? "
+            "Ask them about it."
+        )
+        buttons = None
+    ids = await context.services.notices.tell(
+        [result.user_id],
+        text,
+        priority=Priority.INTERACTIVE,
+        buttons=buttons,
+        source="circles",
+        circle=circle.title,
+    )
+    await context.services.outbox.deliver(context.bot, ids)
 
 
 async def _already_member(update: Update, context: OmkijkContext, circle: Circle) -> None:
@@ -381,6 +487,7 @@ class JoinWizard(Wizard):
             state["name"],
             professional_consent=bool(state.get("professional_consent")),
             invite_code=state.get("invite"),
+            group_code=state.get("group_code"),
             role=role,
             phone=state.get("phone"),
             share_phone=bool(state.get("phone")),
@@ -433,6 +540,9 @@ JOIN_WIZARD = JoinWizard()
 
 def register(application: Application) -> None:
     JOIN_WIZARD.register(application)
-    application.add_handler(
-        CommandHandler("start", start_private, filters=filters.ChatType.PRIVATE)
+    application.add_handlers(
+        [
+            CommandHandler("start", start_private, filters=filters.ChatType.PRIVATE),
+            CallbackQueryHandler(let_in_button, pattern=LET_IN.pattern),
+        ]
     )

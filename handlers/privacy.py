@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 import secrets
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, ReplyKeyboardRemove, Update
+from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
 from core.callbacks import Choice, Codec, Word
@@ -14,6 +16,8 @@ from handlers.context import OmkijkContext
 from handlers.menu import refresh_commands
 from handlers.wizard import answer_stale
 from services import circles as membership
+
+log = logging.getLogger(__name__)
 
 
 async def my_data(update: Update, context: OmkijkContext) -> None:
@@ -89,10 +93,25 @@ async def forget_button(update: Update, context: OmkijkContext) -> None:
     await query.edit_message_text(goodbye)
     await query.message.reply_text("👋", reply_markup=ReplyKeyboardRemove())
     await refresh_commands(context, user_id)  # a role's own command list goes too
+    await _blank_posts(context, forgotten.posts)
     # Circles where this person was the only voorzitter need someone new.
     for circle in forgotten.chairless:
         if await membership.chair_candidates(store, circle.id):
             await circles.ask_for_new_chair(context, circle)
+    await context.services.people.leave_no_trace()
+
+
+async def _blank_posts(context: OmkijkContext, posts: list[tuple[int, int]]) -> None:
+    """Their requests' posts in the group and in others' chats now say "(deleted)"."""
+    for chat_id, message_id in posts:
+        reader = await context.services.store.user(chat_id) if chat_id > 0 else None
+        t = context.services.i18n.for_language(reader.language if reader else None)
+        try:
+            await context.bot.edit_message_text(
+                t.gettext("(deleted)"), chat_id=chat_id, message_id=message_id
+            )
+        except TelegramError:
+            log.info("could not blank post %s in %s", message_id, chat_id)
 
 
 def register(application: Application) -> None:

@@ -31,7 +31,7 @@ from domain.requests import (
 )
 from domain.safeguards import asks_for_money
 from handlers import groups, picker, telling
-from handlers.buttons import decoded, inline
+from handlers.buttons import decoded, inline, own_buttons
 from handlers.context import OmkijkContext
 from handlers.menu import MENU_ASK, MENU_HELP_OTHERS, OPEN_BY_LINK, main_menu, menu_filter
 from handlers.wizard import Wizard, answer_stale
@@ -602,7 +602,7 @@ async def _refresh_posts(
     if request.status == RequestStatus.OPEN:
         markup = inline(t, help_buttons(request.id))
     posts = {tuple(post) for post in await context.services.store.request_posts(request.id)}
-    if tapped is not None and tapped.chat.type in ("group", "supergroup"):
+    if tapped is not None and await _is_a_lost_post(context, request, tapped):
         posts.add((tapped.chat.id, tapped.message_id))
     for chat_id, message_id in sorted(posts):
         try:
@@ -611,6 +611,24 @@ async def _refresh_posts(
             )
         except TelegramError:
             log.info("could not update post of request %s in %s", request.id, chat_id)
+
+
+async def _is_a_lost_post(
+    context: OmkijkContext, request: HelpRequest, tapped: MaybeInaccessibleMessage
+) -> bool:
+    """A post of this request in the circle's group that the database does not list (sent
+    twice after a crash): it carries this request's own button. Any other message a
+    press was made up on is not touched."""
+    circle = await context.services.store.circle(request.circle_id)
+    return (
+        request.visibility == "circle"
+        and circle is not None
+        and tapped.chat.id == circle.chat_id
+        and any(
+            (values := REQUEST_ACTION.decode(data)) is not None and values[0] == request.id
+            for data in own_buttons(tapped)
+        )
+    )
 
 
 async def open_requests_command(update: Update, context: OmkijkContext) -> None:

@@ -19,7 +19,7 @@ from domain.signals import (
     may_share_name,
     worry_buttons,
 )
-from domain.summary import split_message
+from domain.summary import TELEGRAM_LIMIT, split_message
 from handlers import picker, summaries
 from handlers.buttons import decoded, inline
 from handlers.context import OmkijkContext
@@ -356,9 +356,11 @@ async def signal_button(update: Update, context: OmkijkContext) -> None:
             await query.answer(_("This is not possible for you (any more)."), show_alert=True)
             return
         await query.answer()
-        # A long log goes in parts under Telegram's limit, never as an error.
-        for part in split_message(await worries.log_text(context.t, signal)):
-            await update.effective_message.reply_text(part)
+        # A long log (many replies) comes in parts under Telegram's limit, each with the
+        # log's heading, so every message says which worry it is about.
+        heading, _nl, body = (await worries.log_text(context.t, signal)).partition("\n")
+        for part in split_message(body, TELEGRAM_LIMIT - len(heading) - 1) or [""]:
+            await update.effective_message.reply_text(f"{heading}\n{part}".rstrip("\n"))
         return
     if action == "reply":
         if signal is None or not await worries.may_reply(user_id, signal):

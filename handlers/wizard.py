@@ -32,9 +32,12 @@ Options = list[list[tuple[str, str]]]
 
 async def mark_chosen(update: Update, *, drop_only: bool = False) -> None:
     """Show under a question what was chosen, and take its buttons away (so an old
-    button cannot be pressed again by an unsteady hand)."""
+    button cannot be pressed again by an unsteady hand). Only a question in the
+    presser's own private chat: a press made up on anything else changes nothing."""
     query = update.callback_query
     message = query.message
+    if message is None or message.chat.id != query.from_user.id:
+        return
     label = next(
         (
             b.text

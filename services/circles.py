@@ -86,15 +86,21 @@ async def complete_joining(
     professional_consent: bool,
     invite_code: str | None,
     now: dt.datetime,
+    group_code: str | None = None,
     role: Role = Role.LID,
     phone: str | None = None,
     share_phone: bool = False,
 ) -> Joined:
     """Record consent and membership. A personal invite is checked again here, in the
     same transaction that uses it: withdrawn, expired or taken by someone else while
-    the wizard was open, it joins nobody (two people racing one link: one wins)."""
+    the wizard was open, it joins nobody (two people racing one link: one wins); so is
+    the group's link (``group_code``), renewed meanwhile."""
     before = await store.member_of(circle_id, user_id)
     async with store.db.write() as tx:
+        if group_code and await store.join_code(circle_id, tx) != group_code:
+            # The group's link was renewed while the wizard was open (someone removed).
+            await store.clear_draft(user_id, tx)
+            return Joined(None, False, JoinProblem.UNKNOWN)
         if invite_code and not await store.use_invite(tx, invite_code, user_id, now):
             invite = await store.invite(invite_code)
             # A second tap of the same link by the one who used it is harmless.
@@ -165,10 +171,60 @@ async def remove_member(
     if not may_remove(actor, target):
         return Removal(False, False)
     told = await waakvlam.end_rounds_of(target)
+    removed_by_chair = actor is not None and actor.id != target.id
     async with store.db.write() as tx:
         await store.remove_member(tx, target.id)
         left = await store.count_role(target.circle_id, Role.VOORZITTER, tx)
-    return Removal(True, target.role == Role.VOORZITTER and left == 0, tuple(told))
+        if removed_by_chair:
+            # Whoever was removed cannot walk back in with the group's old link.
+            await store.renew_join_code(tx, target.circle_id, new_code())
+    return Removal(
+        True, target.role == Role.VOORZITTER and left == 0, tuple(told), removed_by_chair
+    )
+
+
+async def renew_group_link(store: Store, actor: Member | None, circle: Circle) -> Circle | None:
+    """The voorzitter gives the group a new "Doe mee" link; the old one stops working."""
+    if not may(actor, Action.RENEW_GROUP_LINK, circle):
+        return None
+    async with store.db.write() as tx:
+        await store.renew_join_code(tx, circle.id, new_code())
+    return await store.circle(circle.id)
+
+
+@dataclass(frozen=True)
+class LetIn:
+    """A voorzitter's answer to someone who asked to be let in."""
+
+    done: bool  # False: not theirs to decide, or decided already
+    user_id: int | None = None  # who asked
+    invite: Invite | None = None  # let in: their own link to join with
+
+
+async def ask_to_join(store: Store, circle: Circle, user_id: int, name: str) -> int | None:
+    """Someone with the group's link is not in the Telegram group: the voorzitter is
+    asked to let them in. The request's id; None when one is waiting already."""
+    return await store.ask_to_join(circle.id, user_id, name)
+
+
+async def let_in(
+    store: Store, actor: Member | None, request_id: int, approve: bool, now: dt.datetime
+) -> LetIn:
+    """The voorzitter lets them in (they get a personal invite of their own) or not."""
+    found = await store.join_request(request_id)
+    if found is None or actor is None or actor.user_id is None:
+        return LetIn(False)
+    circle_id, user_id, _name, waiting = found
+    circle = await store.circle(circle_id)
+    if not waiting or not may(actor, Action.RENEW_GROUP_LINK, circle):
+        return LetIn(False)
+    code = new_code()
+    async with store.db.write() as tx:
+        if not await store.decide_join_request(tx, request_id, actor.user_id, approve):
+            return LetIn(False)
+        if approve:
+            await store.add_invite(tx, code, circle_id, "member", actor.user_id, now + INVITE_VALID)
+    return LetIn(True, user_id, await store.invite(code) if approve else None)
 
 
 async def chair_candidates(store: Store, circle_id: int) -> list[Member]:

@@ -22,10 +22,13 @@ if TYPE_CHECKING:
 @dataclass
 class Forgotten:
     """After /vergeetmij: the messages that tell whoever was looking in that the
-    ladder stopped, and the circles that lost their only voorzitter."""
+    ladder stopped, the circles that lost their only voorzitter, and the person's
+    posts that still show their words on Telegram."""
 
     message_ids: list[int] = field(default_factory=list)
     chairless: list[Circle] = field(default_factory=list)
+    # Their posts in the group and in others' chats (chat id, message id): to be blanked.
+    posts: list[tuple[int, int]] = field(default_factory=list)
 
 
 class People(Service):
@@ -44,8 +47,14 @@ class People(Service):
             ):
                 result.chairless.append(circle)
             result.message_ids += await self.waakvlam.end_rounds_of(member)
-        await self.store.forget(user_id)
+        result.posts = (await self.store.forget(user_id)).posts
+        await self.store.db.checkpoint()
         return result
+
+    async def leave_no_trace(self) -> None:
+        """After an erasure and its last messages: the old versions of what changed are
+        copied out of the write-ahead log and overwritten (``secure_delete``)."""
+        await self.store.db.checkpoint()
 
     async def remember(
         self, user_id: int, first_name: str, language: str, *, reachable: bool | None

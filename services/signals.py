@@ -511,8 +511,15 @@ class Worries(LadderService):
             "voice kept for": N_("voice message available to"),
         }
         for at, actor, event, detail in await self.store.signal_log(signal.id):
-            # A name is text, never markup: "<a href=…>" in a name is shown, not a link.
-            who = t.gettext("the bot") if actor == "bot" else html.escape(actor, quote=False)
+            # A name is the member's own choice: escaped, so it stays text. None: the
+            # person was forgotten (/vergeetmij).
+            who = (
+                t.gettext("the bot")
+                if actor == "bot"
+                else html.escape(actor, quote=False)
+                if actor
+                else t.gettext("(deleted)")
+            )
             line = f"{t.time(at)} {t.date(at.astimezone(self.tz).date())}: {who} " + t.gettext(
                 events.get(event, event)
             )

@@ -95,6 +95,18 @@ class CircleQueries:
         )
         return await self.circle_by_chat(new_chat_id)
 
+    async def join_code(self, circle_id: int, tx: Session | None = None) -> str | None:
+        return await (tx or self.db).fetchvalue(
+            "SELECT join_code FROM circles WHERE id = ?", (circle_id,)
+        )
+
+    async def renew_join_code(self, tx: Session, circle_id: int, code: str) -> None:
+        """The group's "Doe mee" link gets a new code: the old one no longer works."""
+        await tx.execute(
+            "UPDATE circles SET join_code = ?, updated_at = ? WHERE id = ?",
+            (code, self._now(), circle_id),
+        )
+
     async def rename_circle(self, circle_id: int, title: str, tx: Session | None = None) -> None:
         await (tx or self.db).execute(
             "UPDATE circles SET title = ?, updated_at = ? WHERE id = ?",
@@ -229,7 +241,19 @@ class CircleQueries:
     async def create_invite(
         self, code: str, circle_id: int, kind: str, created_by: int, expires_at: dt.datetime
     ) -> None:
-        await self.db.execute(
+        async with self.db.write() as tx:
+            await self.add_invite(tx, code, circle_id, kind, created_by, expires_at)
+
+    async def add_invite(
+        self,
+        tx: Session,
+        code: str,
+        circle_id: int,
+        kind: str,
+        created_by: int,
+        expires_at: dt.datetime,
+    ) -> None:
+        await tx.execute(
             "INSERT INTO invites (code, circle_id, kind, created_by, created_at, expires_at) "
             "VALUES (?, ?, ?, ?, ?, ?)",
             (code, circle_id, kind, created_by, self._now(), to_db(expires_at)),
@@ -268,6 +292,37 @@ class CircleQueries:
             "UPDATE invites SET used_by = ?, used_at = ? WHERE code = ? AND used_by IS NULL "
             "AND revoked_at IS NULL AND expires_at > ?",
             (user_id, self._now(), code, to_db(now)),
+        )
+        return cur.rowcount > 0
+
+    # -- asking the voorzitter to be let in -------------------------------------
+
+    async def ask_to_join(self, circle_id: int, user_id: int, name: str) -> int | None:
+        """A request to be let in; None when one is waiting already."""
+        row = await self.db.execute(
+            "INSERT INTO join_requests (circle_id, user_id, name, created_at) "
+            "VALUES (?, ?, ?, ?) ON CONFLICT (circle_id, user_id) WHERE decided_at IS NULL "
+            "DO NOTHING",
+            (circle_id, user_id, name, self._now()),
+        )
+        return row.lastrowid if row.rowcount else None
+
+    async def join_request(self, request_id: int) -> tuple[int, int, str, bool] | None:
+        """(circle id, user id, name, still waiting) of a request."""
+        row = await self.db.fetchone(
+            "SELECT circle_id, user_id, name, decided_at IS NULL FROM join_requests WHERE id = ?",
+            (request_id,),
+        )
+        return (row[0], row[1], row[2], bool(row[3])) if row else None
+
+    async def decide_join_request(
+        self, tx: Session, request_id: int, decided_by: int, approved: bool
+    ) -> bool:
+        """Waiting -> decided, once: False when someone decided already."""
+        cur = await tx.execute(
+            "UPDATE join_requests SET decided_by = ?, decided_at = ?, approved = ? "
+            "WHERE id = ? AND decided_at IS NULL",
+            (decided_by, self._now(), int(approved), request_id),
         )
         return cur.rowcount > 0
 

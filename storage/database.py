@@ -29,6 +29,10 @@ async def _connect(path: Path, *, readonly: bool) -> aiosqlite.Connection:
     conn.row_factory = aiosqlite.Row
     await conn.execute("PRAGMA foreign_keys = ON")
     await conn.execute("PRAGMA busy_timeout = 10000")
+    # Deleted rows are overwritten with zeros, not left readable in free space: what
+    # /vergeetmij and retention delete is gone from the file too. (Builds differ in
+    # their default, so it is set here.)
+    await conn.execute("PRAGMA secure_delete = ON")
     if readonly:
         await conn.execute("PRAGMA query_only = ON")
     else:
@@ -132,6 +136,19 @@ class Database:
             raise RuntimeError("database is not open")
         async with self._write_lock:
             return await self._writer.execute(sql, args)
+
+    async def checkpoint(self) -> bool:
+        """Copy the write-ahead log into the database file and empty it, so that old
+        versions of changed rows (before an erasure) are not left in the ``-wal`` file.
+        False when a reader kept part of it (it is emptied at a later checkpoint)."""
+        if self._writer is None:
+            raise RuntimeError("database is not open")
+        async with self._write_lock:
+            rows = await self._writer.execute_fetchall("PRAGMA wal_checkpoint(TRUNCATE)")
+        busy = next(iter(rows))[0]
+        if busy:
+            log.warning("write-ahead log checkpoint incomplete: a reader was busy")
+        return not busy
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[Session]:

@@ -414,6 +414,38 @@ MIGRATIONS: list[str] = [
         WHERE source LIKE 'act:post:%'
         AND CAST(substr(source, 10) AS INTEGER) IN (SELECT id FROM activities);
     """,
+    # 14: erasure leaves no trace. A queued message that names someone who asked to be
+    # forgotten is blanked as soon as it has been sent. Each erasure leaves a fingerprint
+    # (a keyed hash of the Telegram user id, never the id itself), so restoring an older
+    # backup can erase the person again.
+    """
+    ALTER TABLE outbox ADD COLUMN erase_when_sent INTEGER NOT NULL DEFAULT 0;
+    CREATE TABLE erasures (
+        fingerprint   TEXT PRIMARY KEY,              -- HMAC-SHA256(key, user id), hex
+        erased_at     TEXT NOT NULL
+    );
+    CREATE TABLE erasure_key (
+        id            INTEGER PRIMARY KEY CHECK (id = 1),
+        key           TEXT NOT NULL                  -- random, made once per database
+    );
+    INSERT INTO erasure_key (id, key) VALUES (1, lower(hex(randomblob(32))));
+    """,
+    # 15: someone with the group's link who is not in the Telegram group asks the
+    # voorzitter to be let in; one open request per person and circle.
+    """
+    CREATE TABLE join_requests (
+        id            INTEGER PRIMARY KEY,
+        circle_id     INTEGER NOT NULL REFERENCES circles (id) ON DELETE CASCADE,
+        user_id       INTEGER NOT NULL,              -- who asks
+        name          TEXT NOT NULL,                 -- their Telegram first name
+        created_at    TEXT NOT NULL,
+        decided_by    INTEGER,                       -- the voorzitter's user id
+        decided_at    TEXT,
+        approved      INTEGER
+    );
+    CREATE UNIQUE INDEX join_requests_open ON join_requests (circle_id, user_id)
+        WHERE decided_at IS NULL;
+    """,
 ]
 
 LATEST = len(MIGRATIONS)

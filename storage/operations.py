@@ -6,6 +6,8 @@ the bot.
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import os
 import sqlite3
 from pathlib import Path
@@ -22,7 +24,7 @@ def check_file(path: Path) -> int:
     if not path.exists():
         raise DatabaseFileError(f"no file at {path}")
     try:
-        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
+        with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
             result = conn.execute("PRAGMA integrity_check").fetchone()[0]
             version = conn.execute("PRAGMA user_version").fetchone()[0]
     except sqlite3.DatabaseError as exc:
@@ -46,14 +48,43 @@ def private_file(path: Path) -> None:
 def copy_database(source: Path, target: Path) -> None:
     """SQLite's online backup: consistent even while the bot writes."""
     private_file(target)
-    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+    with (
+        contextlib.closing(sqlite3.connect(source)) as src,
+        contextlib.closing(sqlite3.connect(target)) as dst,
+    ):
         src.backup(dst)
+
+
+SET_ASIDE = ".before-restore"
+_STAMP = "%Y%m%dT%H%M%SZ"
+
+
+def set_aside_name(db_path: Path, now: dt.datetime) -> Path:
+    """Where a restore keeps the file it replaced: the moment is in the name, so the
+    bot's housekeeping can remove it after its time (and a second restore keeps both)."""
+    stamp = now.astimezone(dt.UTC).strftime(_STAMP)
+    return db_path.with_name(f"{db_path.name}{SET_ASIDE}-{stamp}")
+
+
+def remove_set_aside_copies(db_path: Path, older_than: dt.datetime) -> int:
+    """Remove the files restores set aside before ``older_than``. Returns how many."""
+    removed = 0
+    for path in db_path.parent.glob(f"{db_path.name}{SET_ASIDE}*"):
+        stamp = path.name.removeprefix(f"{db_path.name}{SET_ASIDE}").removeprefix("-")
+        try:
+            made = dt.datetime.strptime(stamp, _STAMP).replace(tzinfo=dt.UTC)
+        except ValueError:  # set aside by an older version: by the file's own time
+            made = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC)
+        if made < older_than:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
 
 
 def health_counts(db_path: Path, now_iso: str) -> dict[str, object]:
     """What an operator wants to know at a glance. Counts only."""
     check_file(db_path)
-    with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as conn:
+    with contextlib.closing(sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)) as conn:
 
         def one(sql: str, *args: object) -> int:
             return int(conn.execute(sql, args).fetchone()[0] or 0)

@@ -18,7 +18,7 @@ from domain.records import User
 from storage.activities import ActivityQueries
 from storage.circles import CircleQueries
 from storage.database import Database, Session
-from storage.privacy import PrivacyQueries, RetentionQueries
+from storage.privacy import ERASED_TEXT, PrivacyQueries, RetentionQueries
 from storage.requests import OfferQueries, RequestQueries
 from storage.signals import SignalQueries
 from storage.summaries import SummaryQueries
@@ -65,6 +65,13 @@ class OutgoingMessage:
 
 
 _OUTGOING = "id, chat_id, text, reply_markup, priority, attempts, source, photo"
+
+# A message that named someone who has since been forgotten, once it went (or could
+# not go): no text, no buttons.
+_BLANK_IF_ERASED = (
+    f"text = CASE WHEN erase_when_sent THEN '{ERASED_TEXT}' ELSE text END, "
+    "reply_markup = CASE WHEN erase_when_sent THEN NULL ELSE reply_markup END"
+)
 
 
 def _keyboard_json(buttons: Keyboard | None) -> str | None:
@@ -248,13 +255,24 @@ class Store(
         }
 
     async def prune_inbox(self, older_than: dt.datetime, tx: Session) -> int:
-        """Forget handled updates, keeping the newest row so the offset stays known."""
+        """Forget handled updates. The newest row stays so the offset stays known, but
+        as its number only."""
         cur = await tx.execute(
             "DELETE FROM inbox WHERE status != 'pending' AND received_at < ? "
             "AND update_id < (SELECT MAX(update_id) FROM inbox)",
             (to_db(older_than),),
         )
+        await tx.execute(
+            "UPDATE inbox SET payload = json_object('update_id', update_id), error = NULL "
+            "WHERE status != 'pending' AND received_at < ? "
+            "AND payload != json_object('update_id', update_id)",
+            (to_db(older_than),),
+        )
         return cur.rowcount
+
+    async def drop_timer(self, timer_id: int, tx: Session) -> None:
+        """A timer that leaves no row behind once it ran (housekeeping)."""
+        await tx.execute("DELETE FROM timers WHERE id = ?", (timer_id,))
 
     # -- durable timers -----------------------------------------------------
 
@@ -409,7 +427,7 @@ class Store(
     async def message_sent(self, message_id: int, telegram_message_id: int) -> None:
         await self.db.execute(
             "UPDATE outbox SET status = 'sent', sent_at = ?, telegram_message_id = ?, "
-            "attempts = attempts + 1 WHERE id = ? AND status = 'pending'",
+            f"attempts = attempts + 1, {_BLANK_IF_ERASED} WHERE id = ? AND status = 'pending'",
             (self._now(), telegram_message_id, message_id),
         )
 
@@ -435,7 +453,8 @@ class Store(
             if row is None:
                 return  # sent meanwhile by another attempt: nothing bounced
             await tx.execute(
-                "UPDATE outbox SET status = ?, attempts = attempts + 1, error = ? WHERE id = ?",
+                "UPDATE outbox SET status = ?, attempts = attempts + 1, error = ?, "
+                f"{_BLANK_IF_ERASED} WHERE id = ?",
                 ("unreachable" if chat_gone else "failed", error[:500], message_id),
             )
             if chat_gone:

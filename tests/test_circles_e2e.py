@@ -495,3 +495,162 @@ async def test_an_invite_is_checked_again_when_the_wizard_finishes(world):
     world.clock.advance(days=8)
     assert (await _finish_onboarding(world, riet)).startswith("Deze uitnodiging is verlopen.")
     assert await world.store.member_of(circle.id, riet.id) is None
+
+
+# -- the group's link: renewed, and only for who is in the group ---------------------------
+
+UNKNOWN_LINK = "Deze link ken ik niet."
+ASKED_THE_CHAIR = "Je zit niet in de Telegram-groep van Zandweerd."
+
+
+async def _remove(world, chair, member):
+    await world.say(chair, "/cirkel")
+    await world.tap(chair, "Rollen aanpassen")
+    screen = world.emulator.bot_messages(chair.id)[-1]
+    await world.press(chair, screen, f"cm:m:{member.id}")
+    await world.tap(chair, "Uit de kring halen")
+    await world.tap(chair, "Ja, uit de kring halen")
+
+
+async def test_a_removed_member_cannot_walk_back_in_with_the_old_group_link(world):
+    henk, riet, jan, kees = (world.person(n) for n in ("Henk", "Riet", "Jan", "Kees"))
+    chat_id = await world.group_with_bot("Zandweerd", henk, [riet, jan, kees])
+    old = world.join_link_code(chat_id)
+    for person in (henk, riet, jan):
+        await world.join(person, old)
+    circle = await _circle_of(world, chat_id)
+    # Kees opens the link and is half-way when Henk removes Jan.
+    await world.say(kees, f"/start {old}")
+    await world.tap(kees, "Kees")
+    await _remove(world, henk, await world.store.member_of(circle.id, jan.id))
+    assert await world.store.member_of(circle.id, jan.id) is None
+    # The group gets the new link; the old one is unknown now.
+    assert world.texts(chat_id)[-1] == (
+        "Er is een nieuwe link om mee te doen met Zandweerd. De oude link werkt niet meer."
+    )
+    new = world.join_link_code(chat_id)
+    assert new != old and new == "c_" + (await _circle_of(world, chat_id)).join_code
+    [reply] = await world.say(jan, f"/start {old}")
+    assert reply["text"].startswith(UNKNOWN_LINK)
+    assert await world.store.member_of(circle.id, jan.id) is None
+    # Kees's wizard, opened with the old link, joins nobody when it finishes.
+    await world.tap(kees, "Nederlands")
+    await world.tap(kees, "✅ Ja, ik doe mee")
+    await world.tap(kees, "Ja, dat mag")
+    await world.say(kees, "Liever niet")
+    await world.tap(kees, "Overslaan")
+    await world.tap(kees, "Overslaan")
+    assert await world.store.member_of(circle.id, kees.id) is None
+    assert world.texts(kees.id)[-1].startswith(UNKNOWN_LINK)
+    # With the new link, Kees (in the group) joins; Jan, taken out of the Telegram group
+    # too, has to ask the voorzitter.
+    await world.join(kees, new)
+    assert (await world.store.member_of(circle.id, kees.id)).consented
+    world.emulator.chats[chat_id].members.discard(jan.id)
+    [reply] = await world.say(jan, f"/start {new}")
+    assert reply["text"].startswith(ASKED_THE_CHAIR)
+    assert await world.store.member_of(circle.id, jan.id) is None
+
+
+async def test_someone_not_in_the_group_is_let_in_only_by_the_voorzitter(world):
+    henk, riet = world.person("Henk"), world.person("Riet")
+    chat_id = await world.circle("Zandweerd", henk, [riet])
+    circle = await _circle_of(world, chat_id)
+    code = world.join_link_code(chat_id)
+    onbekende, bram = world.person("Onbekende"), world.person("Bram")  # not in the group
+    [reply] = await world.say(onbekende, f"/start {code}")
+    assert reply["text"] == (
+        "Je zit niet in de Telegram-groep van Zandweerd. Daarom heb ik de voorzitter gevraagd "
+        "of je mee mag doen. Je hoort het van mij."
+    )
+    assert await world.store.member_of(circle.id, onbekende.id) is None
+    question = world.emulator.bot_messages(henk.id)[-1]
+    assert question["text"] == (
+        "Onbekende wil meedoen met Zandweerd via de link van de groep, maar zit niet in de "
+        "Telegram-groep. Ken je Onbekende? Mag Onbekende meedoen?"
+    )
+    # Asking again does not ask Henk again; a member who is not voorzitter cannot answer.
+    asked = len(world.emulator.bot_messages(henk.id))
+    await world.say(onbekende, f"/start {code}")
+    assert len(world.emulator.bot_messages(henk.id)) == asked
+    yes = world.emulator.buttons(question)[0]["callback_data"]
+    await world.say(riet, "/help")
+    await world.press(riet, world.emulator.bot_messages(riet.id)[-1], yes, forge=True)
+    assert world.last_alert() == "Deze knop werkt niet meer."
+    # Henk lets Onbekende in: a link of their own, with which they join.
+    await world.tap(henk, "✅ Ja, laat toe")
+    let_in = world.emulator.bot_messages(onbekende.id)[-1]
+    assert (
+        let_in["text"] == "De voorzitter van Zandweerd laat je toe. Tik op de knop om mee te doen."
+    )
+    own = world.emulator.buttons(let_in)[0]["url"].split("?start=")[1]
+    assert own != code
+    await world.join(onbekende, own)
+    assert (await world.store.member_of(circle.id, onbekende.id)).consented
+    # Pressed again, the answer does not count twice.
+    await world.press(henk, question, yes, forge=True)
+    assert world.last_alert() == "Deze knop werkt niet meer."
+    # Bram is not let in.
+    await world.say(bram, f"/start {code}")
+    await world.tap(henk, "Nee, liever niet")
+    assert world.texts(bram.id)[-1].startswith(
+        "De voorzitter van Zandweerd heeft je niet toegelaten."
+    )
+    assert await world.store.member_of(circle.id, bram.id) is None
+
+
+async def test_the_voorzitter_renews_the_group_link(world):
+    henk, riet, jan = world.person("Henk"), world.person("Riet"), world.person("Jan")
+    chat_id = await world.circle("Zandweerd", henk, [riet])
+    old = world.join_link_code(chat_id)
+    await world.say(riet, "/cirkel")
+    assert "🔄 Nieuwe link voor de groep" not in [
+        b["text"] for b in world.emulator.buttons(world.emulator.bot_messages(riet.id)[-1])
+    ]
+    await world.say(henk, "/cirkel")
+    await world.tap(henk, "🔄 Nieuwe link voor de groep")
+    # Henk's screen says so, and the group has the new button.
+    assert world.texts(henk.id)[-1].startswith("Er is een nieuwe link om mee te doen")
+    assert world.texts(chat_id)[-1].startswith("Er is een nieuwe link om mee te doen")
+    new = world.join_link_code(chat_id)
+    assert new != old
+    world.emulator.chats[chat_id].members.add(jan.id)  # Jan joins the Telegram group
+    [reply] = await world.say(jan, f"/start {old}")
+    assert reply["text"].startswith(UNKNOWN_LINK)
+    await world.join(jan, new)
+    circle = await _circle_of(world, chat_id)
+    assert (await world.store.member_of(circle.id, jan.id)).consented
+
+
+async def test_a_professionals_link_works_once_and_not_after_it_is_withdrawn(world):
+    henk, riet = world.person("Henk"), world.person("Riet")
+    chat_id = await world.circle("Zandweerd", henk, [riet])
+    circle = await _circle_of(world, chat_id)
+
+    async def open_pro_link(person, code):
+        await world.say(person, f"/start {code}")
+        await world.tap(person, person.first_name)
+        await world.tap(person, "Nederlands")
+
+    # It reaches the wrong person, who opens it; Henk withdraws it; finishing links nobody.
+    mallory = world.person("Mallory")
+    await world.say(henk, "/cirkel")
+    [link] = await world.tap(henk, "Een professional koppelen")
+    code = link["text"].split("?start=")[1]
+    await open_pro_link(mallory, code)
+    await world.tap(henk, "Deze link intrekken")
+    await world.tap(mallory, "✅ Ja, koppel mij")
+    assert world.texts(mallory.id)[-1].startswith("Deze uitnodiging is ingetrokken.")
+    assert await world.store.member_of(circle.id, mallory.id) is None
+    # Two open the "works once" link before either finishes: one is linked.
+    fatima, bram = world.person("Fatima"), world.person("Bram")
+    await world.say(henk, "/cirkel")
+    [link] = await world.tap(henk, "Een professional koppelen")
+    code = link["text"].split("?start=")[1]
+    for person in (fatima, bram):
+        await open_pro_link(person, code)
+    for person in (fatima, bram):
+        await world.tap(person, "✅ Ja, koppel mij")
+    roles = [m.role for m in await world.store.members(circle.id)]
+    assert roles.count(Role.PROFESSIONAL) == 1
+    assert world.texts(bram.id)[-1].startswith("Deze uitnodiging is al gebruikt.")

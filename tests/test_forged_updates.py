@@ -221,3 +221,55 @@ async def test_buttons_on_messages_older_than_two_days_still_work(world):
     for person in p.values():
         assert not any(t.startswith(apology) for t in world.texts(person.id)), person.first_name
     assert (await store.inbox_counts()).get("failed", 0) == 0
+
+
+def _as_shown(world, chat_id):
+    return [(m.get("text"), world.emulator.buttons(m)) for m in world.emulator.messages[chat_id]]
+
+
+async def test_a_press_made_up_on_a_group_post_changes_no_post(world):
+    """Button data of a private question, pressed "on" a post in the group, neither acts
+    nor edits the post; a request's own data on another message edits only the posts
+    the database lists for that request."""
+    henk, sandra, riet, jan = (world.person(n) for n in ("Henk", "Sandra", "Riet", "Jan"))
+    chat_id = await world.circle("Zandweerd", henk, [sandra, riet, jan])
+    store = world.store
+    circle = await store.circle_by_chat(chat_id)
+    async with store.db.write() as tx:
+        await store.set_role(tx, (await store.member_of(circle.id, sandra.id)).id, "superbuur")
+    # Riet asks only the superburen and the voorzitter, and the whole circle for groceries.
+    await world.say(riet, "🙏 Ik zoek hulp")
+    for label in ("💊 Medicijnen ophalen", "Morgen", "rond 12:00", "Eén keer"):
+        await world.tap(riet, label)
+    await world.say(riet, "mijn morfine bij de apotheek")
+    await world.tap(riet, "Alleen de superburen en de voorzitter")
+    await world.tap(riet, "✅ Versturen")
+    [private] = [r[0] for r in await world.runtime.db.fetchall("SELECT id FROM requests")]
+    post = await world.ask_for_groceries(riet, chat_id)
+    welcome = world.emulator.bot_messages(chat_id)[0]
+    [forget] = await world.say(henk, "/vergeetmij")
+    forget_yes = world.emulator.buttons(forget)[0]["callback_data"]
+    [invite] = await world.say(henk, "/uitnodigen")
+    code = invite["text"].split("?start=")[1].split()[0]
+    await world.say(jan, "🙏 Ik zoek hulp")  # Jan is at the wizard's first question
+    shown = _as_shown(world, chat_id)
+    for who, message, data in (
+        (jan, post, "hq:kind:groceries"),
+        (henk, post, forget_yes),
+        (henk, welcome, f"inv:rv:{code[2:]}"),
+        (riet, post, "taal:en"),
+    ):
+        answers = len(world.emulator.callback_answers)
+        await world.press(who, message, data, forge=True)
+        assert world.emulator.callback_answers[answers:] == [
+            {"callback_query_id": world.emulator.callback_answers[-1]["callback_query_id"],
+             "text": "Deze knop werkt niet meer.", "show_alert": True}
+        ], data  # fmt: skip
+    assert await store.user(henk.id) is not None and (await store.user(riet.id)).language == "nl"
+    assert not (await store.invite(code[2:])).revoked
+    # Sandra may take the private request, but a press "on" the group's welcome post
+    # does not put it in the group.
+    await world.press(sandra, welcome, f"hv:{private}:claim", forge=True)
+    assert (await store.help_request(private)).status == "claimed"
+    assert _as_shown(world, chat_id) == shown
+    assert not any("morfine" in t for t in world.texts(chat_id))

@@ -50,7 +50,7 @@ async def test_backup_while_running_then_restore_and_status(world, tmp_path):
     # Names and words inside: only the owner may read the database, its copies, its WAL.
     again = omkijkbot("restore", str(copy), db=target)  # keeps the current one aside
     assert again.returncode == 0, again.stderr
-    aside = target.with_name(target.name + ".before-restore")
+    [aside] = [p for p in target.parent.iterdir() if "before-restore" in p.name]
     for path in (db, db.with_name(db.name + "-wal"), copy, target, aside):
         assert path.stat().st_mode & 0o777 == 0o600, path
 

@@ -328,3 +328,47 @@ async def test_the_worry_log_shows_names_as_text_and_comes_in_parts(world, circl
     assert all(len(part["text"]) <= 4096 for part in parts)
     # Shown as typed: unescaped, Telegram would have made it a link named "Kees".
     assert "<a href='https://x.example'>Kees</a> heeft het opgepakt" in parts[0]["text"]
+
+
+async def test_a_long_worry_log_arrives_in_parts(world, circle):
+    """Five replies of the allowed 1000 characters: the log comes in parts under
+    Telegram's limit, each with its heading, none an apology."""
+    p = circle["people"]
+    await share(world, p["Jan"], "Sandra")
+    await world.tap(p["Jan"], "✅ Versturen")
+    [worry] = await world.store.signals_of([circle["circle"].id])
+    for n in range(5):
+        await world.runtime.services.worries.reply(p["Fatima"].id, worry.id, str(n) * 1000)
+    await world.runtime.tick()
+    await world.say(p["Fatima"], "/help")
+    parts = await world.press(
+        p["Fatima"], world.emulator.bot_messages(p["Fatima"].id)[-1], f"zs:{worry.id}:log",
+        forge=True,
+    )  # fmt: skip
+    texts = [m["text"] for m in parts]
+    assert len(texts) >= 2
+    assert all(t.startswith("📜 Logboek van de zorg") and len(t) <= 4096 for t in texts)
+    assert all(str(n) * 1000 in "\n".join(texts) for n in range(5))
+    assert not any(t.startswith("Sorry, er ging iets mis") for t in world.texts(p["Fatima"].id))
+
+
+async def test_a_name_with_html_stays_text_in_the_worry_log(world):
+    henk, jan = world.person("Henk"), world.person("Jan")
+    chat_id = await world.group_with_bot("Zandweerd", henk, [jan])
+    code = world.join_link_code(chat_id)
+    await world.join(henk, code)
+    evil = '<a href="https://ev.il/x">Henk</a>'  # within the 40 characters of a name
+    await world.say(jan, f"/start {code}")
+    await world.say(jan, evil)
+    await world.tap(jan, "Nederlands")
+    await world.tap(jan, "✅ Ja, ik doe mee")
+    await world.tap(jan, "Ja, dat mag")
+    await world.say(jan, "Liever niet")
+    await world.tap(jan, "Overslaan")
+    await world.tap(jan, "Overslaan")
+    await world.say(jan, "💭 Ik maak me zorgen")
+    for label in ("Over mezelf", "✅ Versturen"):
+        await world.tap(jan, label)
+    [log] = await world.tap(henk, "📜 Logboek")
+    assert '<a href="https://ev.il/x">' not in log.get("_html", "")
+    assert f"{evil} deelde de zorg" in log["text"]  # shown as the text it is, once

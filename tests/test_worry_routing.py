@@ -193,3 +193,15 @@ async def test_a_closed_worry_tells_no_voorzitter_it_will_be_taken_up(world, cir
     await world.press(p["Fatima"], alert, contact, forge=True)
     assert len(world.texts(p["Henk"].id)) == henk_before
     assert len(world.texts(p["Jan"].id)) == jan_before
+
+
+async def test_a_worry_about_the_only_voorzitter_with_nobody_else_is_not_sent_to_him(world):
+    """No professional, no other voorzitter, no beheerder: the worry about Henk cannot
+    go anywhere, and it is not sent to Henk either."""
+    henk, riet, jan = world.person("Henk"), world.person("Riet"), world.person("Jan")
+    await world.circle("Zandweerd", henk, [riet, jan])
+    confirm = await share(world, riet, "Henk", kind="Geld of post", details="hij wil mijn pinpas")
+    assert "Er kan nog niemand het ontvangen" in confirm["text"]
+    assert "✅ Versturen" not in [b["text"] for b in world.emulator.buttons(confirm)]
+    await _timeline(world, {"Henk": henk}, 60)
+    assert not [t for t in world.texts(henk.id) if "pinpas" in t or "💭" in t]
