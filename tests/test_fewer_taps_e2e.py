@@ -228,6 +228,8 @@ async def test_a_long_text_is_cut_after_a_word_and_said(world, circle):
     assert f"tot en met: “{' '.join(details.removesuffix('…').split()[-4:])}”" in notice["text"]
     # A name is cut after a word too, and said.
     kees = world.person("Kees")
+    # In the Telegram group, so the group's link lets him in without the voorzitter.
+    await world.handled(await world.emulator.user_joins_group(circle["chat_id"], kees.id))
     code = world.join_link_code(circle["chat_id"])
     await world.say(kees, f"/start {code}")
     name = "Cornelis Johannes Maria van den Heuvel-Oosterhout tot Zevenbergen"
