@@ -131,3 +131,13 @@ async def test_the_first_language_comes_from_telegram(world, code, language):
     )
     t = I18n(ZoneInfo("Europe/Amsterdam")).for_language(language)
     assert reply["text"] == t.gettext(welcome, name="Deniz")
+
+
+def test_the_privacy_statement_in_arabic_is_the_document_itself():
+    """What an Arabic reader agrees to is PRIVACY.md's own Arabic section."""
+    from domain.privacy import privacy_statement
+
+    statement = privacy_statement("ar")
+    assert statement.startswith("<b>ماذا يحفظ البوت؟</b>")
+    assert "/mijngegevens" in statement and "/vergeetmij" in statement
+    assert "##" not in statement and "Wat bewaart de bot?" not in statement
