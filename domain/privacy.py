@@ -163,7 +163,7 @@ def json_export(data: dict[str, Any]) -> bytes:
 
 
 PRIVACY_DOCUMENT = Path(__file__).resolve().parent.parent / "PRIVACY.md"
-_SECTIONS = {"nl": "## Nederlands", "en": "## English", "ar": "## العربية"}
+_SECTIONS = {"nl": "## Nederlands", "en": "## English", "tr": "## Türkçe", "ar": "## العربية"}
 
 
 def privacy_statement(language: str, document: Path = PRIVACY_DOCUMENT) -> str:

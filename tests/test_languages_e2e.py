@@ -141,3 +141,11 @@ def test_the_privacy_statement_in_arabic_is_the_document_itself():
     assert statement.startswith("<b>ماذا يحفظ البوت؟</b>")
     assert "/mijngegevens" in statement and "/vergeetmij" in statement
     assert "##" not in statement and "Wat bewaart de bot?" not in statement
+
+
+def test_the_privacy_statement_in_turkish_is_the_document_itself():
+    from domain.privacy import privacy_statement
+
+    statement = privacy_statement("tr")
+    assert statement.startswith("<b>Bot neleri saklar?</b>")
+    assert "Acil durumda: 112'yi arayın." in statement and "##" not in statement
