@@ -723,10 +723,7 @@ class Waakvlam(LadderService):
             if not checkin.open and answer in NEED_OF_ANSWER:
                 # After the round ended (a message, a neighbour's visit, even her own
                 # "alles goed"), "niet zo goed" is a new need, never "answered already".
-                moment, new_id = self.clock.now(), None
-                while new_id is None:  # a round of this very moment exists: a moment on
-                    new_id = await self.store.start_round(tx, member.id, moment)
-                    moment += dt.timedelta(milliseconds=1)
+                new_id = await self._round_now(tx, member.id)
                 checkin = await self.store.checkin_round(new_id, tx)
                 round_id = checkin.id
             if not checkin.open:
@@ -751,6 +748,15 @@ class Waakvlam(LadderService):
                 Done.ANSWERED, member.display_name, told.message_ids, names, answer=answer
             )
 
+    async def _round_now(self, tx: Session, member_id: int) -> int:
+        """A new round for a need that came after the last one ended: at this moment, or
+        a millisecond on when a round of this very moment exists."""
+        moment, new_id = self.clock.now(), None
+        while new_id is None:
+            new_id = await self.store.start_round(tx, member_id, moment)
+            moment += dt.timedelta(milliseconds=1)
+        return new_id
+
     async def need_now(self, user_id: int, member_id: int, answer: Answer) -> Outcome:
         """The member said in their own words that they are not well, or would like
         contact, and confirmed it: their open round takes the need, or a new one starts,
@@ -764,10 +770,7 @@ class Waakvlam(LadderService):
             return await self.answer(user_id, open_rounds[-1].id, answer)
         settings = await self.store.checkin_settings(member.id)
         async with self.store.db.write() as tx:
-            moment, new_id = self.clock.now(), None
-            while new_id is None:  # a round of this very moment exists: a moment on
-                new_id = await self.store.start_round(tx, member.id, moment)
-                moment += dt.timedelta(milliseconds=1)
+            new_id = await self._round_now(tx, member.id)
             await self.store.set_round_need(tx, new_id, NEED_OF_ANSWER[answer], answer)
             checkin = await self.store.checkin_round(new_id, tx)
             told = await self._tell_need(tx, checkin, member, settings)
